@@ -1,0 +1,3 @@
+"""studypack: one course source -> handout PDF, PowerPoint deck, flashcards."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from studypack.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""The one place that runs the stages: load -> theme -> render -> write, per pack, packs in parallel."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studypack import __version__
+from studypack.errors import Diagnostic, Report, Span
+from studypack.load import find_packs, load_pack, pack_file
+from studypack.model import Pack
+from studypack.output import remove_stale_temps, write_atomic
+from studypack.render import DEFAULT_OUTPUTS, OUTPUTS, renderer
+from studypack.theme import DEFAULT_THEME, Theme, load_theme
+
+STATE_FILE = ".studypack-state.json"  # input hashes of the outputs beside it
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path = Path("build")
+    only: tuple[str, ...] = DEFAULT_OUTPUTS
+    theme: str | None = None  # --theme beats the pack's `theme:`
+    paper: str | None = None  # --paper beats the theme's
+    cards_offset: tuple[float, float] | None = None
+    jobs: int | None = None
+    force: bool = False
+    strict: bool = False
+
+
+@dataclass
+class PackResult:
+    source: Path
+    slug: str | None = None
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def failed(self, strict: bool) -> bool:
+        return Report(self.diagnostics).failed(strict)
+
+
+def default_packs() -> list[Path]:
+    return find_packs(Path.cwd() / "content")
+
+
+def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | None:
+    """The pack's theme (or --theme), with command-line overrides applied."""
+    if options.theme is not None:
+        theme = load_theme(options.theme, report, Span("--theme"))
+    else:
+        span = pack.span if pack.theme else None
+        theme = load_theme(pack.theme or DEFAULT_THEME, report, span, relative_to=pack.root)
+    if theme is None:
+        return None
+    if options.paper:
+        theme = dataclasses.replace(theme, paper=options.paper)
+    if options.cards_offset is not None:
+        theme = dataclasses.replace(theme, cards=dataclasses.replace(theme.cards, offset=options.cards_offset))
+    return theme
+
+
+def check_pack(arg: Path, options: BuildOptions) -> PackResult:
+    """Load and validate only."""
+    report = Report()
+    result = PackResult(pack_file(arg))
+    pack = load_pack(arg, report)
+    if pack is not None:
+        result.slug = pack.slug
+        resolve_theme(pack, options, report)
+    result.diagnostics = report.sorted()
+    return result
+
+
+def build_pack(arg: Path, options: BuildOptions) -> PackResult:
+    """Build one pack's outputs; nothing is written unless every output rendered cleanly."""
+    start = time.perf_counter()
+    report = Report()
+    result = PackResult(pack_file(arg))
+    try:
+        pack = load_pack(arg, report)
+        theme = resolve_theme(pack, options, report) if pack is not None else None
+        if pack is None or theme is None:
+            return result
+        result.slug = pack.slug
+        folder = options.out / pack.slug
+        state = _read_state(folder)
+        rendered: dict[str, bytes] = {}
+        keys: dict[str, str] = {}
+        for name in options.only:
+            target = folder / OUTPUTS[name].filename
+            keys[name] = _input_key(name, pack, theme)
+            if not options.force and state.get(name) == keys[name] and target.is_file():
+                result.unchanged.append(target)
+                continue
+            rendered[name] = renderer(name)(pack, theme, report)
+        if report.failed(options.strict):
+            return result
+        _write(folder, rendered, state, keys, result, report)
+    finally:
+        result.diagnostics = report.sorted()
+        result.seconds = time.perf_counter() - start
+    return result
+
+
+def _write(folder: Path, rendered: dict[str, bytes], state: dict[str, str], keys: dict[str, str], result: PackResult, report: Report) -> None:
+    try:
+        remove_stale_temps(folder)
+        for name, data in rendered.items():
+            target = folder / OUTPUTS[name].filename
+            write_atomic(target, data)
+            result.written.append(target)
+            state[name] = keys[name]
+        if rendered:
+            write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+    except OSError as e:
+        where = e.filename or folder
+        report.error(Span(str(where)), f"cannot write output: {e.strerror or e}")
+
+
+def _read_state(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / STATE_FILE).read_text())
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _input_key(name: str, pack: Pack, theme: Theme) -> str:
+    """Hash of everything an output depends on: version, sources, images, theme files, options."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}\0{name}\0{pack.build_time().isoformat()}\0{theme!r}\0".encode())
+    files = [pack.source, *pack.extra_inputs, *(i.path for i in pack.images()), *theme.files]
+    files += [p for p in (theme.logo, theme.slides.template) if p is not None]
+    files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
+    for path in files:
+        h.update(str(path).encode() + b"\0")
+        try:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            h.update(b"missing")
+    return h.hexdigest()
+
+
+def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, on_result=None) -> list[PackResult]:
+    """Build (or check) several packs, in parallel processes when there are several."""
+    work = check_pack if check_only else build_pack
+    jobs = options.jobs or os.cpu_count() or 1
+    results: list[PackResult] = []
+    if len(args) <= 1 or jobs <= 1:
+        for arg in args:
+            results.append(work(arg, options))
+            if on_result:
+                on_result(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
+        for result in pool.map(work, args, [options] * len(args)):
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results

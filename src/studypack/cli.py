@@ -1,0 +1,235 @@
+"""Command line: each command parses its options and calls one function."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from studypack import __version__
+from studypack.build import BuildOptions, PackResult, default_packs, run_all
+from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, StudypackError, display_path
+from studypack.render import DEFAULT_OUTPUTS, OUTPUTS
+
+
+class Console:
+    """Where messages go: diagnostics to stderr always, progress only when not quiet."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False):
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def diagnostics(self, diags: list[Diagnostic]) -> None:
+        for d in diags:
+            if d.severity == "error" or not self.quiet:
+                click.echo(str(d), err=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def detail(self, message: str) -> None:
+        if self.verbose and not self.quiet:
+            click.echo(message, err=True)
+
+
+def _parse_only(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    if not value:
+        return DEFAULT_OUTPUTS
+    names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    unknown = [n for n in names if n not in OUTPUTS]
+    if unknown:
+        raise click.BadParameter(f"unknown output {', '.join(map(repr, unknown))}; choose from {', '.join(OUTPUTS)}")
+    return names
+
+
+def _parse_offset(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        x, y = (float(v) for v in value.replace(" ", "").split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected X,Y in millimetres (e.g. 1.5,-0.5), got {value!r}") from None
+    if abs(x) > 20 or abs(y) > 20:
+        raise click.BadParameter("offsets beyond ±20 mm are not a printer's drift")
+    return (x, y)
+
+
+class _Group(click.Group):
+    """Turns our errors into their exit codes, and crashes into one line with exit 70."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except StudypackError as e:
+            for d in getattr(e, "diagnostics", None) or []:
+                click.echo(str(d), err=True)
+            if not getattr(e, "diagnostics", None):
+                click.echo(f"error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except Exception as e:  # noqa: BLE001 - the one place that turns crashes into exit 70
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            click.echo(f"internal error: {type(e).__name__}: {e}; run with --debug for the traceback", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="studypack")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def cli(debug: bool) -> None:
+    """Turn one course source into a PDF handout, a PowerPoint deck and flashcards."""
+
+
+pack_args = click.argument("packs", nargs=-1, type=click.Path(path_type=Path))
+quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+verbose_opt = click.option("-v", "--verbose", is_flag=True, help="Print every file and timing.")
+theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folder, theme.yaml or _brand.yml.")
+
+
+@cli.command()
+@pack_args
+@theme_opt
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output root.")
+@click.option("--only", callback=_parse_only, metavar="LIST", help=f"Outputs to build: {','.join(OUTPUTS)}.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size (beats the theme's).")
+@click.option("--cards-offset", callback=_parse_offset, metavar="X,Y", help="Shift card backs by X,Y mm.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Packs built in parallel (default: CPUs).")
+@click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs are unchanged.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@quiet_opt
+@verbose_opt
+def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
+    """Build PACKs (default: every pack under ./content/)."""
+    options = BuildOptions(**kw)
+    _run(list(packs), options, Console(quiet, verbose), check_only=False)
+
+
+@cli.command()
+@pack_args
+@theme_opt
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@quiet_opt
+def check(packs: tuple[Path, ...], theme: str | None, strict: bool, quiet: bool) -> None:
+    """Validate PACKs and report every problem; build nothing."""
+    _run(list(packs), BuildOptions(theme=theme, strict=strict), Console(quiet), check_only=True)
+
+
+def _run(packs: list[Path], options: BuildOptions, console: Console, check_only: bool) -> None:
+    start = time.perf_counter()
+    if not packs:
+        packs = default_packs()
+        if not packs:
+            raise click.UsageError("no PACK given and no packs under ./content/")
+
+    def report(result: PackResult) -> None:
+        console.diagnostics(result.diagnostics)
+        name = result.slug or display_path(result.source)
+        if result.failed(options.strict):
+            console.info(f"{name}: failed")
+            return
+        if check_only:
+            console.detail(f"{name}: ok")
+            return
+        made = ", ".join(p.name for p in result.written) or "nothing new"
+        console.info(f"{name}: {made} ({result.seconds:.2f} s)")
+        for path in result.written:
+            console.detail(f"  wrote {display_path(path)}")
+        for path in result.unchanged:
+            console.detail(f"  unchanged {display_path(path)}")
+
+    results = run_all(packs, options, check_only=check_only, on_result=report)
+    failed = [r for r in results if r.failed(options.strict)]
+    seconds = time.perf_counter() - start
+    if check_only:
+        summary = f"checked {len(results)} pack(s): {len(failed)} with problems ({seconds:.2f} s)"
+    else:
+        written = sum(len(r.written) for r in results)
+        unchanged = sum(len(r.unchanged) for r in results)
+        summary = f"wrote {written} file(s) for {len(results) - len(failed)} pack(s) in {display_path(options.out)}/"
+        if unchanged:
+            summary += f", {unchanged} unchanged"
+        if failed:
+            summary += f"; {len(failed)} pack(s) failed, their outputs left as they were"
+        summary += f" ({seconds:.2f} s)"
+    console.info(summary)
+    if failed:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.argument("pack_dir", type=click.Path(path_type=Path))
+def new(pack_dir: Path) -> None:
+    """Scaffold PACK_DIR/pack.yaml: a commented pack that builds as is."""
+    from studypack.scaffold import scaffold_pack
+
+    path = scaffold_pack(pack_dir)
+    click.echo(f"created {display_path(path)}; build it with: studypack build {display_path(pack_dir)}", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-o", "--output", "pack_dir", type=click.Path(path_type=Path), help="Pack folder to write (default: ./content/<name>).")
+@click.option("--force", is_flag=True, help="Overwrite an existing pack.yaml.")
+@quiet_opt
+@verbose_opt
+def import_(file: Path, pack_dir: Path | None, force: bool, quiet: bool, verbose: bool) -> None:
+    """Turn a study-guide text or Markdown outline into a pack.yaml."""
+    from studypack.importer import import_command
+
+    import_command(file, pack_dir, force=force, console=Console(quiet, verbose))
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def themes(ctx: click.Context) -> None:
+    """List, show or check themes."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(themes_list)
+
+
+@themes.command("list")
+def themes_list() -> None:
+    """Themes found here and built in."""
+    from studypack.theme_tools import list_command
+
+    list_command()
+
+
+@themes.command("show")
+@click.argument("name")
+def themes_show(name: str) -> None:
+    """Print the fully resolved theme (after `extends`) as YAML."""
+    from studypack.theme_tools import show_command
+
+    show_command(name)
+
+
+@themes.command("check")
+@click.argument("name")
+@click.option("--pack", "pack", type=click.Path(path_type=Path), help="Check glyphs against this pack's text.")
+def themes_check(name: str, pack: Path | None) -> None:
+    """Report missing template layouts, contrast ratios and missing glyphs."""
+    from studypack.theme_tools import check_command
+
+    check_command(name, pack)
+
+
+@cli.command()
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option("--theme", metavar="NAME|PATH", default="default", help="Card size and duplex mode come from it.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("build/calibration.pdf"), show_default=True)
+def calibrate(paper: str, theme: str, output: Path) -> None:
+    """Write a duplex test sheet that shows your printer's offset."""
+    from studypack.calibrate import calibrate_command
+
+    calibrate_command(paper, theme, output)
+
+
+def main() -> None:
+    cli(prog_name="studypack")

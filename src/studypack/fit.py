@@ -1,0 +1,219 @@
+"""Text measurement and fitting with real font metrics, shared by the deck and the cards.
+
+Lines are wrapped the way PowerPoint and LibreOffice wrap: at spaces, between CJK
+characters, and inside a word only when the word alone is wider than the line.
+The result is the exact lines to draw, so what was measured is what gets drawn.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from reportlab.pdfbase import pdfmetrics
+
+from studypack.fonts import FontNames
+from studypack.inline import Run
+
+LEADING = 1.2  # line height / font size, as single spacing in PowerPoint and our PDFs
+
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u9fff\ua960-\ua97f\uac00-\ud7af"
+    "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+)
+# A token is a run of white space, one CJK character (breakable on both sides), or a word.
+_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of one run's text on one line."""
+
+    text: str
+    run: Run
+
+
+Line = tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    size: float
+    lines: tuple[Line, ...]
+    fits: bool  # False when even min_size overflows the box (lines are then at min_size)
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The fonts a text is measured (and drawn) in: body styles plus a code font."""
+
+    text: FontNames
+    code: FontNames
+
+    def name_for(self, run: Run) -> str:
+        return (self.code if run.code else self.text).pick(run.bold, run.italic)
+
+
+@lru_cache(maxsize=None)
+def _font_tables(fontname: str) -> tuple[dict[int, int] | None, bool]:
+    """(TrueType char widths or None, is a standard Type 1 font)."""
+    font = pdfmetrics.getFont(fontname)
+    face = getattr(font, "face", None)
+    widths = getattr(face, "charWidths", None)
+    if isinstance(widths, dict):
+        return widths, False
+    return None, True
+
+
+@lru_cache(maxsize=262144)
+def char_width(ch: str, fontname: str) -> float:
+    """Advance width of one character in thousandths of an em."""
+    if ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0.0
+    ttf_widths, standard = _font_tables(fontname)
+    if ttf_widths is not None and ord(ch) in ttf_widths:
+        return float(ttf_widths[ord(ch)])
+    if standard:
+        try:
+            ch.encode("cp1252")  # the standard fonts' WinAnsi repertoire
+            return pdfmetrics.stringWidth(ch, fontname, 1000)
+        except UnicodeEncodeError:
+            pass
+    # Not in this font: a fallback font draws it. CJK and emoji are full-width there;
+    # anything else is estimated generously.
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1000.0
+    return 650.0
+
+
+def text_width(text: str, fontname: str, size: float) -> float:
+    return sum(char_width(c, fontname) for c in text) * size / 1000.0
+
+
+def runs_width(runs: Sequence[Run | Piece], fonts: FontSet, size: float) -> float:
+    total = 0.0
+    for r in runs:
+        run = r.run if isinstance(r, Piece) else r
+        total += text_width(r.text, fonts.name_for(run), size)
+    return total
+
+
+def _tokens(runs: Sequence[Run]) -> list[list[Piece]]:
+    """Unbreakable groups: words may span runs ("**bold**er" is one word)."""
+    groups: list[list[Piece]] = []
+    glue = False  # the previous run ended inside a word
+    for run in runs:
+        for m in _TOKEN.finditer(run.text):
+            tok = m.group()
+            is_space = tok[0].isspace()
+            is_cjk = len(tok) == 1 and re.match(f"[{_CJK}]", tok) is not None
+            if glue and not is_space and not is_cjk and m.start() == 0 and groups:
+                groups[-1].append(Piece(tok, run))
+            else:
+                groups.append([Piece(" " if is_space else tok, run)])
+            glue = not is_space and not is_cjk and m.end() == len(run.text)
+        if not run.text:
+            glue = False
+    return groups
+
+
+def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
+    """Greedy line breaking; a word wider than the line is broken between characters."""
+    lines: list[Line] = []
+    line: list[Piece] = []
+    line_w = 0.0
+    pending: Piece | None = None  # a space that only counts if something follows it
+
+    def flush() -> None:
+        nonlocal line, line_w
+        if line:
+            lines.append(tuple(line))
+        line, line_w = [], 0.0
+
+    for group in _tokens(runs):
+        if group[0].text == " ":
+            if line:
+                pending = group[0]
+            continue
+        w = runs_width(group, fonts, size)
+        space_w = runs_width([pending], fonts, size) if pending and line else 0.0
+        if line and line_w + space_w + w <= width:
+            if pending:
+                line.append(pending)
+            line.extend(group)
+            line_w += space_w + w
+        else:
+            flush()
+            if w <= width:
+                line, line_w = list(group), w
+            else:
+                for piece in _break_word(group, fonts, size, width, lines):
+                    line = [piece] if not line else line + [piece]
+                line_w = runs_width(line, fonts, size)
+        pending = None
+    flush()
+    return tuple(_merge(line) for line in lines)
+
+
+def _break_word(group: list[Piece], fonts: FontSet, size: float, width: float, lines: list[Line]):
+    """Split an over-wide word across lines; yields the pieces of its last (open) line."""
+    current: list[Piece] = []
+    current_w = 0.0
+    for piece in group:
+        fontname = fonts.name_for(piece.run)
+        buf = ""
+        for ch in piece.text:
+            cw = char_width(ch, fontname) * size / 1000.0
+            if current_w + cw > width and (current or buf):
+                if buf:
+                    current.append(Piece(buf, piece.run))
+                lines.append(tuple(current))
+                current, current_w, buf = [], 0.0, ""
+            buf += ch
+            current_w += cw
+        if buf:
+            current.append(Piece(buf, piece.run))
+    yield from current
+
+
+def _merge(line: Sequence[Piece]) -> Line:
+    """Adjacent pieces of the same run joined, so renderers draw fewer, longer strings."""
+    out: list[Piece] = []
+    for p in line:
+        if out and out[-1].run == p.run:
+            out[-1] = Piece(out[-1].text + p.text, p.run)
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def fit(
+    runs: Sequence[Run],
+    fonts: FontSet,
+    width: float,
+    height: float,
+    max_size: float,
+    min_size: float,
+    step: float = 0.5,
+) -> Fitted:
+    """The largest size in [min_size, max_size] (in `step`s) whose wrapped text fits the box."""
+    size = max_size
+    while True:
+        lines = wrap(runs, fonts, size, width)
+        if len(lines) * size * LEADING <= height:
+            return Fitted(size, lines, True)
+        if size - step < min_size - 1e-9:
+            return Fitted(size, lines, False)
+        size = round(size - step, 2)
+
+
+def line_text(line: Line) -> str:
+    return "".join(p.text for p in line)

@@ -1,0 +1,100 @@
+"""Which fonts exist: PDF families that install with the package, and Office fonts we can measure.
+
+PDFs embed TrueType files, so their families must ship with studypack (font wheels or
+reportlab's own Vera). Decks name fonts that PowerPoint users already have; we measure
+them with metric-compatible data that ships with reportlab (Helvetica's AFM widths equal
+Arial's; LibreOffice draws them with Liberation fonts of the same metrics).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import reportlab
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+
+@dataclass(frozen=True)
+class FontNames:
+    """reportlab font names of one family's four styles."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def pick(self, bold: bool, italic: bool) -> str:
+        if bold and italic:
+            return self.bold_italic
+        if bold:
+            return self.bold
+        return self.italic if italic else self.regular
+
+
+def _wheel(package: str, stem: str) -> FontFiles:
+    base = Path(str(resources.files(package))) / "files"
+    return FontFiles(
+        base / f"{stem}-Regular.ttf", base / f"{stem}-Bold.ttf",
+        base / f"{stem}-It.ttf", base / f"{stem}-BoldIt.ttf",
+    )  # fmt: skip
+
+
+def _vera() -> FontFiles:
+    base = Path(os.path.dirname(reportlab.__file__)) / "fonts"
+    return FontFiles(base / "Vera.ttf", base / "VeraBd.ttf", base / "VeraIt.ttf", base / "VeraBI.ttf")
+
+
+PDF_FAMILIES = {
+    "Source Sans Pro": lambda: _wheel("font_source_sans_pro", "SourceSansPro"),
+    "Source Serif Pro": lambda: _wheel("font_source_serif_pro", "SourceSerifPro"),
+    "Vera": _vera,
+}
+
+# Office font name -> reportlab standard fonts with the same advance widths.
+OFFICE_FONTS = {
+    "Arial": FontNames("Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique"),
+    "Times New Roman": FontNames("Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"),
+    "Courier New": FontNames("Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique"),
+}
+OFFICE_CODE_FONT = "Courier New"
+# East Asian font named in every run (a:ea), so CJK text has a real font outside Windows too.
+OFFICE_EA_FONT = "Yu Gothic"
+
+
+def family_files(family: str, theme_folder: Path | None = None) -> FontFiles:
+    """Files of a shipped family, or of a TTF path relative to a theme folder (one file = all styles)."""
+    if family in PDF_FAMILIES:
+        return PDF_FAMILIES[family]()
+    path = (theme_folder or Path.cwd()) / family
+    return FontFiles(path, path, path, path)
+
+
+@lru_cache(maxsize=None)
+def register_pdf_family(family: str, theme_folder: Path | None = None) -> FontNames:
+    """Register a family's TTFs with reportlab (once per process) and return their names."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    files = family_files(family, theme_folder)
+    key = family.replace(" ", "") if family in PDF_FAMILIES else Path(family).stem
+    names = FontNames(key, f"{key}-Bold", f"{key}-Italic", f"{key}-BoldItalic")
+    for name, path in zip(
+        (names.regular, names.bold, names.italic, names.bold_italic),
+        (files.regular, files.bold, files.italic, files.bold_italic),
+    ):
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    for bold, italic, name in ((0, 0, names.regular), (1, 0, names.bold), (0, 1, names.italic), (1, 1, names.bold_italic)):
+        addMapping(names.regular, bold, italic, name)
+    return names

@@ -1,0 +1,69 @@
+"""Inline Markdown (**bold**, *italic*, `code`, [text](url)) -> styled runs.
+
+Everything else is literal text: HTML and entities are not recognised, so `<b>` and `&amp;`
+come out exactly as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+
+
+_md = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape"])
+
+
+@lru_cache(maxsize=65536)
+def parse_inline(text: str) -> tuple[Run, ...]:
+    """Runs of a text; adjacent runs of equal style are merged; line breaks become spaces."""
+    tokens = _md.parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    runs: list[Run] = []
+    bold = italic = 0
+    href: list[str] = []
+    for tok in children:
+        if tok.type == "strong_open":
+            bold += 1
+        elif tok.type == "strong_close":
+            bold -= 1
+        elif tok.type == "em_open":
+            italic += 1
+        elif tok.type == "em_close":
+            italic -= 1
+        elif tok.type == "link_open":
+            href.append(str(tok.attrs.get("href", "")))
+        elif tok.type == "link_close":
+            href.pop()
+        else:
+            if tok.type in ("softbreak", "hardbreak"):
+                content, code = " ", False
+            else:
+                content, code = tok.content.replace("\n", " "), tok.type == "code_inline"
+            if not content:
+                continue
+            run = Run(content, bold > 0, italic > 0, code, href[-1] if href else None)
+            if runs and _same_style(runs[-1], run):
+                runs[-1] = Run(runs[-1].text + content, run.bold, run.italic, run.code, run.href)
+            else:
+                runs.append(run)
+    return tuple(runs)
+
+
+def _same_style(a: Run, b: Run) -> bool:
+    return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
+
+
+def plain_text(text: str) -> str:
+    """The text a reader sees, without Markdown syntax (CSV, Anki, metadata, outlines)."""
+    return "".join(r.text for r in parse_inline(text))

@@ -1,0 +1,37 @@
+"""Sources -> Pack. A PACK argument is a folder, a pack.yaml, or a Markdown outline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studypack.errors import Report, Span
+from studypack.model import Pack
+
+PACK_FILE = "pack.yaml"
+
+
+def pack_file(arg: Path) -> Path:
+    """The file a PACK argument names: a folder means its pack.yaml."""
+    return arg / PACK_FILE if arg.is_dir() else arg
+
+
+def load_pack(arg: Path, report: Report) -> Pack | None:
+    """Load any supported source; problems go to `report`, None when there were errors."""
+    path = pack_file(arg)
+    if not path.exists():
+        report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md outline)")
+        return None
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        from studypack.importer import import_to_pack
+
+        return import_to_pack(path, report)
+    from studypack.load.pack_yaml import load_pack_yaml
+
+    return load_pack_yaml(path, report)
+
+
+def find_packs(content_dir: Path) -> list[Path]:
+    """Every pack folder directly under content_dir, sorted by name."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(p for p in content_dir.iterdir() if (p / PACK_FILE).is_file())

@@ -1,0 +1,311 @@
+"""Safe YAML to located nodes, and a reader that checks shapes and reports every problem.
+
+Shared by the pack loader and the theme loader. YAML is never constructed into Python
+objects by PyYAML: we compose nodes ourselves from parser events, which lets us bound
+nesting depth and alias expansion, and keep every scalar's literal text (so `title: 1960`
+or `yes` stays text).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+from studypack.errors import Report, Span, did_you_mean
+
+try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 64  # deeper nesting is never content; it is an attack or an accident
+MAX_NODES = 2_000_000  # visits while reading; bounds alias ("billion laughs") expansion
+MAX_BYTES = 64 * 1024 * 1024
+
+STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:omap",
+    "tag:yaml.org,2002:set",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+}
+
+# Characters XML 1.0 cannot hold (PPTX is XML; PDF text extraction chokes on them too).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class YamlProblem(Exception):
+    def __init__(self, span: Span, message: str):
+        self.span = span
+        self.message = message
+        super().__init__(message)
+
+
+def _span(path: str, mark: yaml.Mark | None) -> Span:
+    if mark is None:
+        return Span(path, 1, 1)
+    return Span(path, mark.line + 1, mark.column + 1)
+
+
+def compose_file(path: Path, report: Report, display: str | None = None) -> yaml.Node | None:
+    """Read one YAML document as a node tree, or report why not (returns None)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            report.error(Span(name), f"file is too large ({size} bytes; the limit is {MAX_BYTES})")
+            return None
+        data = path.read_bytes()
+    except OSError as e:
+        report.error(Span(name), f"cannot read file: {e.strerror or e}")
+        return None
+    return compose_text(data, name, report)
+
+
+def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | None:
+    if isinstance(data, bytes):
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+            report.error(Span(name, line, col), "file is not UTF-8 text")
+            return None
+    else:
+        text = data
+    if not text.strip():
+        report.error(Span(name), "file is empty: expected a YAML mapping")
+        return None
+    try:
+        return _compose(text, name)
+    except YamlProblem as p:
+        report.error(p.span, p.message)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = e.problem or e.context or "invalid YAML"
+        report.error(_span(name, mark), f"invalid YAML: {what}")
+    except yaml.YAMLError as e:
+        report.error(Span(name), f"invalid YAML: {e}")
+    return None
+
+
+def _compose(text: str, name: str) -> yaml.Node | None:
+    """Iterative composer over parser events: bounded depth, aliases resolved by anchor."""
+    anchors: dict[str, yaml.Node] = {}
+    stack: list[tuple[yaml.Node, list]] = []
+    documents: list[yaml.Node] = []
+    pending_key: list[yaml.Node | None] = []
+
+    def attach(node: yaml.Node) -> None:
+        if not stack:
+            documents.append(node)
+            return
+        parent, items = stack[-1]
+        if isinstance(parent, yaml.MappingNode):
+            if pending_key[-1] is None:
+                pending_key[-1] = node
+            else:
+                items.append((pending_key[-1], node))
+                pending_key[-1] = None
+        else:
+            items.append(node)
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.DocumentStartEvent) and documents:
+            raise YamlProblem(_span(name, event.start_mark), "expected one YAML document, found more")
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise YamlProblem(_span(name, event.start_mark), f"unknown alias '*{event.anchor}'")
+            attach(anchors[event.anchor])
+        elif isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag in (None, "!"):
+                tag = "tag:yaml.org,2002:str" if (event.style or tag == "!") else _plain_tag(event.value)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            _remember(anchors, event.anchor, node)
+            attach(node)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(
+                    _span(name, event.start_mark), f"nesting deeper than {MAX_DEPTH} levels"
+                )
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            cls = yaml.MappingNode if is_map else yaml.SequenceNode
+            default = "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"
+            tag = default if event.tag in (None, "!") else event.tag
+            node = cls(tag, [], event.start_mark, event.end_mark, event.flow_style)
+            _remember(anchors, event.anchor, node)
+            stack.append((node, node.value))
+            pending_key.append(None)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            node, _ = stack.pop()
+            pending_key.pop()
+            node.end_mark = event.end_mark
+            attach(node)
+    return documents[0] if documents else None
+
+
+def _remember(anchors: dict[str, yaml.Node], anchor: str | None, node: yaml.Node) -> None:
+    if anchor is not None:
+        anchors[anchor] = node
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+def _plain_tag(value: str) -> str:
+    # Only null matters to us: every other plain scalar is read as literal text.
+    return "tag:yaml.org,2002:null" if _NULL.match(value) else "tag:yaml.org,2002:str"
+
+
+def kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == "tag:yaml.org,2002:null":
+        return "nothing"
+    return "text"
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """Text without characters documents cannot hold, and the dropped ones as U+XXXX."""
+    dropped = [f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)]
+    if dropped:
+        text = _XML_FORBIDDEN.sub("", text)
+    return text, dropped
+
+
+class ExpansionLimit(Exception):
+    pass
+
+
+class NodeReader:
+    """Checks node shapes; every problem goes to the report with the node's position."""
+
+    def __init__(self, path: str, report: Report):
+        self.path = path
+        self.report = report
+        self.visits = 0
+
+    def span(self, node: yaml.Node) -> Span:
+        return _span(self.path, node.start_mark)
+
+    def _visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        if self.visits > MAX_NODES:
+            raise ExpansionLimit()
+        if node.tag not in STANDARD_TAGS and node.tag is not None:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.error(node, "", f"unsupported YAML tag '{tag}'")
+
+    def error(self, node: yaml.Node, where: str, message: str) -> None:
+        self.report.error(self.span(node), f"{where}: {message}" if where else message)
+
+    def warning(self, node: yaml.Node, where: str, message: str) -> None:
+        self.report.warning(self.span(node), f"{where}: {message}" if where else message)
+
+    def expect(self, node: yaml.Node, where: str, expected: str) -> None:
+        self.error(node, where, f"expected {expected}, got {kind_of(node)}")
+
+    def mapping(
+        self,
+        node: yaml.Node,
+        where: str,
+        allowed: Sequence[str],
+        required: Iterable[str] = (),
+    ) -> dict[str, yaml.Node] | None:
+        """A mapping's values by key; unknown, duplicate and missing keys are reported."""
+        self._visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            self.expect(node, where, "a mapping")
+            return None
+        out: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            self._visit(key_node)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.error(key_node, where, "keys must be text")
+            elif key not in allowed:
+                self.error(
+                    key_node, where, f"unknown key '{key}'{did_you_mean(key, allowed)}"
+                )
+            elif key in out:
+                self.error(key_node, where, f"duplicate key '{key}'")
+            else:
+                out[key] = value
+        for key in required:
+            if key not in out:
+                self.error(node, where, f"missing required key '{key}'")
+        return out
+
+    def items(self, node: yaml.Node, where: str) -> list[yaml.Node] | None:
+        self._visit(node)
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        self.expect(node, where, "a list")
+        return None
+
+    def text(self, node: yaml.Node | None, where: str, required: bool = False) -> str | None:
+        """Literal text of a scalar, stripped of outer white space and forbidden characters."""
+        if node is None:
+            return None
+        self._visit(node)
+        if not isinstance(node, yaml.ScalarNode):
+            self.expect(node, where, "text")
+            return None
+        if node.tag == "tag:yaml.org,2002:null":
+            if required:
+                self.error(node, where, "must not be empty")
+            return None
+        text, dropped = clean_text(node.value)
+        if dropped:
+            self.warning(
+                node, where, f"dropped {len(dropped)} control character(s) ({', '.join(sorted(set(dropped)))})"
+                " that documents cannot hold",
+            )
+        text = text.strip()
+        if not text:
+            if required:
+                self.error(node, where, "must not be empty")
+            return None
+        return text
+
+    def number(
+        self, node: yaml.Node | None, where: str, low: float, high: float
+    ) -> float | None:
+        raw = self.text(node, where)
+        if raw is None or node is None:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            self.error(node, where, f"expected a number, got '{raw}'")
+            return None
+        if not low <= value <= high:
+            self.error(node, where, f"{raw} is out of range ({low:g} to {high:g})")
+            return None
+        return value
+
+    def choice(self, node: yaml.Node | None, where: str, choices: Sequence[str]) -> str | None:
+        raw = self.text(node, where)
+        if raw is None or node is None:
+            return None
+        if raw not in choices:
+            options = ", ".join(choices)
+            self.error(node, where, f"'{raw}' is not one of: {options}{did_you_mean(raw, choices)}")
+            return None
+        return raw

@@ -1,0 +1,262 @@
+"""pack.yaml -> Pack, with every problem located (SPEC §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from studypack.errors import Report, Span, did_you_mean
+from studypack.load.images import check_image
+from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file, compose_text, kind_of
+from studypack.model import Card, Image, Pack, Point, Section, Term
+
+PACK_KEYS = (
+    "title", "subtitle", "course", "author", "date", "language", "theme", "overview",
+    "sections", "glossary", "cards",
+)  # fmt: skip
+SECTION_KEYS = ("title", "summary", "points", "notes", "image", "sections")
+IMAGE_KEYS = ("path", "alt", "caption")
+TERM_KEYS = ("term", "definition", "see")
+CARD_KEYS = ("front", "back", "tags")
+
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def load_pack_yaml(path: Path, report: Report, slug: str | None = None) -> Pack | None:
+    """Read a pack.yaml; returns None when any error was reported."""
+    name = str(path)
+    root = compose_file(path, report, name)
+    return read_pack(root, path, report, slug) if root is not None else None
+
+
+def load_pack_text(text: str, path: Path, report: Report, slug: str | None = None) -> Pack | None:
+    """Read pack YAML held in memory (e.g. just imported), located as if it were `path`."""
+    root = compose_text(text, str(path), report)
+    return read_pack(root, path, report, slug) if root is not None else None
+
+
+def read_pack(root: yaml.Node, path: Path, report: Report, slug: str | None) -> Pack | None:
+    before = len(report.errors)
+    reader = _PackReader(NodeReader(str(path), report), path.parent.resolve())
+    try:
+        pack = reader.pack(root, slug or path.resolve().parent.name)
+    except ExpansionLimit:
+        report.error(Span(str(path), 1, 1), "document expands to too many values (alias bomb?)")
+        return None
+    return pack if len(report.errors) == before else None
+
+
+class _PackReader:
+    def __init__(self, r: NodeReader, root: Path):
+        self.r = r
+        self.root = root
+
+    def pack(self, node: yaml.Node, slug: str) -> Pack | None:
+        r = self.r
+        if not isinstance(node, yaml.MappingNode):
+            r.error(node, "", f"expected a mapping of pack keys (title, sections, …), got {kind_of(node)}")
+            return None
+        m = r.mapping(node, "", PACK_KEYS, required=("title", "sections"))
+        if m is None:
+            return None
+        title = r.text(m.get("title"), "title", required=True)
+        sections = self.sections(m.get("sections"), "sections", required=True)
+        glossary = self.glossary(m.get("glossary"))
+        cards = self.cards(m.get("cards"))
+        return Pack(
+            slug=slug,
+            root=self.root,
+            source=Path(r.path),
+            title=title or "",
+            subtitle=r.text(m.get("subtitle"), "subtitle"),
+            course=r.text(m.get("course"), "course"),
+            author=r.text(m.get("author"), "author"),
+            date=self.date(m.get("date")),
+            language=self.language(m.get("language")),
+            theme=r.text(m.get("theme"), "theme"),
+            overview=r.text(m.get("overview"), "overview"),
+            sections=sections,
+            glossary=glossary,
+            cards=cards,
+            span=r.span(node),
+        )
+
+    def date(self, node: yaml.Node | None) -> dt.date | None:
+        raw = self.r.text(node, "date")
+        if raw is None or node is None:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.r.error(node, "date", f"'{raw}' is not a date (YYYY-MM-DD)")
+            return None
+
+    def language(self, node: yaml.Node | None) -> str:
+        raw = self.r.text(node, "language")
+        if raw is None or node is None:
+            return "en"
+        if not _BCP47.match(raw):
+            self.r.error(node, "language", f"'{raw}' is not a BCP 47 language tag (e.g. en, ja, pt-BR)")
+        return raw
+
+    def sections(self, node: yaml.Node | None, where: str, required: bool = False) -> tuple[Section, ...]:
+        r = self.r
+        if node is None:
+            return ()
+        items = r.items(node, where)
+        if items is None:
+            return ()
+        if required and not items:
+            r.error(node, where, "needs at least one section")
+        out = []
+        for i, item in enumerate(items):
+            section = self.section(item, f"{where}[{i}]")
+            if section is not None:
+                out.append(section)
+        return tuple(out)
+
+    def section(self, node: yaml.Node, where: str) -> Section | None:
+        r = self.r
+        m = r.mapping(node, where, SECTION_KEYS, required=("title",))
+        if m is None:
+            return None
+        title = r.text(m.get("title"), f"{where}.title", required=True)
+        return Section(
+            title=title or "",
+            summary=r.text(m.get("summary"), f"{where}.summary"),
+            points=self.points(m.get("points"), f"{where}.points"),
+            notes=r.text(m.get("notes"), f"{where}.notes"),
+            image=self.image(m.get("image"), f"{where}.image"),
+            sections=self.sections(m.get("sections"), f"{where}.sections"),
+            span=r.span(node),
+        )
+
+    def points(self, node: yaml.Node | None, where: str) -> tuple[Point, ...]:
+        """Text items are points; a nested list holds the sub-points of the point before it."""
+        r = self.r
+        if node is None:
+            return ()
+        items = r.items(node, where)
+        if items is None:
+            return ()
+        out: list[Point] = []
+        for i, item in enumerate(items):
+            here = f"{where}[{i}]"
+            if isinstance(item, yaml.SequenceNode):
+                children = self.points(item, here)
+                if not out:
+                    r.error(item, here, "sub-points must follow the point they belong to")
+                else:
+                    parent = out[-1]
+                    out[-1] = Point(parent.text, parent.children + children, parent.span)
+                continue
+            if isinstance(item, yaml.MappingNode):
+                r.expect(item, here, "text")
+                continue
+            text = r.text(item, here, required=True)
+            if text is not None:
+                out.append(Point(text, (), r.span(item)))
+        return tuple(out)
+
+    def image(self, node: yaml.Node | None, where: str) -> Image | None:
+        r = self.r
+        if node is None:
+            return None
+        m = r.mapping(node, where, IMAGE_KEYS, required=("path", "alt"))
+        if m is None:
+            return None
+        rel = r.text(m.get("path"), f"{where}.path", required=True)
+        alt = r.text(m.get("alt"), f"{where}.alt", required=True)
+        caption = r.text(m.get("caption"), f"{where}.caption")
+        if rel is None or alt is None:
+            return None
+        path_node = m["path"]
+        found = check_image(self.root, rel, r.span(path_node), f"{where}.path", r.report)
+        if found is None:
+            return None
+        path, width, height, fmt = found
+        return Image(path, alt, caption, width, height, fmt, r.span(node))
+
+    def glossary(self, node: yaml.Node | None) -> tuple[Term, ...]:
+        r = self.r
+        if node is None:
+            return ()
+        items = r.items(node, "glossary")
+        if items is None:
+            return ()
+        terms: list[tuple[Term, yaml.Node, list[yaml.Node]]] = []
+        seen: dict[str, Term] = {}
+        for i, item in enumerate(items):
+            where = f"glossary[{i}]"
+            m = r.mapping(item, where, TERM_KEYS, required=("term", "definition"))
+            if m is None:
+                continue
+            term = r.text(m.get("term"), f"{where}.term", required=True)
+            definition = r.text(m.get("definition"), f"{where}.definition", required=True)
+            see_nodes = self._see_nodes(m.get("see"), f"{where}.see")
+            if term is None or definition is None:
+                continue
+            key = term.casefold()
+            if key in seen:
+                first = seen[key].span
+                r.error(m["term"], f"{where}.term", f"duplicate term '{term}' (first defined at line {first.line})")
+                continue
+            t = Term(term, definition, (), r.span(item))
+            seen[key] = t
+            terms.append((t, item, see_nodes))
+        return tuple(self._resolve_see(t, where_nodes, seen, i) for i, (t, _, where_nodes) in enumerate(terms))
+
+    def _see_nodes(self, node: yaml.Node | None, where: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if isinstance(node, yaml.ScalarNode):  # `see: Article 9` reads as a one-item list
+            return [node]
+        return self.r.items(node, where) or []
+
+    def _resolve_see(self, term: Term, nodes: list[yaml.Node], seen: dict[str, Term], i: int) -> Term:
+        r = self.r
+        names: list[str] = []
+        for j, node in enumerate(nodes):
+            where = f"glossary[{i}].see[{j}]"
+            name = r.text(node, where, required=True)
+            if name is None:
+                continue
+            target = seen.get(name.casefold())
+            if target is None:
+                hint = did_you_mean(name, [t.term for t in seen.values()])
+                r.error(node, where, f"'{name}' is not a glossary term{hint}")
+            elif target.term == term.term:
+                r.error(node, where, f"'{name}' refers to itself")
+            elif target.term not in names:
+                names.append(target.term)
+        return Term(term.term, term.definition, tuple(names), term.span)
+
+    def cards(self, node: yaml.Node | None) -> tuple[Card, ...]:
+        r = self.r
+        if node is None:
+            return ()
+        items = r.items(node, "cards")
+        if items is None:
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            where = f"cards[{i}]"
+            m = r.mapping(item, where, CARD_KEYS, required=("front", "back"))
+            if m is None:
+                continue
+            front = r.text(m.get("front"), f"{where}.front", required=True)
+            back = r.text(m.get("back"), f"{where}.back", required=True)
+            tags = self._tags(m.get("tags"), f"{where}.tags")
+            if front is not None and back is not None:
+                out.append(Card(front, back, None, tags, r.span(item)))
+        return tuple(out)
+
+    def _tags(self, node: yaml.Node | None, where: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = self.r.items(node, where) or []
+        tags = (self.r.text(t, f"{where}[{i}]", required=True) for i, t in enumerate(items))
+        return tuple(t.replace(" ", "_") for t in tags if t)

@@ -1,0 +1,31 @@
+"""The output table: name -> (file name, module). Each module has `render(pack, theme, report) -> bytes`.
+
+Modules are imported only when their output is built, so start-up stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, NamedTuple
+
+from studypack.errors import Report
+from studypack.model import Pack
+from studypack.theme import Theme
+
+
+class Output(NamedTuple):
+    filename: str
+    module: str
+
+
+OUTPUTS: dict[str, Output] = {
+    "csv": Output("cards.csv", "studypack.render.cards_csv"),
+}
+# What `build` makes without --only (anki only when asked, as it is for Anki users).
+DEFAULT_OUTPUTS: tuple[str, ...] = tuple(n for n in ("handout", "deck", "cards", "csv") if n in OUTPUTS)
+
+Renderer = Callable[[Pack, Theme, Report], bytes]
+
+
+def renderer(name: str) -> Renderer:
+    return importlib.import_module(OUTPUTS[name].module).render  # type: ignore[no-any-return]

@@ -1,0 +1,66 @@
+"""`studypack new`: a commented pack.yaml that builds as is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studypack.errors import StudypackError
+
+TEMPLATE = """\
+# A studypack pack. Build it with:  studypack build {folder}
+# Text fields take inline Markdown: **bold**, *italic*, `code`, [link](https://example.org).
+# Any other character is literal text: <, &, quotes, emoji, accents, CJK.
+
+title: {title}                     # required
+subtitle: An example pack to edit
+course: Course name · Unit 1
+author: Your Name
+date: 2026-01-15                   # YYYY-MM-DD; fixes the creation date inside outputs
+language: en                       # BCP 47 tag, e.g. en, ja, pt-BR
+theme: default                     # or a theme folder; `--theme` on the command line wins
+
+overview: |
+  One paragraph that opens the handout and introduces the topic.
+
+sections:                          # at least one
+  - title: First section           # required
+    summary: A sentence or two that sums the section up.
+    points:
+      - A bullet point with a **key term**.
+      - A point with sub-points
+      - - a sub-point (a nested list belongs to the point above it)
+        - another sub-point
+    notes: Speaker notes for this section's slides.
+    # image: {{path: images/figure.png, alt: "What the figure shows", caption: "Optional caption"}}
+    sections:                      # subsections have the same shape
+      - title: A subsection
+        points:
+          - Its first point.
+
+glossary:                          # each term becomes a flashcard too
+  - term: Key term
+    definition: What the key term means.
+    see: [Other term]              # names other glossary terms
+  - term: Other term
+    definition: A related idea.
+
+cards:                             # extra question / answer flashcards
+  - front: A question?
+    back: Its answer.
+"""
+
+
+def scaffold_pack(folder: Path) -> Path:
+    path = folder / "pack.yaml"
+    if path.exists():
+        raise StudypackError(f"{path} already exists; not overwriting it")
+    folder.mkdir(parents=True, exist_ok=True)
+    title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "My pack"
+    path.write_text(TEMPLATE.format(folder=folder, title=_yaml_text(title)), encoding="utf-8")
+    return path
+
+
+def _yaml_text(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid quoted YAML scalar

@@ -1,0 +1,317 @@
+"""Themes: find, load, follow `extends`, validate (SPEC §5).
+
+Lookup order for a name: an explicit path (folder or theme.yaml), then ./themes/<name>,
+then the built-in themes. A theme without `extends` extends the built-in `default`, so a
+rebrand sets only what differs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from studypack.errors import Report, Span, did_you_mean
+from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
+from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file
+
+THEME_FILE = "theme.yaml"
+DEFAULT_THEME = "default"
+
+COLOR_KEYS = ("primary", "accent", "text", "muted", "background")
+CARD_SIZES = ("3x5in", "A7", "2x3.5in")
+DUPLEX = ("long-edge", "short-edge", "fold")
+PAPERS = ("letter", "a4")
+ASPECTS = ("16:9", "4:3")
+
+# key -> allowed subkeys (None: a scalar)
+SCHEMA: dict[str, tuple[str, ...] | None] = {
+    "name": None,
+    "extends": None,
+    "colors": COLOR_KEYS,
+    "fonts": ("heading", "body"),
+    "logo": None,
+    "paper": None,
+    "slides": ("aspect", "template", "heading_font", "body_font"),
+    "cards": ("size", "duplex", "offset", "min_font", "max_font"),
+    "footer": None,
+    "header": None,
+}
+
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class Colors:
+    primary: str
+    accent: str
+    text: str
+    muted: str
+    background: str
+
+
+@dataclass(frozen=True)
+class Fonts:
+    heading: str  # a PDF family from fonts.PDF_FAMILIES, or an absolute path to a TTF file
+    body: str
+
+
+@dataclass(frozen=True)
+class SlideStyle:
+    aspect: str
+    template: Path | None
+    heading_font: str  # an Office font from fonts.OFFICE_FONTS
+    body_font: str
+
+
+@dataclass(frozen=True)
+class CardStyle:
+    size: str
+    duplex: str
+    offset: tuple[float, float]  # mm, applied to back sheets
+    min_font: float
+    max_font: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folder: Path  # the folder of the theme file that set fonts/logo/template paths
+    files: tuple[Path, ...]  # every file the theme was read from (for change detection)
+    colors: Colors
+    fonts: Fonts
+    logo: Path | None
+    paper: str
+    slides: SlideStyle
+    cards: CardStyle
+    footer: str  # Jinja2 source, rendered sandboxed
+    header: str
+
+
+def builtin_themes_dir() -> Path:
+    """Installed: studypack/themes inside the wheel; from a checkout: the top-level themes/."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "themes"
+    return packaged if packaged.is_dir() else here.parents[1] / "themes"
+
+
+def list_themes() -> list[tuple[str, Path]]:
+    found: dict[str, Path] = {}
+    for base in (builtin_themes_dir(), Path.cwd() / "themes"):
+        if base.is_dir():
+            for d in sorted(base.iterdir()):
+                if (d / THEME_FILE).is_file():
+                    found[d.name] = d / THEME_FILE
+    return sorted(found.items())
+
+
+def find_theme(ref: str, relative_to: Path | None = None) -> Path | None:
+    """The theme file a name or path refers to, or None."""
+    candidates: list[Path] = []
+    as_path = Path(ref)
+    if relative_to is not None and not as_path.is_absolute():
+        candidates.append(relative_to / as_path)
+    candidates += [as_path, Path.cwd() / "themes" / ref, builtin_themes_dir() / ref]
+    for c in candidates:
+        if c.is_file() and c.suffix in (".yaml", ".yml"):
+            return c
+        if c.is_dir():
+            for name in (THEME_FILE, "_brand.yml", "_brand.yaml"):
+                if (c / name).is_file():
+                    return c / name
+    return None
+
+
+def load_theme(ref: str, report: Report, span: Span | None = None, relative_to: Path | None = None) -> Theme | None:
+    """Resolve and validate a theme; None (with errors reported) when unusable."""
+    path = find_theme(ref, relative_to)
+    if path is None:
+        names = [n for n, _ in list_themes()]
+        report.error(span or Span(ref), f"theme '{ref}' not found{did_you_mean(ref, names)}")
+        return None
+    before = len(report.errors)
+    chain = _read_chain(path, report)
+    if chain is None or len(report.errors) > before:
+        return None
+    theme = _resolve(chain, report)
+    return theme if len(report.errors) == before else None
+
+
+@dataclass
+class _Layer:
+    """One theme file's settings: {key: (value, node)} with subkeys flattened as 'a.b'."""
+
+    path: Path
+    values: dict[str, tuple[Any, yaml.Node]]
+
+
+def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
+    """The file and its ancestors, most specific first; cycles are errors."""
+    chain: list[_Layer] = []
+    seen: list[Path] = []
+    current: Path | None = path
+    while current is not None:
+        resolved = current.resolve()
+        if resolved in seen:
+            names = " -> ".join(str(p.parent.name) for p in seen + [resolved])
+            report.error(Span(str(chain[-1].path), *_pos(chain[-1].values.get("extends"))), f"extends: cycle ({names})")
+            return None
+        seen.append(resolved)
+        if current.name in ("_brand.yml", "_brand.yaml"):
+            from studypack.brand import read_brand
+
+            layer = read_brand(current, report)
+        else:
+            layer = _read_layer(current, report)
+        if layer is None:
+            return None
+        chain.append(layer)
+        parent = layer.values.get("extends")
+        if parent is not None:
+            ref, node = parent
+            current = find_theme(ref, current.parent)
+            if current is None:
+                report.error(Span(str(layer.path), *_pos(parent)), f"extends: theme '{ref}' not found")
+                return None
+        elif resolved != (builtin_themes_dir() / DEFAULT_THEME / THEME_FILE).resolve():
+            current = builtin_themes_dir() / DEFAULT_THEME / THEME_FILE
+        else:
+            current = None
+    return chain
+
+
+def _pos(entry: tuple[Any, yaml.Node] | None) -> tuple[int, int]:
+    if entry is None:
+        return (1, 1)
+    mark = entry[1].start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _read_layer(path: Path, report: Report) -> _Layer | None:
+    root = compose_file(path, report)
+    if root is None:
+        return None
+    r = NodeReader(str(path), report)
+    try:
+        m = r.mapping(root, "", tuple(SCHEMA))
+    except ExpansionLimit:
+        report.error(Span(str(path), 1, 1), "document expands to too many values (alias bomb?)")
+        return None
+    if m is None:
+        return None
+    values: dict[str, tuple[Any, yaml.Node]] = {}
+    for key, node in m.items():
+        sub = SCHEMA[key]
+        if sub is None:
+            text = r.text(node, key)
+            if text is not None:
+                values[key] = (text, node)
+            continue
+        subs = r.mapping(node, key, sub)
+        for subkey, subnode in (subs or {}).items():
+            where = f"{key}.{subkey}"
+            if key == "cards" and subkey == "offset":
+                value = _offset(r, subnode, where)
+            else:
+                value = r.text(subnode, where)
+            if value is not None:
+                values[where] = (value, subnode)
+    return _Layer(path, values)
+
+
+def _offset(r: NodeReader, node: yaml.Node, where: str) -> tuple[float, float] | None:
+    items = r.items(node, where) if isinstance(node, yaml.SequenceNode) else None
+    if items is None:
+        raw = r.text(node, where) or ""
+        parts = [p for p in re.split(r"[,\s]+", raw) if p]
+        try:
+            x, y = (float(p) for p in parts)
+        except ValueError:
+            r.error(node, where, f"expected 'X,Y' in millimetres, got '{raw}'")
+            return None
+        return (x, y)
+    if len(items) != 2:
+        r.error(node, where, "expected two numbers [X, Y] in millimetres")
+        return None
+    nums = [r.number(i, where, -20, 20) for i in items]
+    return (nums[0], nums[1]) if None not in nums else None  # type: ignore[return-value]
+
+
+def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
+    """Merge layers (most specific wins) and check every value, located where it was set."""
+    before = len(report.errors)
+    merged: dict[str, tuple[Any, yaml.Node, Path]] = {}
+    for layer in reversed(chain):
+        for key, (value, node) in layer.values.items():
+            merged[key] = (value, node, layer.path)
+
+    def get(key: str) -> Any:
+        return merged[key][0]
+
+    def err(key: str, message: str) -> None:
+        value, node, path = merged[key]
+        report.error(Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1), f"{key}: {message}")
+
+    def folder_of(key: str) -> Path:
+        return merged[key][2].parent
+
+    for key in [f"colors.{c}" for c in COLOR_KEYS]:
+        if not _COLOR.match(get(key)):
+            err(key, f"'{get(key)}' is not a colour (#RRGGBB)")
+    for key in ("fonts.heading", "fonts.body"):
+        family = get(key)
+        if family not in PDF_FAMILIES and not (family.lower().endswith((".ttf", ".otf")) and (folder_of(key) / family).is_file()):
+            choices = list(PDF_FAMILIES)
+            err(key, f"unknown font '{family}'{did_you_mean(family, choices)}; use one of {', '.join(choices)} or a .ttf file in the theme folder")
+    for key in ("slides.heading_font", "slides.body_font"):
+        if get(key) not in OFFICE_FONTS:
+            err(key, f"'{get(key)}' is not a font we can measure; use one of {', '.join(OFFICE_FONTS)}")
+    choices = {"paper": PAPERS, "slides.aspect": ASPECTS, "cards.size": CARD_SIZES, "cards.duplex": DUPLEX}
+    for key, options in choices.items():
+        if get(key) not in options:
+            err(key, f"'{get(key)}' is not one of: {', '.join(options)}{did_you_mean(get(key), options)}")
+    sizes: dict[str, float] = {}
+    for key in ("cards.min_font", "cards.max_font"):
+        try:
+            sizes[key] = float(get(key))
+            if not 4 <= sizes[key] <= 72:
+                raise ValueError
+        except ValueError:
+            err(key, f"'{get(key)}' is not a font size (4 to 72 pt)")
+    if len(sizes) == 2 and sizes["cards.min_font"] > sizes["cards.max_font"]:
+        err("cards.min_font", "is larger than cards.max_font")
+    logo = template = None
+    if "logo" in merged:
+        logo = folder_of("logo") / get("logo")
+        if not logo.is_file():
+            err("logo", f"file '{get('logo')}' not found")
+    if "slides.template" in merged:
+        template = folder_of("slides.template") / get("slides.template")
+        if not template.is_file():
+            err("slides.template", f"file '{get('slides.template')}' not found")
+    if len(report.errors) > before:
+        return None
+
+    def font(key: str) -> str:  # shipped family name, or the absolute path of a theme's TTF
+        family = get(key)
+        return family if family in PDF_FAMILIES else str((folder_of(key) / family).resolve())
+
+    return Theme(
+        name=get("name"),
+        folder=chain[0].path.parent,
+        files=tuple(layer.path for layer in chain),
+        colors=Colors(*(get(f"colors.{c}") for c in COLOR_KEYS)),
+        fonts=Fonts(font("fonts.heading"), font("fonts.body")),
+        logo=logo,
+        paper=get("paper"),
+        slides=SlideStyle(get("slides.aspect"), template, get("slides.heading_font"), get("slides.body_font")),
+        cards=CardStyle(
+            get("cards.size"), get("cards.duplex"), tuple(get("cards.offset")),  # type: ignore[arg-type]
+            sizes["cards.min_font"], sizes["cards.max_font"],
+        ),
+        footer=get("footer"),
+        header=get("header"),
+    )
