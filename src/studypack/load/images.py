@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -33,8 +34,11 @@ def check_image(
         if size > MAX_IMAGE_BYTES:
             report.error(span, f"{where}: image '{rel}' is too large ({size} bytes; limit {MAX_IMAGE_BYTES})")
             return None
-        # Header only first: the pixel count is checked before anything is decoded.
-        with PILImage.open(path) as im:
+        # Header only first: the pixel count is checked (by us, below) before anything is decoded.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            im = PILImage.open(path)
+        with im:
             width, height, fmt = im.width, im.height, im.format or "?"
             if width * height > MAX_IMAGE_PIXELS:
                 report.error(

@@ -1,0 +1,54 @@
+"""Shared fixtures: the sample pack is built once per session and read by many tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from studypack.build import BuildOptions, build_pack
+from studypack.render import OUTPUTS
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "content" / "japan-us-security-treaty"
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool; skip without it, except under CI where it must exist."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is required under CI=true (install it in .ci/run)")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def build_or_fail(pack: Path, out: Path, **options) -> dict[str, Path]:
+    """Build a pack; fail the test with every diagnostic if it did not build."""
+    options.setdefault("only", tuple(OUTPUTS))
+    result = build_pack(pack, BuildOptions(out=out, **options))
+    errors = [str(d) for d in result.diagnostics if d.severity == "error"]
+    assert not errors, "\n".join(errors)
+    folder = out / (result.slug or "")
+    return {name: folder / o.filename for name, o in OUTPUTS.items() if (folder / o.filename).exists()}
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(tmp_path_factory) -> dict[str, Path]:
+    """Every output of the sample pack, built once: {'csv': path, 'handout': path, ...}."""
+    return build_or_fail(SAMPLE, tmp_path_factory.mktemp("sample"))
+
+
+def pdf_from_pptx(pptx: Path, outdir: Path) -> Path:
+    """Render a deck with LibreOffice, as a teacher without PowerPoint would see it."""
+    soffice = require_tool("soffice")
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{outdir}/lo-profile",
+         "--convert-to", "pdf", "--outdir", str(outdir), str(pptx)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return outdir / (pptx.stem + ".pdf")

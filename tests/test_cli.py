@@ -1,0 +1,170 @@
+"""The command line as a user meets it: exit codes, messages, summary line, outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studypack import __version__
+from studypack.cli import cli
+from studypack.errors import Report
+from studypack.inline import plain_text
+from studypack.load import load_pack
+
+from conftest import SAMPLE
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_version(runner):
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_build_sample_csv(runner, tmp_path):
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path), "--only", "csv"])
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "japan-us-security-treaty" / "cards.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows[0] == ["front", "back", "tags"]
+    assert len(rows) == 1 + 26 + 18
+    pack = load_pack(SAMPLE, Report())
+    expected = [plain_text(t.term) for t in pack.glossary] + [plain_text(c.front) for c in pack.cards]
+    assert [r[0] for r in rows[1:]] == expected  # glossary terms, then extra cards
+    assert all("**" not in r[0] + r[1] for r in rows)  # Markdown is removed
+    assert result.output.strip().splitlines()[-1].startswith("wrote 1 file(s) for 1 pack(s)")
+
+
+def test_rebuild_skips_unchanged_and_force_rebuilds(runner, tmp_path):
+    args = ["build", str(SAMPLE), "--out", str(tmp_path), "--only", "csv"]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert "wrote 0 file(s)" in again.output and "1 unchanged" in again.output
+    forced = runner.invoke(cli, args + ["--force"])
+    assert "wrote 1 file(s)" in forced.output
+
+
+def test_check_broken_pack_lists_every_problem(runner, tmp_path):
+    pack = tmp_path / "demo"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("titel: T\nsections:\n  - title: A\n    points: [{a: 1}]\n  - {}\n")
+    result = runner.invoke(cli, ["check", str(pack)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error: " in line]
+    assert [line.split("pack.yaml", 1)[1] for line in lines] == [
+        ":1:1: error: missing required key 'title'",
+        ":1:1: error: unknown key 'titel' (did you mean 'title'?)",
+        ":4:14: error: sections[0].points[0]: expected text, got a mapping",
+        ":5:5: error: sections[1]: missing required key 'title'",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_failed_build_leaves_earlier_outputs(runner, tmp_path):
+    pack = tmp_path / "src" / "p"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text("title: T\nsections: [{title: S}]\ncards: [{front: a, back: b}]\n")
+    out = tmp_path / "out"
+    assert runner.invoke(cli, ["build", str(pack), "--out", str(out), "--only", "csv"]).exit_code == 0
+    target = out / "p" / "cards.csv"
+    before = target.read_bytes()
+    (pack / "pack.yaml").write_text("title: T\nsections: [{title: S}]\ncards: [{front: a}]\n")
+    result = runner.invoke(cli, ["build", str(pack), "--out", str(out), "--only", "csv"])
+    assert result.exit_code == 1
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in target.parent.iterdir()) == [".studypack-state.json", "cards.csv"]
+
+
+def test_strict_makes_warnings_fatal(runner, tmp_path):
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text('title: "bell\\a"\nsections: [{title: S}]\n')
+    ok = runner.invoke(cli, ["build", str(pack), "--out", str(tmp_path / "o"), "--only", "csv"])
+    assert ok.exit_code == 0 and ": warning: title: dropped 1 control character(s)" in ok.output
+    strict = runner.invoke(cli, ["build", str(pack), "--out", str(tmp_path / "o2"), "--only", "csv", "--strict"])
+    assert strict.exit_code == 1
+    assert not (tmp_path / "o2" / "p" / "cards.csv").exists()
+
+
+def test_quiet_prints_errors_only(runner, tmp_path):
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path), "--only", "csv", "-q"])
+    assert result.exit_code == 0 and result.output == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--only", "nonsense"],
+        ["build", "--paper", "a3"],
+        ["build", "--cards-offset", "one,two"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(runner, args):
+    assert runner.invoke(cli, args).exit_code == 2
+
+
+def test_missing_pack_is_a_located_error(runner, tmp_path):
+    result = runner.invoke(cli, ["build", str(tmp_path / "nope"), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no such pack" in result.output
+
+
+def test_internal_error_is_one_line_exit_70(runner, tmp_path, monkeypatch):
+    import studypack.build as build
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(build, "load_pack", boom)
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path)])
+    assert result.exit_code == 70
+    assert result.output.strip() == "internal error: RuntimeError: kaput; run with --debug for the traceback"
+
+
+def test_new_scaffold_builds_as_is(runner, tmp_path):
+    folder = tmp_path / "my-course"
+    assert runner.invoke(cli, ["new", str(folder)]).exit_code == 0
+    text = (folder / "pack.yaml").read_text()
+    assert text.count("#") > 10  # commented
+    result = runner.invoke(cli, ["build", str(folder), "--out", str(tmp_path / "o"), "--only", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert runner.invoke(cli, ["new", str(folder)]).exit_code == 1  # never overwrites
+
+
+def test_build_without_packs_builds_content_folder(runner, tmp_path, monkeypatch):
+    content = tmp_path / "content" / "one"
+    content.mkdir(parents=True)
+    (content / "pack.yaml").write_text("title: T\nsections: [{title: S}]\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build", "--only", "csv"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "build" / "one" / "cards.csv").is_file()
+
+
+def test_themes_list_and_show(runner):
+    listing = runner.invoke(cli, ["themes", "list"])
+    assert listing.exit_code == 0 and "default" in listing.output
+    shown = runner.invoke(cli, ["themes", "show", "default"])
+    assert shown.exit_code == 0 and "primary: '#" in shown.output
+
+
+def test_console_script_runs_from_any_cwd(tmp_path):
+    """The installed entry point finds built-in themes outside the checkout."""
+    result = subprocess.run(
+        [sys.executable, "-m", "studypack", "build", str(SAMPLE), "--out", str(tmp_path / "o"), "--only", "csv"],
+        cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o" / "japan-us-security-treaty" / "cards.csv").is_file()
