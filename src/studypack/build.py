@@ -56,7 +56,7 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
     if options.theme is not None:
         theme = load_theme(options.theme, report, Span("--theme"))
     else:
-        span = pack.span if pack.theme else None
+        span = pack.theme_span if pack.theme else None
         theme = load_theme(pack.theme or DEFAULT_THEME, report, span, relative_to=pack.root)
     if theme is None:
         return None

@@ -22,10 +22,14 @@ class Console:
         self.quiet = quiet
         self.verbose = verbose
 
+    MAX_SHOWN = 100  # per pack: past that, more lines only bury the first problems
+
     def diagnostics(self, diags: list[Diagnostic]) -> None:
-        for d in diags:
-            if d.severity == "error" or not self.quiet:
-                click.echo(str(d), err=True)
+        shown = [d for d in diags if d.severity == "error" or not self.quiet]
+        for d in shown[: self.MAX_SHOWN]:
+            click.echo(str(d), err=True)
+        if len(shown) > self.MAX_SHOWN:
+            click.echo(f"… and {len(shown) - self.MAX_SHOWN} more problem(s) not shown", err=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:

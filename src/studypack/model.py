@@ -80,6 +80,7 @@ class Pack:
     date: dt.date | None = None
     language: str = "en"
     theme: str | None = None
+    theme_span: Span = NO_SPAN  # where `theme:` was set, for "theme not found"
     overview: str | None = None
     sections: tuple[Section, ...] = ()
     glossary: tuple[Term, ...] = ()

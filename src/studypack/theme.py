@@ -1,13 +1,15 @@
 """Themes: find, load, follow `extends`, validate (SPEC §5).
 
-Lookup order for a name: an explicit path (folder or theme.yaml), then ./themes/<name>,
-then the built-in themes. A theme without `extends` extends the built-in `default`, so a
-rebrand sets only what differs.
+Lookup order for a name: an explicit path (folder, theme.yaml or _brand.yml), then
+./themes/<name>, then the built-in themes. A theme without `extends` extends the built-in
+`default`, so a rebrand sets only what differs. Every problem is reported at the line of
+the file that set the value.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
 from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file
 
 THEME_FILE = "theme.yaml"
+BRAND_FILES = ("_brand.yml", "_brand.yaml")
 DEFAULT_THEME = "default"
 
 COLOR_KEYS = ("primary", "accent", "text", "muted", "background")
@@ -26,6 +29,9 @@ CARD_SIZES = ("3x5in", "A7", "2x3.5in")
 DUPLEX = ("long-edge", "short-edge", "fold")
 PAPERS = ("letter", "a4")
 ASPECTS = ("16:9", "4:3")
+LOGO_FORMATS = ("PNG", "JPEG")  # what both reportlab and python-pptx draw
+_TRUE = ("true", "yes", "on")
+_FALSE = ("false", "no", "off")
 
 # key -> allowed subkeys (None: a scalar)
 SCHEMA: dict[str, tuple[str, ...] | None] = {
@@ -37,6 +43,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "paper": None,
     "slides": ("aspect", "template", "heading_font", "body_font"),
     "cards": ("size", "duplex", "offset", "min_font", "max_font"),
+    "style": ("fills",),
     "footer": None,
     "header": None,
 }
@@ -46,7 +53,7 @@ _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 @dataclass(frozen=True)
 class Colors:
-    primary: str
+    primary: str  # '#RRGGBB', upper case
     accent: str
     text: str
     muted: str
@@ -77,9 +84,16 @@ class CardStyle:
 
 
 @dataclass(frozen=True)
+class Style:
+    # False = ink-saving: no filled areas anywhere (title slides, cover band, card headers,
+    # table shading); what would be white on primary is drawn in primary on the background.
+    fills: bool = True
+
+
+@dataclass(frozen=True)
 class Theme:
     name: str
-    folder: Path  # the folder of the theme file that set fonts/logo/template paths
+    folder: Path  # the folder of the most specific theme file
     files: tuple[Path, ...]  # every file the theme was read from (for change detection)
     colors: Colors
     fonts: Fonts
@@ -89,6 +103,7 @@ class Theme:
     cards: CardStyle
     footer: str  # Jinja2 source, rendered sandboxed
     header: str
+    style: Style = Style()
 
 
 def builtin_themes_dir() -> Path:
@@ -99,6 +114,7 @@ def builtin_themes_dir() -> Path:
 
 
 def list_themes() -> list[tuple[str, Path]]:
+    """(name, theme file) of built-in themes and ./themes/<name> (which win on equal names)."""
     found: dict[str, Path] = {}
     for base in (builtin_themes_dir(), Path.cwd() / "themes"):
         if base.is_dir():
@@ -108,20 +124,32 @@ def list_themes() -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def find_theme(ref: str, relative_to: Path | None = None) -> Path | None:
-    """The theme file a name or path refers to, or None."""
+def _theme_file(candidate: Path) -> Path | None:
+    if candidate.is_file() and candidate.suffix in (".yaml", ".yml"):
+        return candidate
+    if candidate.is_dir():
+        for name in (THEME_FILE, *BRAND_FILES):
+            if (candidate / name).is_file():
+                return candidate / name
+    return None
+
+
+def find_theme(ref: str, relative_to: Path | None = None, skip: Path | None = None) -> Path | None:
+    """The theme file a name or path refers to, or None.
+
+    Order: a path (relative to `relative_to` first, then to the cwd), ./themes/<ref>, built-ins.
+    `skip` is a file that must not be the answer: ./themes/default/theme.yaml saying
+    `extends: default` means the built-in one, not itself.
+    """
+    as_path = Path(ref).expanduser()
     candidates: list[Path] = []
-    as_path = Path(ref)
     if relative_to is not None and not as_path.is_absolute():
         candidates.append(relative_to / as_path)
     candidates += [as_path, Path.cwd() / "themes" / ref, builtin_themes_dir() / ref]
     for c in candidates:
-        if c.is_file() and c.suffix in (".yaml", ".yml"):
-            return c
-        if c.is_dir():
-            for name in (THEME_FILE, "_brand.yml", "_brand.yaml"):
-                if (c / name).is_file():
-                    return c / name
+        found = _theme_file(c)
+        if found is not None and (skip is None or found.resolve() != skip.resolve()):
+            return found
     return None
 
 
@@ -134,7 +162,7 @@ def load_theme(ref: str, report: Report, span: Span | None = None, relative_to: 
         return None
     before = len(report.errors)
     chain = _read_chain(path, report)
-    if chain is None or len(report.errors) > before:
+    if chain is None:
         return None
     theme = _resolve(chain, report)
     return theme if len(report.errors) == before else None
@@ -148,6 +176,10 @@ class _Layer:
     values: dict[str, tuple[Any, yaml.Node]]
 
 
+def _default_file() -> Path:
+    return builtin_themes_dir() / DEFAULT_THEME / THEME_FILE
+
+
 def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
     """The file and its ancestors, most specific first; cycles are errors."""
     chain: list[_Layer] = []
@@ -156,11 +188,11 @@ def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
     while current is not None:
         resolved = current.resolve()
         if resolved in seen:
-            names = " -> ".join(str(p.parent.name) for p in seen + [resolved])
-            report.error(Span(str(chain[-1].path), *_pos(chain[-1].values.get("extends"))), f"extends: cycle ({names})")
+            names = " -> ".join(_short(p) for p in seen + [resolved])
+            report.error(Span(str(chain[-1].path), *_pos(chain[-1].values.get("extends"))), f"extends: cycle {names}")
             return None
         seen.append(resolved)
-        if current.name in ("_brand.yml", "_brand.yaml"):
+        if current.name in BRAND_FILES:
             from studypack.brand import read_brand
 
             layer = read_brand(current, report)
@@ -171,16 +203,23 @@ def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
         chain.append(layer)
         parent = layer.values.get("extends")
         if parent is not None:
-            ref, node = parent
-            current = find_theme(ref, current.parent)
+            ref = parent[0]
+            # A sibling theme folder is found too, so a set of themes can live anywhere.
+            current = find_theme(ref, current.parent, skip=current) or _theme_file(current.parent.parent / ref)
             if current is None:
-                report.error(Span(str(layer.path), *_pos(parent)), f"extends: theme '{ref}' not found")
+                names = [n for n, _ in list_themes()]
+                report.error(Span(str(layer.path), *_pos(parent)), f"extends: theme '{ref}' not found{did_you_mean(ref, names)}")
                 return None
-        elif resolved != (builtin_themes_dir() / DEFAULT_THEME / THEME_FILE).resolve():
-            current = builtin_themes_dir() / DEFAULT_THEME / THEME_FILE
+        elif resolved != _default_file().resolve():
+            current = _default_file()
         else:
             current = None
     return chain
+
+
+def _short(path: Path) -> str:
+    """How a theme is named in a cycle message: its folder, or the file for a loose yaml."""
+    return path.parent.name if path.name in (THEME_FILE, *BRAND_FILES) else path.name
 
 
 def _pos(entry: tuple[Any, yaml.Node] | None) -> tuple[int, int]:
@@ -240,8 +279,36 @@ def _offset(r: NodeReader, node: yaml.Node, where: str) -> tuple[float, float] |
     return (nums[0], nums[1]) if None not in nums else None  # type: ignore[return-value]
 
 
+def _font_problem(path: Path) -> str | None:
+    """Why reportlab cannot embed a font file, or None."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
+
+    try:
+        TTFontFile(str(path), validate=1)
+    except (TTFError, OSError, ValueError) as e:  # OTF with CFF outlines, corrupt files
+        return str(e).split("\n")[0]
+    return None
+
+
+def _image_problem(path: Path) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            if im.format not in LOGO_FORMATS:
+                return f"is {im.format or 'an unknown format'}; use a PNG or JPEG image"
+            im.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        return "is not a PNG or JPEG image (or is too large)"
+    except (OSError, SyntaxError, ValueError) as e:
+        return f"cannot be read: {e}"
+    return None
+
+
 def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
     """Merge layers (most specific wins) and check every value, located where it was set."""
+    from studypack.templating import check_template
+
     before = len(report.errors)
     merged: dict[str, tuple[Any, yaml.Node, Path]] = {}
     for layer in reversed(chain):
@@ -263,12 +330,20 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
             err(key, f"'{get(key)}' is not a colour (#RRGGBB)")
     for key in ("fonts.heading", "fonts.body"):
         family = get(key)
-        if family not in PDF_FAMILIES and not (family.lower().endswith((".ttf", ".otf")) and (folder_of(key) / family).is_file()):
+        if family in PDF_FAMILIES:
+            continue
+        path = folder_of(key) / family
+        if family.lower().endswith((".ttf", ".otf")) and path.is_file():
+            problem = _font_problem(path)
+            if problem:
+                err(key, f"'{family}' cannot be embedded in PDFs ({problem}); use a TrueType .ttf file")
+        else:
             choices = list(PDF_FAMILIES)
             err(key, f"unknown font '{family}'{did_you_mean(family, choices)}; use one of {', '.join(choices)} or a .ttf file in the theme folder")
     for key in ("slides.heading_font", "slides.body_font"):
         if get(key) not in OFFICE_FONTS:
-            err(key, f"'{get(key)}' is not a font we can measure; use one of {', '.join(OFFICE_FONTS)}")
+            options = list(OFFICE_FONTS)
+            err(key, f"'{get(key)}' is not a font we can measure{did_you_mean(get(key), options)}; use one of {', '.join(options)}")
     choices = {"paper": PAPERS, "slides.aspect": ASPECTS, "cards.size": CARD_SIZES, "cards.duplex": DUPLEX}
     for key, options in choices.items():
         if get(key) not in options:
@@ -283,15 +358,26 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
             err(key, f"'{get(key)}' is not a font size (4 to 72 pt)")
     if len(sizes) == 2 and sizes["cards.min_font"] > sizes["cards.max_font"]:
         err("cards.min_font", "is larger than cards.max_font")
+    fills = str(get("style.fills")).lower()
+    if fills not in _TRUE + _FALSE:
+        err("style.fills", f"expected true or false, got '{get('style.fills')}'")
+    for key in ("header", "footer"):
+        problem = check_template(get(key))
+        if problem:
+            err(key, f"template error: {problem}")
     logo = template = None
     if "logo" in merged:
-        logo = folder_of("logo") / get("logo")
-        if not logo.is_file():
-            err("logo", f"file '{get('logo')}' not found")
+        logo = (folder_of("logo") / get("logo")).resolve()
+        problem = None if logo.is_file() else "not found"
+        problem = problem or _image_problem(logo)
+        if problem:
+            err("logo", f"file '{get('logo')}' {problem}")
     if "slides.template" in merged:
-        template = folder_of("slides.template") / get("slides.template")
+        template = (folder_of("slides.template") / get("slides.template")).resolve()
         if not template.is_file():
             err("slides.template", f"file '{get('slides.template')}' not found")
+        elif not _is_pptx(template):
+            err("slides.template", f"file '{get('slides.template')}' is not a PowerPoint .pptx file")
     if len(report.errors) > before:
         return None
 
@@ -299,11 +385,15 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         family = get(key)
         return family if family in PDF_FAMILIES else str((folder_of(key) / family).resolve())
 
+    # A theme that does not name itself is called after its folder, not after what it extends.
+    first = chain[0].path
+    own = first.parent.name if first.name in (THEME_FILE, *BRAND_FILES) else first.stem
+    name = chain[0].values["name"][0] if "name" in chain[0].values else own
     return Theme(
-        name=get("name"),
-        folder=chain[0].path.parent,
-        files=tuple(layer.path for layer in chain),
-        colors=Colors(*(get(f"colors.{c}") for c in COLOR_KEYS)),
+        name=name,
+        folder=chain[0].path.parent.resolve(),
+        files=tuple(layer.path.resolve() for layer in chain),
+        colors=Colors(*(get(f"colors.{c}").upper() for c in COLOR_KEYS)),
         fonts=Fonts(font("fonts.heading"), font("fonts.body")),
         logo=logo,
         paper=get("paper"),
@@ -311,7 +401,16 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         cards=CardStyle(
             get("cards.size"), get("cards.duplex"), tuple(get("cards.offset")),  # type: ignore[arg-type]
             sizes["cards.min_font"], sizes["cards.max_font"],
-        ),
+        ),  # fmt: skip
         footer=get("footer"),
         header=get("header"),
+        style=Style(fills=fills in _TRUE),
     )
+
+
+def _is_pptx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "ppt/presentation.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False

@@ -54,7 +54,8 @@ def check_image(
     except PILImage.DecompressionBombError:
         report.error(span, f"{where}: image '{rel}' is a decompression bomb")
         return None
-    except (OSError, SyntaxError, ValueError) as e:
-        report.error(span, f"{where}: image '{rel}' cannot be read ({e})")
+    except (OSError, SyntaxError, ValueError):
+        # PIL's own wording varies by version and format; say what the user can act on.
+        report.error(span, f"{where}: image '{rel}' cannot be read: corrupt, truncated or not an image")
         return None
     return path, width, height, fmt

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64  # deeper nesting is never content; it is an attack or an accident
-MAX_NODES = 2_000_000  # visits while reading; bounds alias ("billion laughs") expansion
+MAX_NODES = 500_000  # visits while reading; bounds alias ("billion laughs") expansion
 MAX_BYTES = 64 * 1024 * 1024
 
 STANDARD_TAGS = {
@@ -90,12 +90,18 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
         report.error(Span(name), "file is empty: expected a YAML mapping")
         return None
     try:
-        return _compose(text, name)
+        root = _compose(text, name)
+        if root is None:
+            report.error(Span(name), "file has no YAML content: expected a mapping")
+        return root
     except YamlProblem as p:
         report.error(p.span, p.message)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = e.problem or e.context or "invalid YAML"
+        if e.context and e.context_mark and e.problem_mark:  # say where the open construct began
+            c = e.context_mark
+            what += f" ({e.context} that started at line {c.line + 1}, column {c.column + 1})"
         report.error(_span(name, mark), f"invalid YAML: {what}")
     except yaml.YAMLError as e:
         report.error(Span(name), f"invalid YAML: {e}")
@@ -204,13 +210,16 @@ class NodeReader:
     def span(self, node: yaml.Node) -> Span:
         return _span(self.path, node.start_mark)
 
-    def _visit(self, node: yaml.Node) -> None:
+    def _visit(self, node: yaml.Node) -> bool:
+        """Count the visit (bounding alias expansion); False for a node with a foreign tag."""
         self.visits += 1
         if self.visits > MAX_NODES:
             raise ExpansionLimit()
         if node.tag not in STANDARD_TAGS and node.tag is not None:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.error(node, "", f"unsupported YAML tag '{tag}'")
+            return False
+        return True
 
     def error(self, node: yaml.Node, where: str, message: str) -> None:
         self.report.error(self.span(node), f"{where}: {message}" if where else message)
@@ -229,7 +238,8 @@ class NodeReader:
         required: Iterable[str] = (),
     ) -> dict[str, yaml.Node] | None:
         """A mapping's values by key; unknown, duplicate and missing keys are reported."""
-        self._visit(node)
+        if not self._visit(node):
+            return None
         if not isinstance(node, yaml.MappingNode):
             self.expect(node, where, "a mapping")
             return None
@@ -253,7 +263,8 @@ class NodeReader:
         return out
 
     def items(self, node: yaml.Node, where: str) -> list[yaml.Node] | None:
-        self._visit(node)
+        if not self._visit(node):
+            return None
         if isinstance(node, yaml.SequenceNode):
             return list(node.value)
         self.expect(node, where, "a list")
@@ -263,7 +274,8 @@ class NodeReader:
         """Literal text of a scalar, stripped of outer white space and forbidden characters."""
         if node is None:
             return None
-        self._visit(node)
+        if not self._visit(node):
+            return None
         if not isinstance(node, yaml.ScalarNode):
             self.expect(node, where, "text")
             return None

@@ -40,10 +40,12 @@ def load_pack_text(text: str, path: Path, report: Report, slug: str | None = Non
 
 def read_pack(root: yaml.Node, path: Path, report: Report, slug: str | None) -> Pack | None:
     before = len(report.errors)
+    before_all = len(report.diagnostics)
     reader = _PackReader(NodeReader(str(path), report), path.parent.resolve())
     try:
         pack = reader.pack(root, slug or path.resolve().parent.name)
     except ExpansionLimit:
+        del report.diagnostics[before_all:]  # the walk's own complaints are noise here
         report.error(Span(str(path), 1, 1), "document expands to too many values (alias bomb?)")
         return None
     return pack if len(report.errors) == before else None
@@ -77,6 +79,7 @@ class _PackReader:
             date=self.date(m.get("date")),
             language=self.language(m.get("language")),
             theme=r.text(m.get("theme"), "theme"),
+            theme_span=r.span(m["theme"]) if "theme" in m else r.span(node),
             overview=r.text(m.get("overview"), "overview"),
             sections=sections,
             glossary=glossary,

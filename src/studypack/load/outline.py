@@ -1,0 +1,155 @@
+"""The intermediate outline both guide readers produce, and the text rules they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class OPoint:
+    text: str
+    line: int
+    col: int = 1
+    children: list[OPoint] = field(default_factory=list)
+
+
+@dataclass
+class OSection:
+    title: str
+    line: int
+    col: int = 1
+    summary: list[tuple[str, int, int]] = field(default_factory=list)  # (paragraph, line, col)
+    points: list[OPoint] = field(default_factory=list)
+    sections: list[OSection] = field(default_factory=list)
+
+
+@dataclass
+class OTerm:
+    term: str
+    definition: str
+    line: int
+    col: int = 1
+
+
+@dataclass
+class Dropped:
+    line: int
+    kind: str  # "image-carousel line", "copyright footer", ...
+    text: str
+
+
+@dataclass
+class Outline:
+    """A guide's structure with source lines; texts are inline Markdown already."""
+
+    title: str | None = None
+    title_line: int = 0
+    meta: dict[str, tuple[str, int]] = field(default_factory=dict)  # front matter: key -> (value, line)
+    overview: list[tuple[str, int, int]] = field(default_factory=list)
+    sections: list[OSection] = field(default_factory=list)
+    glossary: list[OTerm] = field(default_factory=list)
+    glossary_line: int = 0
+    glossary_count: int | None = None  # the "(N)" the guide announces
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+# --- web noise ------------------------------------------------------------------------------
+
+_NOISE = (
+    ("image-carousel line", re.compile(r"^\s*top images from around the web\b", re.I)),
+    ("copyright footer", re.compile(r"^\s*(?:©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b", re.I)),
+    ("trademark footer", re.compile(r"\bare (?:registered )?trademarks?\b|\btrademarks? (?:registered|of|owned)\b", re.I)),
+)
+
+
+def noise_kind(line: str) -> str | None:
+    """What kind of copy-paste noise a line is, or None for content."""
+    for kind, pattern in _NOISE:
+        if pattern.search(line):
+            return kind
+    return None
+
+
+# --- glossary -------------------------------------------------------------------------------
+
+_GLOSSARY_HEADING = re.compile(
+    r"^(?:key\s+terms?(?:\s+to\s+(?:review|know))?|glossary|vocabulary|key\s+vocabulary|"
+    r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms)"
+    r"\s*(?:\(\s*(\d+)\s*\))?\s*:?$",
+    re.I,
+)
+
+
+def glossary_heading(text: str) -> tuple[bool, int | None]:
+    """(is it a glossary heading, the term count it announces)."""
+    m = _GLOSSARY_HEADING.match(strip_emphasis(text).strip())
+    if not m:
+        return False, None
+    return True, int(m.group(1)) if m.group(1) else None
+
+
+def strip_emphasis(text: str) -> str:
+    """`**Term**` or `__Term__` or `*Term*` -> `Term` (only when it wraps the whole text)."""
+    m = re.fullmatch(r"(\*\*|__|\*|_)(.+?)\1", text.strip())
+    return m.group(2).strip() if m else text.strip()
+
+
+_SEPARATORS = re.compile(r":\s+|\s+[—–]\s+|\s+-\s+|:$")
+_BOLD_TERM = re.compile(r"^(\*\*|__)(.+?)(?::)?\1\s*(?:(?::|[—–]|-)\s*)?(.*)$")
+
+
+def plausible_term(text: str) -> bool:
+    t = text.strip()
+    return (
+        0 < len(t) <= 80
+        and len(t.split()) <= 10
+        and not t.endswith((".", ",", ";", "!", "?"))
+        and any(c.isalnum() for c in t)
+    )
+
+
+def split_term(text: str) -> tuple[str, str] | None:
+    """`Term: definition` (definition may hold colons), `**Term** — definition`, ... or None."""
+    text = text.strip()
+    m = _BOLD_TERM.match(text)
+    if m and m.group(3).strip():
+        term = m.group(2).strip().rstrip(":").strip()
+        if plausible_term(term):
+            return term, m.group(3).strip()
+    for sep in _SEPARATORS.finditer(text):
+        term, definition = text[: sep.start()].strip(), text[sep.end() :].strip()
+        if plausible_term(term):
+            return (strip_emphasis(term), definition) if definition else None
+        if len(term) > 80:
+            break  # the first plausible split is the only one we take
+    return None
+
+
+# --- lost links -----------------------------------------------------------------------------
+
+_FUNCTION_WORDS = r"the|a|an|of|under|by|include|includes|including|and|or|with|to|from|through|via|between|into|like|such as"
+_BLANKS = (
+    re.compile(r"(?:^|(?<=\s))[,.](?=\s|$)"),  # "The , born from"
+    re.compile(r"\(\s*\)|\((?=\s+\S)"),  # "()" or "( SOFA)"
+    re.compile(rf"\b(?:{_FUNCTION_WORDS})\s+(\()(?=[^()]*\))", re.I),  # "under (SOFA)"
+    re.compile(r"^\("),  # '("2+2" meetings) brings together'
+    re.compile(rf"\b(?:{_FUNCTION_WORDS})(\s*)$", re.I),  # "allow limited exercise of"
+)
+
+
+def find_blanks(text: str) -> list[int]:
+    """Offsets in `text` where a linked term was probably lost in copying, left to right."""
+    found: set[int] = set()
+    for pattern in _BLANKS:
+        for m in pattern.finditer(text):
+            found.add(m.start(m.lastindex) if m.lastindex else m.start())
+    return sorted(found)
+
+
+def snippet(text: str, at: int, width: int = 40) -> str:
+    """A short excerpt around offset `at` for a message."""
+    start = max(0, at - width // 2)
+    end = min(len(text), start + width)
+    out = text[start:end].strip()
+    return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
