@@ -139,7 +139,7 @@ ERROR_CASES = {
     "duplicate-key": ("title: T\ntitle: U\nsections: [{title: S}]\n", [":2:1: error: duplicate key 'title'"]),
     "python-tag": ("title: !!python/object:os.system x\nsections: [{title: S}]\n", [":1:8: error: unsupported YAML tag '!!python/object:os.system'"]),
     "two-documents": ("title: T\nsections: [{title: S}]\n---\ntitle: U\n", [":3:1: error: expected one YAML document, found more"]),
-    "syntax": ("title: [T\nsections: []\n", [":2:9: error: invalid YAML: did not find expected ',' or ']'"]),
+    "syntax": ("title: [T\nsections: []\n", [":2:9: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence that started at line 1, column 8)"]),
     "not-mapping": ("- a\n- b\n", [":1:1: error: expected a mapping of pack keys (title, sections, …), got a list"]),
     "empty-file": ("   \n", [": error: file is empty: expected a YAML mapping"]),
     "deep-nesting": ("title: " + "[" * 100 + "]" * 100 + "\nsections: [{title: S}]\n", [":1:71: error: nesting deeper than 64 levels"]),

@@ -1,0 +1,249 @@
+"""Handout plan: the pack as an ordered flow of blocks (cover, contents, overview, sections, glossary).
+
+Pure: decides order, numbering, anchors, image sizes and glossary order; never draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+from studypack.errors import Report, Span
+from studypack.inline import plain_text
+from studypack.model import Pack, Point, Section
+from studypack.templating import render_text
+from studypack.theme import Theme
+
+MM = 72 / 25.4
+PAPER_SIZES = {"letter": (612.0, 792.0), "a4": (210 * MM, 297 * MM)}
+MARGIN_X = 0.85 * 72
+MARGIN_TOP = 0.95 * 72  # room for the running header above the frame
+MARGIN_BOTTOM = 0.9 * 72
+IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page alone
+SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    margin_x: float = MARGIN_X
+    margin_top: float = MARGIN_TOP
+    margin_bottom: float = MARGIN_BOTTOM
+
+    @property
+    def frame_width(self) -> float:
+        return self.width - 2 * self.margin_x
+
+    @property
+    def frame_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str  # inline Markdown
+    subtitle: str | None
+    course: str | None
+    author: str | None
+    date: str | None
+    logo: Path | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str  # inline Markdown
+    level: int  # 1 = a top-level section (also Overview, Glossary); 2, 3 … subsections
+    number: str  # "2.3", or "" for unnumbered headings
+    anchor: str  # stable destination name for links, contents and bookmarks
+    span: Span
+
+    @property
+    def outline_title(self) -> str:
+        title = plain_text(self.text)
+        return f"{self.number} {title}" if self.number else title
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str  # inline Markdown
+    role: str  # "overview" | "summary"
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: str  # inline Markdown
+    depth: int  # 0 = top-level point
+    span: Span
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Bullet, ...]  # flattened in reading order; depth carries the nesting
+
+
+@dataclass(frozen=True)
+class Figure:
+    path: Path
+    width: float  # points, already scaled to fit the frame
+    height: float
+    alt: str
+    caption: str | None  # inline Markdown
+    span: Span
+
+
+@dataclass(frozen=True)
+class SeeRef:
+    term: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    anchor: str
+    definition: str  # inline Markdown
+    see: tuple[SeeRef, ...]
+    span: Span
+
+
+Block = Union[Heading, Para, Bullets, Figure, GlossaryEntry]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    language: str
+    created: dt.datetime
+
+
+@dataclass(frozen=True)
+class HandoutPlan:
+    page: Page
+    meta: Meta
+    cover: Cover
+    contents: tuple[Heading, ...]  # what the table of contents lists, in order
+    blocks: tuple[Block, ...]
+    header: str  # plain text from the theme templates
+    footer: str
+
+
+def sort_key(term: str) -> tuple[str, str]:
+    """Alphabetical ignoring case and accents ('Élan' files under E); ties broken by spelling."""
+    text = plain_text(term)
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return (folded.casefold(), text)
+
+
+def slugify(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", plain_text(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """A text split at blank lines (YAML block scalars keep them)."""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _bullets(points: tuple[Point, ...], depth: int = 0) -> list[Bullet]:
+    out: list[Bullet] = []
+    for p in points:
+        out.append(Bullet(p.text, depth, p.span))
+        out += _bullets(p.children, depth + 1)
+    return out
+
+
+def fit_image(width_px: int, height_px: int, page: Page) -> tuple[float, float]:
+    """Display size: natural size at 96 px/in, shrunk (never enlarged) to the frame width and height cap."""
+    w, h = max(width_px, 1) * SCREEN_PT_PER_PX, max(height_px, 1) * SCREEN_PT_PER_PX
+    scale = min(1.0, page.frame_width / w, page.frame_height * IMAGE_MAX_HEIGHT / h)
+    return (w * scale, h * scale)
+
+
+def _section_blocks(section: Section, number: str, level: int, page: Page) -> list[Block]:
+    blocks: list[Block] = [Heading(section.title, level, number, "sec-" + number.replace(".", "-"), section.span)]
+    blocks += [Para(p, "summary", section.span) for p in _paragraphs(section.summary)]
+    if section.points:
+        blocks.append(Bullets(tuple(_bullets(section.points))))
+    if section.image is not None:
+        img = section.image
+        w, h = fit_image(img.width, img.height, page)
+        blocks.append(Figure(img.path, w, h, img.alt, img.caption, img.span))
+    for i, sub in enumerate(section.sections, 1):
+        blocks += _section_blocks(sub, f"{number}.{i}", level + 1, page)
+    return blocks
+
+
+def glossary_entries(pack: Pack) -> tuple[GlossaryEntry, ...]:
+    """Terms in alphabetical order, each with a unique anchor; `see` names resolve to anchors."""
+    terms = sorted(pack.glossary, key=lambda t: sort_key(t.term))
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    for t in terms:
+        base = anchor = "term-" + slugify(t.term)
+        n = 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        anchors[t.term.casefold()] = anchor
+    return tuple(
+        GlossaryEntry(
+            t.term, anchors[t.term.casefold()], t.definition,
+            tuple(SeeRef(s, anchors[s.casefold()]) for s in t.see if s.casefold() in anchors),
+            t.span,
+        )
+        for t in terms
+    )  # fmt: skip
+
+
+def _date(pack: Pack) -> str | None:
+    if pack.date is None:
+        return None
+    if pack.language.lower().startswith("en"):
+        return f"{pack.date.day} {pack.date:%B} {pack.date.year}"
+    return pack.date.isoformat()
+
+
+def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
+    width, height = PAPER_SIZES[theme.paper]
+    page = Page(width, height)
+    theme_span = Span(str(theme.files[0])) if theme.files else Span("")
+    blocks: list[Block] = []
+    if pack.overview:
+        blocks.append(Heading("Overview", 1, "", "overview", pack.span))
+        blocks += [Para(p, "overview", pack.span) for p in _paragraphs(pack.overview)]
+    for i, section in enumerate(pack.sections, 1):
+        blocks += _section_blocks(section, str(i), 1, page)
+    glossary = glossary_entries(pack)
+    if glossary:
+        blocks.append(Heading("Glossary", 1, "", "glossary", pack.span))
+        blocks += glossary
+    meta = Meta(
+        title=plain_text(pack.title),
+        author=plain_text(pack.author or ""),
+        subject=" · ".join(plain_text(x) for x in (pack.subtitle, pack.course) if x),
+        keywords=tuple(dict.fromkeys(plain_text(t.term) for t in pack.glossary)),
+        language=pack.language,
+        created=pack.build_time(),
+    )
+    cover = Cover(pack.title, pack.subtitle, pack.course, pack.author, _date(pack), theme.logo, pack.span)
+    return HandoutPlan(
+        page=page,
+        meta=meta,
+        cover=cover,
+        contents=tuple(b for b in blocks if isinstance(b, Heading)),
+        blocks=tuple(blocks),
+        header=render_text(theme.header, pack, report, theme_span),
+        footer=render_text(theme.footer, pack, report, theme_span),
+    )

@@ -1,0 +1,194 @@
+"""Flowables and page furniture of the handout: anchors, contents lines, figures, forms filled in at save.
+
+The document is laid out in one pass: numbers not known while drawing (a section's page
+in the contents, the page count in "Page n of N") are PDF form XObjects referenced where
+they appear and defined just before the file is saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+
+@dataclass
+class PageBook:
+    """What the layout learns while drawing: page of each anchor, and the page count."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    toc_keys: list[str] = field(default_factory=list)  # anchors whose page number the contents show
+    labelled: list[int] = field(default_factory=list)  # pages that show "Page n of N"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a heading leads: destination key, bookmark title and level, optional rule above."""
+
+    key: str
+    title: str
+    level: int
+    book: PageBook
+    rule: tuple[Any, float] | None = None  # (colour, width), drawn in the space above the heading
+    frame_height: float = 0.0
+
+
+class HeadingPara(Paragraph):
+    """A heading paragraph that is also a destination, a bookmark and a page record.
+
+    Part of the paragraph rather than a separate zero-height flowable: reportlab's
+    keep-with-next measuring skips zero-height flowables, so a separate mark made headings
+    land at a page foot without their first line of content.
+    """
+
+    mark: Mark | None = None  # paragraphs split off a long heading carry no mark
+    _at_top = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # The frame wraps with its full height only at its top, where a rule would double
+        # the running header's.
+        self._at_top = self.mark is not None and availHeight >= self.mark.frame_height - 1
+        return super().wrap(availWidth, availHeight)
+
+    def draw(self) -> None:
+        m = self.mark
+        if m is not None:
+            canv = self.canv
+            space = self.style.spaceBefore
+            if m.rule is not None and not self._at_top:
+                canv.saveState()
+                canv.setStrokeColor(m.rule[0])
+                canv.setLineWidth(m.rule[1])
+                canv.line(0, self.height + space * 0.55, self.width, self.height + space * 0.55)
+                canv.restoreState()
+            canv.bookmarkHorizontal(m.key, 0, self.height + 6)
+            canv.addOutlineEntry(m.title, m.key, m.level, closed=m.level > 0)
+            m.book.pages[m.key] = canv.getPageNumber()
+        super().draw()
+
+
+def page_form(key: str) -> str:
+    return "pg-" + key
+
+
+def label_form(page: int) -> str:
+    return f"pl-{page}"
+
+
+class TocLine(Flowable):
+    """One contents line: title, dot leaders, page number (a form), all one link to the heading."""
+
+    def __init__(self, para: Paragraph, key: str, indent: float, num_width: float, style_size: float, leader_color: Any):
+        super().__init__()
+        self.para, self.key, self.indent, self.num_width = para, key, indent, num_width
+        self.size, self.leader_color = style_size, leader_color
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        _, h = self.para.wrap(availWidth - self.indent - self.num_width, availHeight)
+        self.height = h
+        return (availWidth, h)
+
+    def draw(self) -> None:
+        canv, para = self.canv, self.para
+        para.drawOn(canv, self.indent, 0)
+        lines = para.blPara.lines
+        baseline = self.height - para.style.fontSize - (len(lines) - 1) * para.style.leading
+        widths = para.getActualLineWidths0()
+        start = self.indent + (widths[-1] if widths else 0) + 6
+        end = self.width - self.num_width + 4
+        if end > start:
+            canv.saveState()
+            canv.setFillColor(self.leader_color)
+            canv.setFont(para.style.fontName, self.size)
+            dot = canv.stringWidth(". ", para.style.fontName, self.size)
+            # Leaders on a fixed grid, so the dots of all lines align in columns.
+            x = (int(start / dot) + 1) * dot
+            n = max(int((end - x) / dot), 0)
+            if n:
+                canv.drawString(x, baseline, ". " * n)
+            canv.restoreState()
+        canv.saveState()
+        canv.translate(self.width, baseline)
+        canv.doForm(page_form(self.key))
+        canv.restoreState()
+        canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+class Figure(Flowable):
+    """An image at a planned size, centred, with its alt text as the PDF's /Alt of the drawing."""
+
+    def __init__(self, image: ImageReader, width: float, height: float, alt: str):
+        super().__init__()
+        self.image, self.w, self.h, self.alt = image, width, height, alt
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # The plan fitted the frame; shrink again only if a narrower frame is used.
+        if self.w > availWidth:
+            self.h, self.w = self.h * availWidth / self.w, availWidth
+        self.avail = availWidth
+        return (availWidth, self.h)
+
+    def draw(self) -> None:
+        canv = self.canv
+        alt = "FEFF" + self.alt.encode("utf-16-be").hex().upper()
+        canv.addLiteral(f"/Span <</Alt <{alt}>>> BDC")
+        canv.drawImage(self.image, (self.avail - self.w) / 2, 0, self.w, self.h, mask="auto")
+        canv.addLiteral("EMC")
+
+
+@dataclass
+class Furniture:
+    """Running header and footer (pre-wrapped once) and their colours."""
+
+    header: Paragraph | None
+    footer: Paragraph | None
+    rule_color: Any
+    label_font: str
+    label_size: float
+    label_color: Any
+    toc_font: str
+    toc_size: float
+    toc_color: Any
+
+
+def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, int, int, int, int, int], label_prefix: str = "Page"):
+    """A Canvas that stamps the build time and defines the late forms before saving."""
+
+    class HandoutCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _Stamp(created)
+
+        def save(self) -> None:
+            f = furniture
+            for key in book.toc_keys:
+                page = str(book.pages.get(key, "?"))
+                self._number_form(page_form(key), page, f.toc_font, f.toc_size, f.toc_color)
+            total = self.getPageNumber() - 1  # save() follows the last showPage
+            for n in book.labelled:
+                text = f"{label_prefix} {n} of {total}"
+                self._number_form(label_form(n), text, f.label_font, f.label_size, f.label_color)
+            super().save()
+
+        def _number_form(self, name: str, text: str, font: str, size: float, color: Any) -> None:
+            self.beginForm(name, lowerx=-400, lowery=-6, upperx=2, uppery=24)
+            self.setFont(font, size)
+            self.setFillColor(color)
+            self.drawRightString(0, 0, text)
+            self.endForm()
+
+    return HandoutCanvas
+
+
+class _Stamp:
+    """reportlab's TimeStamp interface, fixed at the pack's build time (reproducible bytes)."""
+
+    def __init__(self, ymdhms: tuple[int, int, int, int, int, int]):
+        self.YMDhms = ymdhms
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+        self.t = 0.0

@@ -1,0 +1,299 @@
+"""handout.pdf: draws the handout plan with reportlab platypus, in one layout pass."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
+    Paragraph, Spacer,
+)  # fmt: skip
+from reportlab.platypus.flowables import HRFlowable
+
+from studypack import __version__
+from studypack.errors import Report, Span
+from studypack.inline import plain_text
+from studypack.model import Pack
+from studypack.plan.handout import (
+    Bullets, Cover, Figure, GlossaryEntry, HandoutPlan, Heading, Para, fit_image, plan_handout,
+)  # fmt: skip
+from studypack.render import handout_flow as hf
+from studypack.render.pdf_text import Glyphs, font_set
+from studypack.theme import Theme
+
+BODY_SIZE = 10.5
+BULLETS = ("•", "–", "·")  # by depth; all in WinAnsi, so every text font has them
+TOC_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
+
+
+class Styles:
+    """Paragraph styles from the theme's fonts and colours, made once per render."""
+
+    def __init__(self, theme: Theme):
+        self.body_fonts = font_set(theme.fonts.body)
+        self.head_fonts = font_set(theme.fonts.heading)
+        c = theme.colors
+        self.primary, self.accent = colors.HexColor(c.primary), colors.HexColor(c.accent)
+        self.text, self.muted = colors.HexColor(c.text), colors.HexColor(c.muted)
+        self.link = c.accent
+        body, head = self.body_fonts.text, self.head_fonts.text
+        base = ParagraphStyle(
+            "body", fontName=body.regular, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.38,
+            textColor=self.text, spaceAfter=6, allowWidows=0, allowOrphans=0, splitLongWords=1,
+        )  # fmt: skip
+        self.body = base
+        self.overview = ParagraphStyle("overview", base, fontSize=11.5, leading=16, spaceAfter=8)
+        self.summary = ParagraphStyle("summary", base, fontSize=11, leading=15.5, spaceAfter=6)
+        self.bullet = [
+            ParagraphStyle(
+                f"bullet{d}", base, leftIndent=18 + 16 * d, bulletIndent=5 + 16 * d,
+                spaceAfter=3, bulletFontName=body.regular, bulletColor=self.primary if d == 0 else self.muted,
+            )  # fmt: skip
+            for d in range(6)
+        ]
+        self.heading = {
+            1: ParagraphStyle("h1", base, fontName=head.bold, fontSize=17, leading=21, textColor=self.primary,
+                              spaceBefore=24, spaceAfter=8),
+            2: ParagraphStyle("h2", base, fontName=head.bold, fontSize=13.5, leading=17, textColor=self.primary,
+                              spaceBefore=12, spaceAfter=5),
+            3: ParagraphStyle("h3", base, fontName=head.bold, fontSize=11.5, leading=15, textColor=self.text,
+                              spaceBefore=9, spaceAfter=4),
+        }  # fmt: skip
+        self.caption = ParagraphStyle(
+            "caption", base, fontName=body.italic, fontSize=9, leading=12, textColor=self.muted,
+            alignment=TA_CENTER, spaceBefore=4, spaceAfter=10,
+        )  # fmt: skip
+        self.term = ParagraphStyle("term", base, fontName=body.bold, spaceBefore=5, spaceAfter=1, keepWithNext=1)
+        self.definition = ParagraphStyle("definition", base, leftIndent=16, spaceAfter=5)
+        self.toc = {
+            1: ParagraphStyle("toc1", base, fontName=head.bold, fontSize=10.5, leading=13.5, spaceBefore=3.5,
+                              spaceAfter=0, textColor=self.text),
+            2: ParagraphStyle("toc2", base, fontSize=9.5, leading=12, spaceAfter=0, textColor=self.text),
+        }  # fmt: skip
+        self.furniture = ParagraphStyle("furniture", base, fontName=head.regular, fontSize=8.5, leading=10.5,
+                                        textColor=self.muted)  # fmt: skip
+        self.cover_title = ParagraphStyle("cover_title", base, fontName=head.bold, fontSize=30, leading=36,
+                                          textColor=self.primary, spaceAfter=12)  # fmt: skip
+        self.cover_sub = ParagraphStyle("cover_sub", base, fontName=head.regular, fontSize=16, leading=21,
+                                        textColor=self.muted, spaceAfter=4)  # fmt: skip
+        self.cover_line = ParagraphStyle("cover_line", base, fontName=head.regular, fontSize=12, leading=17,
+                                         spaceAfter=2)  # fmt: skip
+
+    def heading_style(self, level: int) -> ParagraphStyle:
+        return self.heading[min(level, 3)]
+
+
+class Builder:
+    """Turns plan blocks into flowables; collects located font warnings on the way."""
+
+    def __init__(self, plan: HandoutPlan, theme: Theme, report: Report):
+        self.plan, self.theme, self.report = plan, theme, report
+        self.st = Styles(theme)
+        self.glyphs = Glyphs(report)
+        self.book = hf.PageBook()
+        self.images: dict[str, ImageReader] = {}  # one reader per file: repeated images are embedded once
+
+    def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
+        fonts = self.st.head_fonts if heading else self.st.body_fonts
+        return Paragraph(self.glyphs.inline(text, fonts, span, self.st.link), style, **kw)
+
+    def plain(self, text: str, style: ParagraphStyle, span: Span) -> Paragraph:
+        return Paragraph(self.glyphs.text(text, style.fontName, span), style)
+
+    def story(self) -> list[Flowable]:
+        out = self.cover(self.plan.cover)
+        out += [NextPageTemplate("body"), PageBreak()]
+        out += self.contents()
+        out.append(PageBreak())
+        blocks = self.plan.blocks
+        for i, block in enumerate(blocks):
+            if isinstance(block, Heading):
+                if block.anchor == "glossary":
+                    out.append(PageBreak())
+                out += self.heading(block)
+            elif isinstance(block, Para):
+                style = self.st.overview if block.role == "overview" else self.st.summary
+                p = self.para(block.text, style, block.span)
+                # A summary stays with what follows (first point or subheading): no heading ends a page.
+                p.keepWithNext = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Bullets, Heading))
+                out.append(p)
+            elif isinstance(block, Bullets):
+                for k, item in enumerate(block.items):
+                    style = self.st.bullet[min(item.depth, 5)]
+                    bullet = BULLETS[min(item.depth, len(BULLETS) - 1)]
+                    p = self.para(item.text, style, item.span, bulletText=bullet)
+                    # The last point never starts a page alone: it travels with the one before.
+                    p.keepWithNext = k == len(block.items) - 2
+                    out.append(p)
+            elif isinstance(block, Figure):
+                out += self.figure(block)
+            elif isinstance(block, GlossaryEntry):
+                out += self.term(block)
+        return out
+
+    def heading(self, h: Heading) -> list[Flowable]:
+        number = f"{h.number}\u00a0\u00a0" if h.number else ""
+        rule = (self.st.primary, 1.2) if h.level == 1 else None
+        style = self.st.heading_style(h.level)
+        prefix = self.glyphs.text(number, style.fontName, h.span)
+        text = prefix + self.glyphs.inline(h.text, self.st.head_fonts, h.span, self.st.link)
+        p = hf.HeadingPara(text, style)
+        p.mark = hf.Mark(h.anchor, h.outline_title, h.level - 1, self.book, rule, self.plan.page.frame_height)
+        p.keepWithNext = True
+        return [p]
+
+    def figure(self, f: Figure) -> list[Flowable]:
+        try:
+            image = self.images.get(str(f.path)) or self.images.setdefault(str(f.path), ImageReader(str(f.path)))
+        except Exception as e:  # reportlab/PIL raise many kinds for unreadable images
+            self.report.error(f.span, f"image '{f.path.name}' cannot be embedded in the handout: {e}")
+            return []
+        parts: list[Flowable] = [hf.Figure(image, f.width, f.height, plain_text(f.alt) or f.alt)]
+        if f.caption:
+            parts.append(self.para(f.caption, self.st.caption, f.span))
+        else:
+            parts.append(Spacer(1, 10))
+        return [KeepTogether(parts)]
+
+    def term(self, g: GlossaryEntry) -> list[Flowable]:
+        name = f'<a name="{g.anchor}"/>'
+        term = Paragraph(name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link), self.st.term)
+        text = self.glyphs.inline(g.definition, self.st.body_fonts, g.span, self.st.link)
+        if g.see:
+            links = ", ".join(
+                f'<a href="#{s.anchor}" color="{self.st.link}">'
+                f"{self.glyphs.inline(s.term, self.st.body_fonts, g.span, self.st.link)}</a>"
+                for s in g.see
+            )
+            text += f" <i>See also:</i> {links}."
+        return [term, Paragraph(text, self.st.definition)]
+
+    def contents(self) -> list[Flowable]:
+        style = self.st.heading[1]
+        title = hf.HeadingPara("Contents", style)
+        title.mark = hf.Mark("contents", "Contents", 0, self.book, None, self.plan.page.frame_height)
+        out: list[Flowable] = [title]
+        num_w = 36.0
+        for h in self.plan.contents:
+            if h.level > TOC_DEPTH:
+                continue
+            ts = self.st.toc[min(h.level, 2)]
+            fonts = self.st.head_fonts if h.level == 1 else self.st.body_fonts
+            number = self.glyphs.text(f"{h.number}\u00a0\u00a0", ts.fontName, h.span) if h.number else ""
+            indent = 0.0 if h.level == 1 else 22.0
+            title = Paragraph(number + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
+            self.book.toc_keys.append(h.anchor)
+            out.append(hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted))
+        return out
+
+    def cover(self, c: Cover) -> list[Flowable]:
+        st = self.st
+        frame_h = self.plan.page.frame_height
+        out: list[Flowable] = []
+        logo = self.logo(c)
+        out.append(Spacer(1, frame_h * (0.12 if logo else 0.2)))
+        if logo:
+            out += [logo, Spacer(1, 28)]
+        out.append(self.para(c.title, st.cover_title, c.span, heading=True))
+        out.append(HRFlowable(width="35%", thickness=3, color=st.accent, hAlign="LEFT", spaceBefore=2, spaceAfter=14))
+        if c.subtitle:
+            out.append(self.para(c.subtitle, st.cover_sub, c.span, heading=True))
+        out.append(Spacer(1, 36))
+        for line in (c.course, c.author):
+            if line:
+                out.append(self.para(line, st.cover_line, c.span, heading=True))
+        if c.date:
+            out.append(self.plain(c.date, st.cover_line, c.span))
+        return out
+
+    def logo(self, c: Cover) -> Flowable | None:
+        if c.logo is None:
+            return None
+        try:
+            image = ImageReader(str(c.logo))
+            w, h = image.getSize()
+        except Exception as e:  # an SVG or a corrupt file: the cover goes without
+            self.report.warning(Span(str(c.logo)), f"logo cannot be drawn in the handout: {e}")
+            return None
+        page = self.plan.page
+        w, h = fit_image(w, h, page)
+        scale = min(1.0, 80 / h, page.frame_width * 0.5 / w)  # a logo is a mark, not a poster
+        fig = hf.Figure(image, w * scale, h * scale, "Logo")
+        fig.hAlign = "LEFT"
+        fig.wrap = lambda aw, ah: (fig.w, fig.h)  # type: ignore[method-assign]
+        fig.avail = w * scale
+        return fig
+
+    def furniture(self) -> hf.Furniture:
+        st, page = self.st, self.plan.page
+        width = page.frame_width * 0.75
+        header = self.plain(self.plan.header, st.furniture, Span("")) if self.plan.header else None
+        footer = self.plain(self.plan.footer, st.furniture, Span("")) if self.plan.footer else None
+        for p in (header, footer):
+            if p is not None:
+                p.wrap(width, page.height)
+        return hf.Furniture(header, footer, st.primary, st.furniture.fontName, 8.5, st.muted,
+                            st.body_fonts.text.regular, 10, st.text)  # fmt: skip
+
+
+def _decorate(book: hf.PageBook, fur: hf.Furniture, plan: HandoutPlan):
+    page = plan.page
+    left, right = page.margin_x, page.width - page.margin_x
+    head_y = page.height - page.margin_top + 16
+    foot_y = page.margin_bottom - 22
+
+    def on_page(canv: Canvas, doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        canv.setStrokeColor(fur.rule_color)
+        canv.setLineWidth(0.6)
+        canv.line(left, head_y, right, head_y)
+        if fur.header is not None:
+            fur.header.drawOn(canv, left, head_y + 5)
+        canv.setLineWidth(0.4)
+        canv.line(left, foot_y + 14, right, foot_y + 14)
+        if fur.footer is not None:
+            fur.footer.drawOn(canv, left, foot_y + 10.5 - fur.footer.height)
+        n = canv.getPageNumber()
+        book.labelled.append(n)
+        canv.translate(right, foot_y + 2)  # on the footer text's first baseline
+        canv.doForm(hf.label_form(n))
+        canv.restoreState()
+
+    return on_page
+
+
+def render(pack: Pack, theme: Theme, report: Report) -> bytes:
+    plan = plan_handout(pack, theme, report)
+    return draw(plan, theme, report)
+
+
+def draw(plan: HandoutPlan, theme: Theme, report: Report) -> bytes:
+    b = Builder(plan, theme, report)
+    story = b.story()
+    fur = b.furniture()
+    b.glyphs.warn()
+    page, meta = plan.page, plan.meta
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=(page.width, page.height), invariant=1, lang=meta.language,
+        title=meta.title, author=meta.author, subject=meta.subject, keywords=list(meta.keywords),
+        creator=f"studypack {__version__}", initialFontName=b.st.body.fontName, initialFontSize=BODY_SIZE,
+        leftMargin=page.margin_x, rightMargin=page.margin_x, topMargin=page.margin_top,
+        bottomMargin=page.margin_bottom,
+    )  # fmt: skip
+    frame = Frame(page.margin_x, page.margin_bottom, page.frame_width, page.frame_height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
+    doc.addPageTemplates([
+        PageTemplate("cover", [frame]),
+        PageTemplate("body", [frame], onPage=_decorate(b.book, fur, plan)),
+    ])  # fmt: skip
+    c = meta.created
+    canvas_class = hf.make_canvas_class(b.book, fur, (c.year, c.month, c.day, c.hour, c.minute, c.second))
+    doc.build(story, canvasmaker=canvas_class)
+    return buf.getvalue()

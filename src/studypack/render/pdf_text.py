@@ -1,0 +1,288 @@
+"""Text for reportlab Paragraphs: inline Markdown to escaped markup, with fallback fonts for missing glyphs.
+
+Shared by the PDF renderers. Content is data: every character that is not Markdown is
+escaped, so `<b>`, `&amp;` and `<para>` print as typed. Characters the chosen font lacks
+(CJK in a Latin font, Hebrew, symbols) are wrapped in a fallback font when an installed
+one has them; otherwise a located warning names them once per source object.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from studypack.errors import Report, Span
+from studypack.fit import FontSet
+from studypack.fonts import FontNames, register_pdf_family
+from studypack.inline import Run, parse_inline
+
+# TrueType fonts tried in order for characters the theme's fonts lack (first that has one wins).
+# reportlab embeds TrueType outlines only, so CFF fonts such as NotoSansCJK*.ttc cannot serve.
+FALLBACK_CANDIDATES: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Greek, Cyrillic, Hebrew, Arabic, symbols
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # CJK (fonts-droid-fallback)
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  # Fedora
+    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",  # macOS
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+    "C:/Windows/Fonts/msgothic.ttc",
+    "C:/Windows/Fonts/arialuni.ttf",
+)
+# Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
+_INVISIBLE = frozenset(" \t\n\u00a0\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+
+
+def _patch_to_unicode() -> None:
+    """reportlab writes code points above U+FFFF into ToUnicode CMaps as bare hex (<1F44D>),
+    which readers reject, so emoji and rare CJK would not extract; write UTF-16 pairs instead."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_studypack", False):
+        return
+
+    def pair(m: re.Match[str]) -> str:
+        return f"<{m.group(1)}> <{chr(int(m.group(2), 16)).encode('utf-16-be').hex().upper()}>"
+
+    def make(fontname: str, subset: list[int]) -> str:
+        return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset))
+
+    make._studypack = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
+
+
+_patch_to_unicode()
+
+
+def escape(text: str) -> str:
+    """Literal text for reportlab's paragraph markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attr(text: str) -> str:
+    return escape(text).replace('"', "&quot;")
+
+
+@lru_cache(maxsize=None)
+def coverage(fontname: str) -> frozenset[int]:
+    """Code points a registered TrueType font has glyphs for."""
+    face = getattr(pdfmetrics.getFont(fontname), "face", None)
+    widths = getattr(face, "charWidths", None)
+    return frozenset(widths) if isinstance(widths, dict) else frozenset(range(32, 127))
+
+
+@lru_cache(maxsize=None)
+def _load_fallback(path: str) -> str | None:
+    """Register a fallback file (all four styles map to it); None when reportlab cannot read it."""
+    name = "Fallback-" + Path(path).stem
+    try:
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+    except (TTFError, OSError, ValueError, KeyError, IndexError):
+        return None
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(name, bold, italic, name)
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _fontconfig_files(ch: str) -> tuple[str, ...]:
+    """Installed TrueType files that fontconfig says have a character (none without fc-list)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return ()
+    try:
+        out = subprocess.run(
+            [fc_list, f":charset={ord(ch):x}", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    files = sorted({line.rstrip(": ").strip() for line in out.splitlines()})
+    return tuple(f for f in files if f.lower().endswith((".ttf", ".ttc")))
+
+
+@lru_cache(maxsize=65536)
+def fallback_for(ch: str) -> str | None:
+    """The registered name of an installed font that draws ch, or None."""
+    cp = ord(ch)
+    for path in (*FALLBACK_CANDIDATES, *_fontconfig_files(ch)):
+        if os.path.isfile(path):
+            name = _load_fallback(path)
+            if name is not None and cp in coverage(name):
+                return name
+    return None
+
+
+@dataclass
+class Glyphs:
+    """Turns text into markup for given fonts; remembers characters no installed font has."""
+
+    report: Report
+    missing: dict[Span, set[str]] = field(default_factory=dict)
+
+    def text(self, text: str, fontname: str, span: Span) -> str:
+        """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
+        have = coverage(fontname)
+        if text.isascii() and all(ord(c) in have or c in _INVISIBLE for c in set(text)):
+            return escape(text)
+        text = visual_order(text)
+        out: list[str] = []
+        current: str | None = None  # fallback font of the open segment, None = the base font
+        buf: list[str] = []
+        for ch in text:
+            font: str | None = None
+            if ord(ch) not in have and ch not in _INVISIBLE:
+                font = fallback_for(ch)
+                if font is None:
+                    self.missing.setdefault(span, set()).add(ch)
+                    font = _notdef_font(ch)
+            if font != current and buf:
+                out.append(_wrap(escape("".join(buf)), current))
+                buf = []
+            current = font
+            buf.append(ch)
+        if buf:
+            out.append(_wrap(escape("".join(buf)), current))
+        return "".join(out)
+
+    def inline(self, text: str, fonts: FontSet, span: Span, link_color: str) -> str:
+        """Inline Markdown as paragraph markup: bold, italic, code and links; the rest literal."""
+        return self.runs(parse_inline(text), fonts, span, link_color)
+
+    def runs(self, runs: tuple[Run, ...], fonts: FontSet, span: Span, link_color: str) -> str:
+        parts: list[str] = []
+        for run in runs:
+            s = self.text(run.text, fonts.name_for(run), span)
+            if run.code:
+                s = f'<font face="{fonts.code.regular}">{s}</font>'
+            if run.italic:
+                s = f"<i>{s}</i>"
+            if run.bold:
+                s = f"<b>{s}</b>"
+            if run.href is not None:
+                s = f'<a href="{escape_attr(run.href)}" color="{link_color}">{s}</a>'
+            parts.append(s)
+        return "".join(parts)
+
+    def warn(self) -> None:
+        """One located warning per source object whose characters print as boxes."""
+        for span, chars in self.missing.items():
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
+            more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
+            self.report.warning(span, f"no installed font has {shown}{more}; they print as empty boxes")
+        self.missing.clear()
+
+
+_NOTDEF_FONT = "studypack-notdef"
+
+
+def _notdef_font(ch: str) -> str:
+    """A private copy of Vera in which ch draws as the empty box (.notdef) but keeps its Unicode
+    value, so text extraction and search still find the character the reader cannot see."""
+    try:
+        font = pdfmetrics.getFont(_NOTDEF_FONT)
+    except KeyError:
+        font = TTFont(_NOTDEF_FONT, str(Path(reportlab_fonts_dir()) / "Vera.ttf"))
+        pdfmetrics.registerFont(font)
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(_NOTDEF_FONT, bold, italic, _NOTDEF_FONT)
+    face = font.face
+    face.charToGlyph.setdefault(ord(ch), 0)
+    face.charWidths.setdefault(ord(ch), 600)
+    return _NOTDEF_FONT
+
+
+def reportlab_fonts_dir() -> str:
+    import reportlab
+
+    return os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+
+
+_RTL = frozenset(("R", "AL"))
+# Characters that stay inside a right-to-left stretch when RTL letters surround them.
+_RTL_INNER = frozenset(("WS", "ON", "CS", "ES", "ET", "EN", "AN", "NSM", "BN"))
+_MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+def visual_order(text: str) -> str:
+    """Right-to-left stretches (Hebrew, Arabic) reversed into the order they are drawn in.
+
+    reportlab lays glyphs left to right; without reordering שלום would print backwards.
+    Numbers inside a stretch keep their order and combining marks stay with their letter.
+    Simplification: a stretch that wraps onto a second line keeps its first words first.
+    """
+    from unicodedata import bidirectional
+
+    if not any(bidirectional(c) in _RTL for c in text):
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if bidirectional(text[i]) not in _RTL:
+            out.append(text[i])
+            i += 1
+            continue
+        j = last = i
+        while j < n and (bidirectional(text[j]) in _RTL or bidirectional(text[j]) in _RTL_INNER):
+            if bidirectional(text[j]) in _RTL or bidirectional(text[j]) in ("EN", "AN"):
+                last = j  # numbers after RTL letters belong to the stretch (bidi rule N1)
+            j += 1
+        out.append(_reverse(text[i : last + 1]))
+        i = last + 1
+    return "".join(out)
+
+
+def _reverse(segment: str) -> str:
+    from unicodedata import bidirectional
+
+    clusters: list[str] = []
+    for ch in segment:
+        kind = bidirectional(ch)
+        glue_mark = kind == "NSM" and clusters
+        glue_digit = kind in ("EN", "AN") and clusters and bidirectional(clusters[-1][-1]) in ("EN", "AN")
+        if glue_mark or glue_digit:
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return "".join(reversed(clusters)).translate(_MIRROR)
+
+
+def _wrap(markup: str, font: str | None) -> str:
+    return markup if font is None else f'<font face="{font}">{markup}</font>'
+
+
+@lru_cache(maxsize=None)
+def code_family() -> str | None:
+    """An installed monospaced TrueType file for `code` (no monospaced family ships with us)."""
+    for path in (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+        "/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf",
+        "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+        "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+        "/Library/Fonts/Courier New.ttf",
+        "C:/Windows/Fonts/cour.ttf",
+    ):
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def font_set(family: str) -> FontSet:
+    """A theme family (embedded) plus a code font: an installed mono TTF, else the family itself."""
+    text = register_pdf_family(family)
+    mono = code_family()
+    code: FontNames = register_pdf_family(mono) if mono else text
+    return FontSet(text=text, code=code)
