@@ -286,7 +286,7 @@ def _font_problem(path: Path) -> str | None:
     try:
         TTFontFile(str(path), validate=1)
     except (TTFError, OSError, ValueError) as e:  # OTF with CFF outlines, corrupt files
-        return str(e).split("\n")[0]
+        return re.sub(r'^TTF file ".*?": ', "", str(e).split("\n")[0])  # the path is in the location
     return None
 
 
@@ -319,7 +319,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         return merged[key][0]
 
     def err(key: str, message: str) -> None:
-        value, node, path = merged[key]
+        _, node, path = merged[key]
         report.error(Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1), f"{key}: {message}")
 
     def folder_of(key: str) -> Path:
@@ -401,7 +401,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         cards=CardStyle(
             get("cards.size"), get("cards.duplex"), tuple(get("cards.offset")),  # type: ignore[arg-type]
             sizes["cards.min_font"], sizes["cards.max_font"],
-        ),  # fmt: skip
+        ),
         footer=get("footer"),
         header=get("header"),
         style=Style(fills=fills in _TRUE),

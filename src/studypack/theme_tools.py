@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
 
 from studypack.errors import ProblemsFound, Report, display_path
-from studypack.theme import Theme, list_themes, load_theme
+from studypack.theme import COLOR_KEYS, Theme, list_themes, load_theme
 
 
 def _load_or_fail(name: str) -> Theme:
@@ -17,33 +17,64 @@ def _load_or_fail(name: str) -> Theme:
     theme = load_theme(name, report)
     if theme is None:
         raise ProblemsFound(report.sorted())
+    for warning in report.warnings:  # e.g. a _brand.yml font that does not ship with us
+        click.echo(str(warning), err=True)
     return theme
 
 
 def list_command() -> None:
     for name, path in list_themes():
-        report = Report()
-        theme = load_theme(str(path.parent), report)
-        title = theme.name if theme else "(has errors: run `studypack themes show " + name + "`)"
-        click.echo(f"{name:<16} {title:<40} {display_path(path)}")
+        theme = load_theme(str(path.parent), Report())
+        title = theme.name if theme else f"(has errors: run `studypack themes show {name}`)"
+        click.echo(f"{name:<20} {title:<36} {display_path(path)}")
 
 
-def theme_as_dict(theme: Theme) -> dict:
-    def plain(value):
-        if isinstance(value, Path):
-            return display_path(value)
-        if isinstance(value, tuple):
-            return [plain(v) for v in value]
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if v is not None}
-        return value
+def theme_as_dict(theme: Theme) -> dict[str, Any]:
+    """The resolved theme in theme.yaml's own shape (so it can be copied into a theme file)."""
 
-    return plain(dataclasses.asdict(theme))
+    def path(p: Path | None) -> str | None:
+        return display_path(p) if p is not None else None
+
+    out: dict[str, Any] = {
+        "name": theme.name,
+        "colors": {k: getattr(theme.colors, k) for k in COLOR_KEYS},
+        "fonts": {"heading": theme.fonts.heading, "body": theme.fonts.body},
+        "logo": path(theme.logo),
+        "paper": theme.paper,
+        "slides": {
+            "aspect": theme.slides.aspect,
+            "template": path(theme.slides.template),
+            "heading_font": theme.slides.heading_font,
+            "body_font": theme.slides.body_font,
+        },
+        "cards": {
+            "size": theme.cards.size,
+            "duplex": theme.cards.duplex,
+            "offset": list(theme.cards.offset),
+            "min_font": theme.cards.min_font,
+            "max_font": theme.cards.max_font,
+        },
+        "style": {"fills": theme.style.fills},
+        "header": theme.header,
+        "footer": theme.footer,
+    }
+    out["fonts"] = {k: path(Path(v)) if Path(v).is_absolute() else v for k, v in out["fonts"].items()}
+    out["slides"] = {k: v for k, v in out["slides"].items() if v is not None}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block mappings, but short lists (cards.offset) on one line."""
+
+
+_Dumper.add_representer(list, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
 
 
 def show_command(name: str) -> None:
     theme = _load_or_fail(name)
-    click.echo(yaml.safe_dump(theme_as_dict(theme), sort_keys=False, allow_unicode=True), nl=False)
+    chain = " <- ".join(display_path(f) for f in theme.files)
+    click.echo(f"# resolved from {chain}")
+    click.echo(yaml.dump(theme_as_dict(theme), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100), nl=False)
 
 
 def check_command(name: str, pack: Path | None) -> None:

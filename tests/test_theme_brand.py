@@ -1,0 +1,103 @@
+"""A Quarto/Posit `_brand.yml` as a theme: colours, logo, typography, located problems."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import reportlab
+
+from studypack.build import BuildOptions, resolve_theme
+from studypack.errors import Report
+from studypack.load import load_pack
+from studypack.theme import Theme, load_theme
+
+from conftest import ROOTS, SAMPLE
+
+BRAND = ROOTS / "themes-brand"
+
+
+def load(ref: str) -> tuple[Theme | None, list[str]]:
+    report = Report()
+    theme = load_theme(ref, report)
+    return theme, [str(d) for d in report.sorted()]
+
+
+def test_brand_colours_logo_name_and_fonts_map_onto_the_theme(monkeypatch):
+    monkeypatch.chdir(BRAND)
+    theme, problems = load("_brand.yml")
+    assert theme is not None
+    assert theme.name == "Acme University"
+    # primary/secondary via palette names, '#222' expanded, a CSS colour name resolved
+    assert (theme.colors.primary, theme.colors.accent) == ("#12305A", "#B22234")
+    assert (theme.colors.text, theme.colors.background) == ("#222222", "#FFFFFF")
+    assert theme.colors.muted == load("default")[0].colors.muted  # not in the brand: inherited
+    assert theme.logo == (BRAND / "crest.png").resolve()  # logo.large, an images: reference
+    assert theme.fonts.body == "Source Serif Pro"  # 'Source Serif 4' is the same family
+    assert problems == [
+        ("_brand.yml:19:13: warning: typography.headings: font 'Comic Sans' does not ship with studypack"
+        " and has no local .ttf in typography.fonts; the outputs keep the default font"
+        " (shipped: Source Sans Pro, Source Serif Pro, Vera)")
+    ]
+
+
+def test_brand_folder_given_to_build_theme_option():
+    report = Report()
+    pack = load_pack(SAMPLE, report)
+    theme = resolve_theme(pack, BuildOptions(theme=str(BRAND)), report)
+    assert theme is not None and theme.colors.primary == "#12305A"
+    assert theme.files[0] == (BRAND / "_brand.yml").resolve()
+
+
+def test_brand_problems_are_located_in_the_brand_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_brand.yml").write_text(
+        "color:\n"
+        "  primary: '#12305A'\n"
+        "  backgrund: white\n"
+        "  foreground: not-a-colour\n"
+        "logo: https://example.com/logo.png\n",
+        encoding="utf-8",
+    )
+    theme, problems = load("_brand.yml")
+    assert theme is None
+    assert problems == ["_brand.yml:3:3: error: color: unknown key 'backgrund' (did you mean 'background'?)"]
+    (tmp_path / "_brand.yml").write_text(
+        "color:\n  foreground: not-a-colour\nlogo: https://example.com/logo.png\n", encoding="utf-8"
+    )
+    theme, problems = load("_brand.yml")
+    assert problems == [
+        "_brand.yml:2:15: error: color.foreground: 'not-a-colour' is not a colour (#RRGGBB)",
+        ("_brand.yml:3:7: warning: logo: 'https://example.com/logo.png' is a URL; builds never download"
+        " (use a local PNG or JPEG); the outputs have no logo"),
+    ]
+
+
+def test_brand_yaml_syntax_error_is_located(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_brand.yml").write_text("color:\n  primary: [unclosed\n", encoding="utf-8")
+    theme, problems = load("_brand.yml")
+    assert theme is None and len(problems) == 1
+    assert problems[0].startswith("_brand.yml:3:1: error: invalid YAML")
+
+
+def test_brand_local_ttf_and_office_font(tmp_path):
+    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", tmp_path / "House.ttf")
+    (tmp_path / "_brand.yml").write_text(
+        "typography:\n"
+        "  fonts:\n"
+        "    - family: House Sans\n"
+        "      source: file\n"
+        "      files: [{path: House.ttf}]\n"
+        "  base: House Sans\n"
+        "  headings: Times New Roman\n",
+        encoding="utf-8",
+    )
+    report = Report()
+    theme = load_theme(str(tmp_path / "_brand.yml"), report)
+    assert theme is not None
+    assert theme.fonts.body == str((tmp_path / "House.ttf").resolve())
+    assert theme.slides.heading_font == "Times New Roman"
+    assert [d.message.split(";")[0] for d in report.warnings] == [
+        "typography.headings: font 'Times New Roman' does not ship with studypack and has no local .ttf in typography.fonts"
+    ]

@@ -1,0 +1,142 @@
+"""`studypack themes check`: WCAG contrast, missing glyphs, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studypack.cli import cli
+from studypack.errors import Report
+from studypack.theme import load_theme
+from studypack.theme_check import check_glyphs, contrast_ratio
+
+from conftest import ROOTS, SAMPLE
+
+
+def check(*args: str):
+    return CliRunner().invoke(cli, ["themes", "check", *args])
+
+
+def lines(output: str, status: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.strip().startswith(status)]
+
+
+def test_contrast_ratio_follows_wcag():
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#777777") == pytest.approx(1.0)
+    # WebAIM's checker: #767676 on white is the lightest grey that passes AA (4.54:1)
+    assert contrast_ratio("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+    assert contrast_ratio("#777777", "#FFFFFF") < 4.5
+
+
+@pytest.mark.parametrize("name", ["default", "print", "northfield-history"])
+def test_shipped_themes_pass(name):
+    result = check(name, "--pack", str(SAMPLE))
+    assert result.exit_code == 0, result.output
+    assert lines(result.output, "FAIL") == []
+    assert len(lines(result.output, "PASS")) >= 7
+    assert result.output.rstrip().endswith("all checks passed")  # no warnings either
+
+
+def test_low_contrast_theme_fails():
+    result = check(str(ROOTS / "themes-lowcontrast"))
+    assert result.exit_code == 1
+    failed = lines(result.output, "FAIL")
+    assert failed == [
+        "FAIL   2.32:1  text #AAAAAA on background #FFFFFF (body text)",
+        "FAIL   1.18:1  primary #FFEE88 on background #FFFFFF (headings)",
+        "FAIL   1.18:1  background #FFFFFF on primary #FFEE88 (title slides, cover)",
+    ]
+    assert "3 check(s) failed" in result.output
+
+
+def test_print_theme_skips_text_on_primary():
+    result = check("print")
+    assert lines(result.output, "SKIP") == ["SKIP  text on primary: this theme draws no filled areas (style.fills: false)"]
+
+
+def test_missing_glyphs_in_the_pack_text_fail(tmp_path):
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "title: 日米安全保障条約\nsections:\n  - title: Ωmega\n    points: [ok]\n", encoding="utf-8"
+    )
+    result = check("default", "--pack", str(pack))
+    assert result.exit_code == 1
+    failed = lines(result.output, "FAIL")
+    assert len(failed) == 2 and all("U+65E5" in line for line in failed)  # 日 in both PDF fonts
+    assert any("Ω (U+03A9)" in line for line in lines(result.output, "WARN"))  # deck: fitted by estimate
+
+
+def test_glyph_check_reads_a_theme_folder_ttf(tmp_path):
+    import shutil
+
+    import reportlab
+
+    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", tmp_path / "Mine.ttf")
+    (tmp_path / "theme.yaml").write_text("fonts: {heading: Mine.ttf}\n", encoding="utf-8")
+    theme = load_theme(str(tmp_path), Report())
+    checks = check_glyphs(theme, "Œuvre ₹")  # Vera lacks ₹; the Source families have it
+    assert [c.status for c in checks[:2]] == ["FAIL", "PASS"]
+    assert checks[0].message == "PDF heading font Mine.ttf lacks 1 character(s): ₹ (U+20B9)"
+
+
+def test_check_with_a_broken_pack_reports_its_problems(tmp_path):
+    (tmp_path / "pack.yaml").write_text("title: [x]\n", encoding="utf-8")
+    result = check("default", "--pack", str(tmp_path))
+    assert result.exit_code == 1
+    assert "pack.yaml:1:8: error: title: expected text, got a list" in result.output
+
+
+def make_template(path: Path, keep: set[str]) -> Path:
+    """A template.pptx whose only layouts are python-pptx's defaults named in `keep`."""
+    from pptx import Presentation
+
+    prs = Presentation()
+    ids = prs.slide_master._element.sldLayoutIdLst
+    for layout_id in list(ids):
+        layout = prs.slide_master.part.related_part(layout_id.rId).slide_layout
+        if layout.name not in keep:
+            ids.remove(layout_id)
+            prs.slide_master.part.drop_rel(layout_id.rId)
+    prs.save(path)
+    return path
+
+
+def template_theme(tmp_path: Path, keep: set[str]) -> Path:
+    folder = tmp_path / "dept"
+    folder.mkdir()
+    make_template(folder / "template.pptx", keep)
+    (folder / "theme.yaml").write_text("slides: {template: template.pptx}\n", encoding="utf-8")
+    return folder
+
+
+def test_template_with_every_layout_passes(tmp_path):
+    everything = {"Title Slide", "Title and Content", "Section Header", "Two Content", "Picture with Caption"}
+    result = check(str(template_theme(tmp_path, everything)))
+    assert result.exit_code == 0, result.output
+    assert len([line for line in lines(result.output, "PASS") if "template.pptx" in line]) == 5
+
+
+def test_template_lacking_layouts_is_reported(tmp_path):
+    result = check(str(template_theme(tmp_path, {"Title Slide", "Title and Content"})))
+    assert result.exit_code == 0, result.output  # the deck still builds: missing roles fall back
+    warned = [line for line in lines(result.output, "WARN") if "template.pptx" in line]
+    assert len(warned) == 3 and any("two content" in line for line in warned)
+
+
+def test_template_without_title_and_content_fails(tmp_path):
+    result = check(str(template_theme(tmp_path, {"Title Slide", "Title Only", "Blank"})))
+    assert result.exit_code == 1
+    assert any("title and content" in line and "cannot be built" in line for line in lines(result.output, "FAIL"))
+
+
+def test_dark_background_is_also_checked_against_paper(tmp_path):
+    (tmp_path / "theme.yaml").write_text('colors: {background: "#101820", text: "#F2F2F2"}\n', encoding="utf-8")
+    result = check(str(tmp_path))
+    assert result.exit_code == 1
+    assert any("text #F2F2F2 on paper #FFFFFF" in line for line in lines(result.output, "FAIL"))
+    assert any("text #F2F2F2 on background #101820" in line for line in lines(result.output, "PASS"))
