@@ -45,7 +45,9 @@ class Outline:
 
     title: str | None = None
     title_line: int = 0
-    meta: dict[str, tuple[str, int]] = field(default_factory=dict)  # front matter: key -> (value, line)
+    meta: dict[str, tuple[str, int]] = field(
+        default_factory=dict
+    )  # front matter: key -> (value, line)
     overview: list[tuple[str, int, int]] = field(default_factory=list)
     sections: list[OSection] = field(default_factory=list)
     glossary: list[OTerm] = field(default_factory=list)
@@ -57,9 +59,15 @@ class Outline:
 # --- web noise ------------------------------------------------------------------------------
 
 _NOISE = (
-    ("image-carousel line", re.compile(r"^\s*top images from around the web\b", re.I)),
-    ("copyright footer", re.compile(r"^\s*(?:©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b", re.I)),
-    ("trademark footer", re.compile(r"\bare (?:registered )?trademarks?\b|\btrademarks? (?:registered|of|owned)\b", re.I)),
+    ("image-carousel line", re.compile(r"^\s*top images from around the web\b", re.IGNORECASE)),
+    # A year or "all rights reserved" is required so a glossary term "Copyright" survives.
+    (
+        "copyright footer",
+        re.compile(
+            r"^\s*(?:©|\(c\)|copyright\s*©?)\s*\d{4}|\ball rights reserved\b", re.IGNORECASE
+        ),
+    ),
+    ("trademark footer", re.compile(r"[®™].*\btrademarks?\b|\btrademarks?\b.*[®™]", re.IGNORECASE)),
 )
 
 
@@ -77,7 +85,7 @@ _GLOSSARY_HEADING = re.compile(
     r"^(?:key\s+terms?(?:\s+to\s+(?:review|know))?|glossary|vocabulary|key\s+vocabulary|"
     r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms)"
     r"\s*(?:\(\s*(\d+)\s*\))?\s*:?$",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -96,7 +104,10 @@ def strip_emphasis(text: str) -> str:
 
 
 _SEPARATORS = re.compile(r":\s+|\s+[—–]\s+|\s+-\s+|:$")
-_BOLD_TERM = re.compile(r"^(\*\*|__)(.+?)(?::)?\1\s*(?:(?::|[—–]|-)\s*)?(.*)$")
+_BOLD_TERMS = (
+    re.compile(r"^(\*\*|__)([^*_]+?):\1\s*(.+)$"),  # **Term:** definition
+    re.compile(r"^(\*\*|__)([^*_]+?)\1\s*(?::|[—–]|--?)\s*(.+)$"),  # **Term**: / — definition
+)
 
 
 def plausible_term(text: str) -> bool:
@@ -112,11 +123,10 @@ def plausible_term(text: str) -> bool:
 def split_term(text: str) -> tuple[str, str] | None:
     """`Term: definition` (definition may hold colons), `**Term** — definition`, ... or None."""
     text = text.strip()
-    m = _BOLD_TERM.match(text)
-    if m and m.group(3).strip():
-        term = m.group(2).strip().rstrip(":").strip()
-        if plausible_term(term):
-            return term, m.group(3).strip()
+    for pattern in _BOLD_TERMS:
+        m = pattern.match(text)
+        if m and plausible_term(m.group(2)) and m.group(3).strip():
+            return m.group(2).strip(), m.group(3).strip()
     for sep in _SEPARATORS.finditer(text):
         term, definition = text[: sep.start()].strip(), text[sep.end() :].strip()
         if plausible_term(term):
@@ -132,9 +142,9 @@ _FUNCTION_WORDS = r"the|a|an|of|under|by|include|includes|including|and|or|with|
 _BLANKS = (
     re.compile(r"(?:^|(?<=\s))[,.](?=\s|$)"),  # "The , born from"
     re.compile(r"\(\s*\)|\((?=\s+\S)"),  # "()" or "( SOFA)"
-    re.compile(rf"\b(?:{_FUNCTION_WORDS})\s+(\()(?=[^()]*\))", re.I),  # "under (SOFA)"
+    re.compile(rf"\b(?:{_FUNCTION_WORDS})\s+(\()(?=[^()]*\))", re.IGNORECASE),  # "under (SOFA)"
     re.compile(r"^\("),  # '("2+2" meetings) brings together'
-    re.compile(rf"\b(?:{_FUNCTION_WORDS})(\s*)$", re.I),  # "allow limited exercise of"
+    re.compile(rf"\b(?:{_FUNCTION_WORDS})(\s*)$", re.IGNORECASE),  # "allow limited exercise of"
 )
 
 

@@ -1,0 +1,127 @@
+"""Property tests: no guide text crashes the importer, and the writer always round-trips."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studypack.errors import Report
+from studypack.importer import _Builder, import_to_pack
+from studypack.inline import plain_text
+from studypack.load.nodes import clean_text
+from studypack.load.outline import Outline
+from studypack.load.pack_yaml import load_pack_text
+from studypack.model import Pack, Point, Section, Term
+from studypack.pack_writer import without_spans, write_pack_yaml
+
+SHAPES = [
+    "Key Terms to Review (3)", "Glossary", "## Key terms", "# Title", "### Sub", "Heading", "1. Numbered",
+    "1.1 Sub numbered", "=====", "-----", "Term: definition: more", "**Term** — def", ": definition",
+    "Top images from around the web for X", "© 2024 Fiveable Inc. All rights reserved.", "```", "---",
+    "  • bullet", "\t◦ nested", "- dash", "* star", "    - deep", "The , born from", "( SOFA) under (X)",
+    "ends with of", "", "   ", "\x00", "\ufeff", "\u2028", "\x85", "> quote", "<b>html</b>", "| a | b |",
+]  # fmt: skip
+line = st.one_of(
+    st.sampled_from(SHAPES),
+    st.text(max_size=40),
+    st.builds(
+        lambda a, b: a + " " + b,
+        st.sampled_from(["•", "-", "*", "  •", "##", "1.", "Term:"]),
+        st.text(max_size=30),
+    ),
+)
+guide = st.tuples(st.lists(line, max_size=30), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _import(lines: list[str], newline: str, bom: bool, suffix: str) -> tuple[Pack | None, Report]:
+    data = newline.join(lines).encode("utf-8", "surrogatepass")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"guide{suffix}"
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+        report = Report()
+        return import_to_pack(path, report), report
+
+
+def _check(pack: Pack | None, report: Report) -> None:
+    assert not [d for d in report.diagnostics if d.message.startswith("internal")], (
+        report.diagnostics
+    )
+    if pack is None:
+        assert report.errors, "no pack means a reported error"
+    else:
+        assert not report.errors and pack.sections and pack.title
+    for d in report.diagnostics:
+        assert d.line >= 0 and d.col >= 0 and "\n" not in d.message
+
+
+@FAST
+@given(guide)
+def test_arbitrary_text_never_crashes_the_text_importer(g):
+    lines, newline, bom = g
+    lines = [ln.encode("utf-8", "replace").decode("utf-8") for ln in lines]
+    _check(*_import(lines, newline, bom, ".txt"))
+
+
+@FAST
+@given(guide)
+def test_arbitrary_text_never_crashes_the_markdown_importer(g):
+    lines, newline, bom = g
+    lines = [ln.encode("utf-8", "replace").decode("utf-8") for ln in lines]
+    _check(*_import(lines, newline, bom, ".md"))
+
+
+@FAST
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "guide.txt"
+        path.write_bytes(data)
+        report = Report()
+        _check(import_to_pack(path, report), report)
+
+
+def _clean(text: str) -> str:
+    return clean_text(text)[0].strip()
+
+
+words = st.text(min_size=1, max_size=120).map(_clean).filter(bool)
+
+
+@st.composite
+def packs(draw) -> Pack:
+    def points(depth: int) -> tuple[Point, ...]:
+        n = draw(st.integers(0, 3))
+        return tuple(Point(draw(words), points(depth + 1) if depth < 2 else ()) for _ in range(n))
+
+    sections = tuple(
+        Section(draw(words), summary=draw(st.none() | words), points=points(0),
+                sections=tuple(Section(draw(words), points=points(1)) for _ in range(draw(st.integers(0, 2)))))
+        for _ in range(draw(st.integers(1, 3)))
+    )  # fmt: skip
+    terms = draw(st.lists(words, max_size=4, unique_by=str.casefold))
+    glossary = tuple(Term(t, draw(words)) for t in terms)
+    root = Path("/nonexistent/pack")
+    return Pack("p", root, root / "pack.yaml", draw(words), subtitle=draw(st.none() | words),
+                overview=draw(st.none() | words), sections=sections, glossary=glossary)  # fmt: skip
+
+
+@FAST
+@given(packs())
+def test_writer_round_trips_any_text(pack):
+    text = write_pack_yaml(pack, "header")
+    report = Report()
+    again = load_pack_text(text, pack.source, report, slug="p")
+    assert again is not None, [str(d) for d in report.diagnostics]
+    assert without_spans(again) == without_spans(pack)
+
+
+@FAST
+@given(st.text(max_size=80).map(lambda t: " ".join(_clean(t).split())))  # as the builder has it
+def test_plain_text_is_escaped_to_stay_literal(text):
+    builder = _Builder("x", Report(), markdown=False, outline=Outline())
+    assert plain_text(builder.literal(text)) == text
