@@ -77,7 +77,20 @@ def family_files(family: str, theme_folder: Path | None = None) -> FontFiles:
     if family in PDF_FAMILIES:
         return PDF_FAMILIES[family]()
     path = (theme_folder or Path.cwd()) / family
-    return FontFiles(path, path, path, path)
+    # A theme's "Name-Regular.ttf" brings its styles along when they lie beside it.
+    stem = path.stem.removesuffix("-Regular")
+
+    def sibling(*suffixes: str) -> Path:
+        for suffix in suffixes:
+            candidate = path.with_name(f"{stem}-{suffix}{path.suffix}")
+            if candidate.is_file():
+                return candidate
+        return path
+
+    return FontFiles(path, sibling("Bold"), sibling("Italic", "It"), sibling("BoldItalic", "BoldIt"))
+
+
+_THEME_FONT_KEYS: dict[str, Path] = {}
 
 
 @lru_cache(maxsize=None)
@@ -88,7 +101,14 @@ def register_pdf_family(family: str, theme_folder: Path | None = None) -> FontNa
     from reportlab.pdfbase.ttfonts import TTFont
 
     files = family_files(family, theme_folder)
-    key = family.replace(" ", "") if family in PDF_FAMILIES else Path(family).stem
+    if family in PDF_FAMILIES:
+        key = family.replace(" ", "")
+    else:  # two themes may both ship a "MyFont.ttf": a number keeps them apart
+        key = Path(family).stem
+        taken = {p for n, p in _THEME_FONT_KEYS.items() if n.split("~")[0] == key}
+        if taken and files.regular not in taken:
+            key = f"{key}~{len(taken) + 1}"
+        _THEME_FONT_KEYS[key] = files.regular
     names = FontNames(key, f"{key}-Bold", f"{key}-Italic", f"{key}-BoldItalic")
     for name, path in zip(
         (names.regular, names.bold, names.italic, names.bold_italic),
