@@ -1,0 +1,184 @@
+"""flashcards.pdf: draws a finished cards plan with reportlab, text exactly as it was fitted."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import datetime
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from studypack.errors import Report, Span
+from studypack.fit import char_width
+from studypack.inline import plain_text
+from studypack.model import Pack
+from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, TextLine, plan_cards
+from studypack.render.pdf_text import coverage, fallback_for, font_set
+from studypack.theme import Theme
+
+# Never drawn: fit.py measures them as zero width (break opportunities, joiners, soft hyphen).
+_SKIP = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+def card_fonts(theme: Theme) -> CardFonts:
+    """Terms in the heading family, answers in the body family; both embedded."""
+    heading = font_set(theme.fonts.heading)
+    return CardFonts(front=heading, back=font_set(theme.fonts.body), label=heading)
+
+
+def fix_timestamp(canvas: Canvas, when: datetime) -> None:
+    """Creation/modification dates from the pack's build time, so equal inputs give equal bytes."""
+    ts = canvas._doc._timeStamp
+    t = int(when.timestamp())
+    lt = time.gmtime(t)
+    ts.t, ts.lt, ts.YMDhms, ts.dhh, ts.dmm, ts.tzname = t, lt, tuple(lt)[:6], 0, 0, "UTC"
+
+
+def new_canvas(
+    buf: io.BytesIO,
+    page: tuple[float, float],
+    pack_time: datetime,
+    title: str,
+    lang: str,
+    font: str,
+) -> Canvas:
+    # An embedded initial font, or reportlab names Helvetica (unembedded) on every page.
+    c = Canvas(buf, pagesize=page, invariant=1, pageCompression=1, lang=lang, initialFontName=font)
+    fix_timestamp(c, pack_time)
+    c.setTitle(title)
+    c.setCreator("studypack")
+    c.setProducer("studypack (reportlab)")
+    return c
+
+
+class _Painter:
+    """Draws plan lines; characters the line's font lacks go to a fallback font, scaled into their measured slot."""
+
+    def __init__(self, canvas: Canvas, theme: Theme, report: Report):
+        self.c = canvas
+        self.theme = theme
+        self.report = report
+        self.missing: dict[Span, set[str]] = {}
+
+    def color(self, role: str) -> HexColor:
+        return HexColor(getattr(self.theme.colors, role))
+
+    def line(self, line: TextLine, span: Span) -> None:
+        x = line.x
+        for piece in line.pieces:
+            font = line.fonts.name_for(piece.run)
+            color = "accent" if piece.run.href else line.color
+            self.c.setFillColor(self.color(color))
+            have = coverage(font)
+            buf = ""
+            buf_x = x
+            for ch in piece.text:
+                w = char_width(ch, font) * line.size / 1000.0
+                if ord(ch) in have and ch not in _SKIP:
+                    buf += ch  # drawn in one string: reportlab advances by the widths fit measured
+                else:
+                    # Flush, so nothing after this character moves: it is either invisible
+                    # (measured as zero width) or drawn alone in a fallback font.
+                    self._text(buf, buf_x, line.baseline, font, line.size)
+                    buf, buf_x = "", x + w
+                    if ch not in _SKIP and not ch.isspace():
+                        self._fallback(ch, x, line.baseline, line.size, w, span)
+                x += w
+            self._text(buf, buf_x, line.baseline, font, line.size)
+
+    def _text(self, text: str, x: float, y: float, font: str, size: float) -> None:
+        if text.strip():
+            self.c.setFont(font, size)
+            self.c.drawString(x, y, text)
+
+    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span) -> None:
+        font = fallback_for(ch)
+        if font is None:
+            self.missing.setdefault(span, set()).add(ch)
+            return  # a box-shaped .notdef would mislead; the warning names the character
+        actual = self.c.stringWidth(ch, font, size)
+        t = self.c.beginText(x, y)
+        t.setFont(font, size)
+        if actual > slot > 0:
+            t.setHorizScale(100.0 * slot / actual)  # never wider than what fit.py measured
+        t.textOut(ch)
+        self.c.drawText(t)
+
+    def warn(self) -> None:
+        for span, chars in self.missing.items():
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
+            self.report.warning(
+                span, f"no installed font has {shown}; left blank on the flashcards"
+            )
+
+
+def _logo(theme: Theme, report: Report) -> tuple[ImageReader | None, float | None]:
+    if theme.logo is None:
+        return None, None
+    try:
+        image = ImageReader(str(theme.logo))
+        w, h = image.getSize()
+        return image, w / h
+    except Exception as e:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
+        report.warning(Span(str(theme.logo)), f"logo cannot be drawn on the flashcards: {e}")
+        return None, None
+
+
+def draw_side(
+    c: Canvas, painter: _Painter, side: CardSide, theme: Theme, span: Span, logo: ImageReader | None
+) -> None:
+    c.setStrokeColor(HexColor(theme.colors.primary if side.side == "front" else theme.colors.muted))
+    c.setLineWidth(0.6)
+    f = side.frame
+    c.roundRect(f.x, f.y, f.w, f.h, 1.5 * MM, stroke=1, fill=0)
+    for line in side.lines:
+        painter.line(line, span)
+    if logo is not None and side.logo is not None:
+        r = side.logo
+        c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")
+
+
+def draw_plan(
+    c: Canvas, plan: CardsPlan, pack: Pack, theme: Theme, report: Report, logo: ImageReader | None
+) -> None:
+    painter = _Painter(c, theme, report)
+    spans = {i + 1: card.span for i, card in enumerate(pack.flashcards())}
+    for sheet in plan.sheets:
+        c.setStrokeColor(HexColor("#000000"))
+        c.setLineWidth(0.4)
+        c.setDash()
+        for x1, y1, x2, y2 in sheet.marks:
+            c.line(x1, y1, x2, y2)
+        if sheet.folds:
+            c.setStrokeColor(HexColor(theme.colors.muted))
+            c.setDash(3, 2)
+            for x1, y1, x2, y2 in sheet.folds:
+                c.line(x1, y1, x2, y2)
+            c.setDash()
+        for side in sheet.sides:
+            draw_side(c, painter, side, theme, spans[side.card], logo)
+        c.showPage()
+    painter.warn()
+
+
+def render(pack: Pack, theme: Theme, report: Report) -> bytes:
+    buf = io.BytesIO()
+    title = f"Flashcards: {plain_text(pack.title)}"
+    fonts = card_fonts(theme)
+    logo, aspect = _logo(theme, report)
+    plan = plan_cards(pack, theme, fonts, report, aspect)
+    c = new_canvas(
+        buf, plan.page, pack.build_time(), title, pack.language, fonts.label.text.regular
+    )
+    if pack.author:
+        c.setAuthor(pack.author)
+    c.setSubject(f"{plan.count} flashcards, {plan.size.note}, {plan.duplex} duplex")
+    if not plan.sheets:
+        c.setFont(fonts.label.text.regular, 12)
+        c.drawString(72, plan.page[1] - 72, "This pack has no glossary terms or cards.")
+        c.showPage()
+    draw_plan(c, plan, pack, theme, report, logo)
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,129 @@
+"""cards.apkg opened as what it is: a zip holding an Anki SQLite collection."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, build_or_fail
+
+from studypack.errors import Report
+from studypack.inline import plain_text
+from studypack.load import load_pack
+from studypack.model import Card
+from studypack.render import anki
+from studypack.theme import load_theme
+
+
+def open_collection(data: bytes | Path, tmp_path: Path) -> sqlite3.Connection:
+    source = data if isinstance(data, Path) else None
+    with zipfile.ZipFile(source or __import__("io").BytesIO(data)) as z:
+        assert sorted(z.namelist()) == ["collection.anki2", "media"]
+        assert json.loads(z.read("media")) == {}
+        db = tmp_path / f"collection-{len(list(tmp_path.iterdir()))}.anki2"
+        db.write_bytes(z.read("collection.anki2"))
+    return sqlite3.connect(db)
+
+
+def notes(conn: sqlite3.Connection) -> list[tuple[str, list[str], str]]:
+    rows = conn.execute("SELECT guid, flds, tags FROM notes ORDER BY id").fetchall()
+    return [(guid, flds.split("\x1f"), tags.strip()) for guid, flds, tags in rows]
+
+
+@pytest.fixture(scope="module")
+def pack():
+    p = load_pack(SAMPLE, Report())
+    assert p is not None
+    return p
+
+
+@pytest.fixture(scope="module")
+def theme():
+    t = load_theme("default", Report())
+    assert t is not None
+    return t
+
+
+def test_sample_apkg_has_every_card(sample_outputs, pack, tmp_path):
+    conn = open_collection(sample_outputs["anki"], tmp_path)
+    cards = pack.flashcards()
+    found = notes(conn)
+    assert len(found) == len(cards) == 44
+    assert conn.execute("SELECT count(*) FROM cards").fetchone()[0] == 44
+    assert len({guid for guid, _, _ in found}) == 44
+    first = found[0][1]
+    assert first[0] == "Active defense strategy"
+    assert first[1].startswith("A military posture that relies on acting early")
+    assert first[2] == "See also: Forward deployment, US-Japan Alliance"
+    assert "glossary" in found[0][2].split() and pack.slug in found[0][2].split()
+    assert [plain_text(c.front) for c in cards] == [f[1][0] for f in found]
+    decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+    assert (
+        decks[str(anki.stable_id("studypack-deck", pack.slug))]["name"]
+        == "The Japan–US Security Treaty"
+    )
+    # New cards come up in pack order.
+    dues = [d for (d,) in conn.execute("SELECT due FROM cards ORDER BY nid")]
+    assert dues == sorted(dues)
+
+
+def test_anki_is_built_only_when_asked(tmp_path):
+    from studypack.render import DEFAULT_OUTPUTS
+
+    assert "anki" not in DEFAULT_OUTPUTS
+    built = build_or_fail(SAMPLE, tmp_path, only=("anki",))
+    assert set(built) == {"anki"}
+
+
+def test_guids_survive_an_edited_definition(pack, theme, tmp_path):
+    before = anki.render(pack, theme, Report())
+    term = pack.glossary[3]
+    edited = dataclasses.replace(term, definition=term.definition + " Edited in a later term.")
+    rebuilt = dataclasses.replace(pack, glossary=pack.glossary[:3] + (edited,) + pack.glossary[4:])
+    after = anki.render(rebuilt, theme, Report())
+    a, b = notes(open_collection(before, tmp_path)), notes(open_collection(after, tmp_path))
+    assert [g for g, _, _ in a] == [g for g, _, _ in b]
+    changed = [i for i, (x, y) in enumerate(zip(a, b)) if x[1] != y[1]]
+    assert changed == [3] and b[3][1][1].endswith("Edited in a later term.")
+    ids = lambda c: (
+        c.execute("SELECT mid FROM notes").fetchall(),
+        c.execute("SELECT did FROM cards").fetchall(),
+    )
+    assert ids(open_collection(before, tmp_path)) == ids(open_collection(after, tmp_path))
+
+
+def test_other_pack_gets_other_ids(pack, theme, tmp_path):
+    other = dataclasses.replace(pack, slug="another-unit")
+    a = notes(open_collection(anki.render(pack, theme, Report()), tmp_path))
+    b = notes(open_collection(anki.render(other, theme, Report()), tmp_path))
+    assert not {g for g, _, _ in a} & {g for g, _, _ in b}
+    assert anki.stable_id("studypack-deck", "another-unit") != anki.stable_id(
+        "studypack-deck", pack.slug
+    )
+
+
+def test_reproducible_bytes_and_fixed_dates(pack, theme):
+    first = anki.render(pack, theme, Report())
+    assert first == anki.render(pack, theme, Report())
+    with zipfile.ZipFile(__import__("io").BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 24, 0, 0, 0)}
+
+
+def test_fields_are_escaped_html_and_duplicates_kept_apart(pack, theme, tmp_path):
+    cards = (
+        Card("<b>x</b> & {{ y }}", "**bold** and `code` and [link](https://example.org/?a=1&b=2)"),
+        Card("Same front", "one"),
+        Card("Same front", "two"),
+    )
+    data = anki.render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
+    found = notes(open_collection(data, tmp_path))
+    assert found[0][1][0] == "&lt;b&gt;x&lt;/b&gt; &amp; {{ y }}"
+    assert (
+        found[0][1][1]
+        == '<b>bold</b> and <code>code</code> and <a href="https://example.org/?a=1&amp;b=2">link</a>'
+    )
+    assert found[1][0] != found[2][0]

@@ -1,0 +1,281 @@
+"""flashcards.pdf read back with pdfplumber: backs behind fronts, marks outside cards, text inside."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pdfplumber
+import pytest
+from conftest import SAMPLE
+
+from studypack.errors import Report, Span
+from studypack.inline import plain_text
+from studypack.load import load_pack
+from studypack.model import Card
+from studypack.plan.cards import MM, SIZES
+from studypack.render import cards_pdf
+from studypack.render.pdf_text import fallback_for
+from studypack.theme import load_theme
+
+TOL = 0.5 * MM
+INSET = 2 * MM  # the printed frame sits this far inside the cut line
+
+
+@pytest.fixture(scope="module")
+def pack():
+    p = load_pack(SAMPLE, Report())
+    assert p is not None
+    return p
+
+
+@pytest.fixture(scope="module")
+def theme():
+    t = load_theme("default", Report())
+    assert t is not None
+    return t
+
+
+def variant(theme, paper="letter", size="3x5in", duplex="long-edge", offset=(0.0, 0.0)):
+    cards = dataclasses.replace(theme.cards, size=size, duplex=duplex, offset=offset)
+    return dataclasses.replace(theme, paper=paper, cards=cards)
+
+
+def render(pack, theme, report=None) -> bytes:
+    return cards_pdf.render(pack, theme, report if report is not None else Report())
+
+
+def cards_on(page) -> dict[int, dict]:
+    """Card number -> {'frame': (x0, top, x1, bottom), 'words': [...]}, found from the '#n' label in each frame."""
+    words = page.extract_words(use_text_flow=True)
+    found: dict[int, dict] = {}
+    for curve in page.curves:
+        box = (curve["x0"], curve["top"], curve["x1"], curve["bottom"])
+        inside = [
+            w
+            for w in words
+            if box[0] <= w["x0"]
+            and w["x1"] <= box[2]
+            and box[1] <= w["top"]
+            and w["bottom"] <= box[3]
+        ]
+        labels = [
+            w["text"] for w in inside if w["text"].startswith("#") and w["text"][1:].isdigit()
+        ]
+        assert len(labels) == 1, (box, labels)
+        found[int(labels[0][1:])] = {"frame": box, "words": [w["text"] for w in inside]}
+    return found
+
+
+def center(box) -> tuple[float, float]:
+    return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+
+
+def card_rect(frame):
+    return (frame[0] - INSET, frame[1] - INSET, frame[2] + INSET, frame[3] + INSET)
+
+
+def test_sample_build_has_every_card_front_then_back(sample_outputs, pack):
+    cards = pack.flashcards()
+    with pdfplumber.open(sample_outputs["cards"]) as pdf:
+        assert len(pdf.pages) == 2 * -(-len(cards) // 3)
+        for i in range(0, len(pdf.pages), 2):
+            fronts, backs = cards_on(pdf.pages[i]), cards_on(pdf.pages[i + 1])
+            assert set(fronts) == set(backs) and fronts
+            for n in fronts:
+                card = cards[n - 1]
+                assert plain_text(card.front).split()[0] in fronts[n]["words"]
+                assert plain_text(card.back).split()[0] in backs[n]["words"]
+                assert (
+                    "Japan–US" in fronts[n]["words"] and "Japan–US" in backs[n]["words"]
+                )  # pack title
+        meta = pdf.metadata
+        assert meta["Title"] == "Flashcards: The Japan–US Security Treaty"
+        assert meta["CreationDate"].startswith("D:20261124")
+
+
+@pytest.mark.parametrize("paper", ("letter", "a4"))
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("duplex", ("long-edge", "short-edge"))
+def test_back_lands_behind_front(pack, theme, paper, size, duplex):
+    data = render(pack, variant(theme, paper, size, duplex))
+    seen = set()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for i in range(0, len(pdf.pages), 2):
+            front_page, back_page = pdf.pages[i], pdf.pages[i + 1]
+            w, h = float(front_page.width), float(front_page.height)
+            assert h > w  # portrait, so long/short edge mean what the print dialog says
+            fronts, backs = cards_on(front_page), cards_on(back_page)
+            assert set(fronts) == set(backs)
+            for n, front in fronts.items():
+                fx, fy = center(front["frame"])
+                bx, by = center(backs[n]["frame"])
+                ex, ey = (w - fx, fy) if duplex == "long-edge" else (fx, h - fy)
+                assert abs(bx - ex) <= TOL and abs(by - ey) <= TOL, (n, (bx, by), (ex, ey))
+                seen.add(n)
+    assert seen == set(range(1, len(pack.flashcards()) + 1))
+
+
+@pytest.mark.parametrize("paper", ("letter", "a4"))
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("duplex", ("long-edge", "short-edge", "fold"))
+def test_crop_marks_stay_outside_cards(pack, theme, paper, size, duplex):
+    data = render(pack, variant(theme, paper, size, duplex))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages[:4]:
+            rects = [card_rect((c["x0"], c["top"], c["x1"], c["bottom"])) for c in page.curves]
+            marks = [ln for ln in page.lines if ln["stroking_color"] == (0.0, 0.0, 0.0)]
+            assert len(marks) >= 8
+            for m in marks:
+                for r in rects:
+                    crosses = (
+                        m["x0"] < r[2] - 0.01 and m["x1"] > r[0] + 0.01
+                        if m["top"] == m["bottom"]
+                        else m["top"] < r[3] - 0.01 and m["bottom"] > r[1] + 0.01
+                    )
+                    inside_band = (
+                        r[1] < m["top"] < r[3] if m["top"] == m["bottom"] else r[0] < m["x0"] < r[2]
+                    )
+                    assert not (crosses and inside_band), (
+                        m["x0"],
+                        m["top"],
+                        m["x1"],
+                        m["bottom"],
+                        r,
+                    )
+
+
+def test_fold_layout_puts_front_and_back_side_by_side(pack, theme):
+    data = render(pack, variant(theme, duplex="fold"))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        numbers = [w["text"] for w in words if w["text"].startswith("#")]
+        assert numbers and all(numbers.count(n) == 2 for n in numbers)
+        dashed = [ln for ln in page.lines if ln["stroking_color"] != (0.0, 0.0, 0.0)]
+        assert len(dashed) == len(numbers) // 2  # one fold line per card
+        frames = sorted(
+            ((c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.curves),
+            key=lambda b: (b[1], b[0]),
+        )
+        for fold, (a, b) in zip(
+            sorted(dashed, key=lambda d: d["top"]), zip(frames[::2], frames[1::2])
+        ):
+            # The fold line runs exactly between the two cut lines of a pair.
+            assert fold["x0"] == pytest.approx((a[2] + b[0]) / 2, abs=0.01)
+
+
+def test_offset_moves_backs(pack, theme):
+    plain = render(pack, variant(theme))
+    shifted = render(pack, variant(theme, offset=(2.0, -1.5)))
+    with pdfplumber.open(io.BytesIO(plain)) as a, pdfplumber.open(io.BytesIO(shifted)) as b:
+        for i in (0, 1):
+            before, after = cards_on(a.pages[i]), cards_on(b.pages[i])
+            for n in before:
+                (x0, y0), (x1, y1) = center(before[n]["frame"]), center(after[n]["frame"])
+                dx, dy = (
+                    (2.0 * MM, 1.5 * MM) if i == 1 else (0.0, 0.0)
+                )  # pdfplumber's y grows downwards
+                assert (x1 - x0, y1 - y0) == pytest.approx((dx, dy), abs=0.01)
+
+
+def test_overlong_back_is_warned_and_stays_inside_its_card(pack, theme):
+    words = ("alliance burden sharing treaty " * 70)[:2000]
+    card = Card("Overlong answer", words, span=Span(str(SAMPLE / "pack.yaml"), 12, 3))
+    report = Report()
+    data = render(
+        dataclasses.replace(pack, glossary=(), cards=(card,)),
+        variant(theme, size="2x3.5in"),
+        report,
+    )
+    assert any(
+        "card 'Overlong answer': back text does not fit even at 7 pt" in str(d)
+        for d in report.warnings
+    )
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        back = pdf.pages[1]
+        (only,) = back.curves
+        r = card_rect((only["x0"], only["top"], only["x1"], only["bottom"]))
+        assert len(back.chars) > 2000
+        for ch in back.chars:
+            assert (
+                r[0] <= ch["x0"] and ch["x1"] <= r[2] and r[1] <= ch["top"] and ch["bottom"] <= r[3]
+            ), ch["text"]
+        text = back.extract_text().replace("\n", " ").replace(" ", "")
+        assert words.replace(" ", "") in text  # nothing silently dropped
+
+
+def test_text_is_literal_and_cjk_is_drawn(pack, theme):
+    cards = (
+        Card(
+            "<b>&amp; {{ 7*7 }} %(x)s",
+            "<para>not markup</para> **bold**",
+            span=Span("p.yaml", 3, 1),
+        ),
+        Card("日本国憲法第9条", "戦争の放棄を定める条文。", span=Span("p.yaml", 5, 1)),
+    )
+    report = Report()
+    data = render(dataclasses.replace(pack, glossary=(), cards=cards), theme, report)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        front, back = pdf.pages[0].extract_text(), pdf.pages[1].extract_text()
+    assert "<b>&amp; {{ 7*7 }} %(x)s" in front
+    assert "<para>not markup</para> bold" in back
+    if fallback_for("日") is not None:
+        assert "日本国憲法第9条" in front.replace(" ", "")
+        assert "戦争の放棄を定める条文。" in back.replace(" ", "")
+        assert not report.warnings
+    else:
+        assert any("no installed font has" in str(d) for d in report.warnings)
+
+
+def test_same_input_same_bytes(pack, theme):
+    assert render(pack, theme) == render(pack, theme)
+
+
+def test_fonts_are_embedded(sample_outputs):
+    from pypdf import PdfReader
+
+    reader = PdfReader(sample_outputs["cards"])
+    fonts = reader.pages[1]["/Resources"]["/Font"]
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+def test_pack_without_cards_still_builds(pack, theme):
+    report = Report()
+    data = render(dataclasses.replace(pack, glossary=(), cards=()), theme, report)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1
+        assert "no glossary terms or cards" in pdf.pages[0].extract_text()
+    assert not report.diagnostics
+
+
+def test_logo_on_backs_and_bad_logo_is_a_warning(pack, theme, tmp_path):
+    from PIL import Image
+
+    good = tmp_path / "logo.png"
+    Image.new("RGB", (60, 20), (200, 16, 46)).save(good)
+    small = dataclasses.replace(pack, cards=(), glossary=pack.glossary[:2])
+    with pdfplumber.open(io.BytesIO(render(small, dataclasses.replace(theme, logo=good)))) as pdf:
+        assert not pdf.pages[0].images and len(pdf.pages[1].images) == 2  # backs only
+        for img in pdf.pages[1].images:  # in a card's top-left corner
+            (frame,) = [
+                c
+                for c in pdf.pages[1].curves
+                if c["x0"] <= img["x0"]
+                and img["x1"] <= c["x1"]
+                and c["top"] <= img["top"] <= c["bottom"]
+            ]
+            assert img["top"] - frame["top"] < 2 * MM and img["x0"] - frame["x0"] < 2 * MM
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    report = Report()
+    render(small, dataclasses.replace(theme, logo=bad), report)
+    assert [d.message.split(":")[0] for d in report.warnings] == [
+        "logo cannot be drawn on the flashcards"
+    ]
