@@ -20,12 +20,16 @@ from studypack.inline import Run
 
 LEADING = 1.2  # line height / font size, as single spacing in PowerPoint and our PDFs
 
-_CJK = (
+CJK = (
     "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u9fff\ua960-\ua97f\uac00-\ud7af"
     "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 )
-# A token is a run of white space, one CJK character (breakable on both sides), or a word.
-_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+_CJK = CJK  # the old private name
+
+# A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
+# one CJK character (breakable on both sides), or a word.
+ZWSP = "\u200b"
+_TOKEN = re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 
@@ -90,7 +94,8 @@ def char_width(ch: str, fontname: str) -> float:
     # Not in this font: a fallback font draws it. CJK and emoji are full-width there;
     # anything else is estimated generously.
     if unicodedata.east_asian_width(ch) in ("W", "F"):
-        return 1000.0
+        # Colour emoji fonts advance wider than an em (Noto Color Emoji: 1.245 em).
+        return 1250.0 if unicodedata.category(ch) == "So" else 1000.0
     return 650.0
 
 
@@ -113,12 +118,12 @@ def _tokens(runs: Sequence[Run]) -> list[list[Piece]]:
     for run in runs:
         for m in _TOKEN.finditer(run.text):
             tok = m.group()
-            is_space = tok[0].isspace()
-            is_cjk = len(tok) == 1 and re.match(f"[{_CJK}]", tok) is not None
+            is_space = tok[0].isspace() or tok == ZWSP
+            is_cjk = len(tok) == 1 and re.match(f"[{CJK}]", tok) is not None
             if glue and not is_space and not is_cjk and m.start() == 0 and groups:
                 groups[-1].append(Piece(tok, run))
             else:
-                groups.append([Piece(" " if is_space else tok, run)])
+                groups.append([Piece(tok if tok == ZWSP else " " if is_space else tok, run)])
             glue = not is_space and not is_cjk and m.end() == len(run.text)
         if not run.text:
             glue = False
@@ -139,7 +144,7 @@ def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tupl
         line, line_w = [], 0.0
 
     for group in _tokens(runs):
-        if group[0].text == " ":
+        if group[0].text in (" ", ZWSP):
             if line:
                 pending = group[0]
             continue
@@ -182,6 +187,35 @@ def _break_word(group: list[Piece], fonts: FontSet, size: float, width: float, l
         if buf:
             current.append(Piece(buf, piece.run))
     yield from current
+
+
+def hyphenate(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Run, ...]:
+    """Runs in which every word wider than `width` is cut into pieces joined by "-" + ZWSP.
+
+    Each piece plus its hyphen fits the width, so wrap() here and the client's own line
+    breaking (PowerPoint, LibreOffice, both break at U+200B) agree, and no word spills.
+    """
+    out: list[Piece] = []
+    for group in _tokens(runs):
+        if group[0].text in (" ", ZWSP) or runs_width(group, fonts, size) <= width:
+            out.extend(group)
+            continue
+        used = 0.0
+        for piece in group:
+            fontname = fonts.name_for(piece.run)
+            hyphen_w = text_width("-", fontname, size)
+            buf = ""
+            for ch in piece.text:
+                cw = char_width(ch, fontname) * size / 1000.0
+                if used + cw + hyphen_w > width and (used > 0 or buf):
+                    out.append(Piece(buf + "-" + ZWSP, piece.run))
+                    buf, used = "", 0.0
+                buf += ch
+                used += cw
+            if buf:
+                out.append(Piece(buf, piece.run))
+    merged = _merge(out)
+    return tuple(Run(p.text, p.run.bold, p.run.italic, p.run.code, p.run.href) for p in merged)
 
 
 def _merge(line: Sequence[Piece]) -> Line:

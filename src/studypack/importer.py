@@ -19,7 +19,7 @@ from studypack.pack_writer import without_spans, write_pack_yaml
 MAX_BYTES = 16 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_MD_SPECIAL = re.compile(r"([`*_\[\]])")  # what inline.py lets a backslash escape
 
 
 def import_command(file: Path, pack_dir: Path | None, force: bool, console) -> None:

@@ -1,12 +1,13 @@
 """Inline Markdown (**bold**, *italic*, `code`, [text](url)) -> styled runs.
 
-Everything else is literal text: HTML and entities are not recognised, so `<b>` and `&amp;`
-come out exactly as typed.
+Everything else is literal text: HTML and entities are not recognised, and a backslash only
+escapes a Markdown mark, so `<b>`, `&amp;` and `C:\\Users` come out exactly as typed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -22,12 +23,15 @@ class Run:
 
 
 _md = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape"])
+# A backslash escapes only Markdown's own marks (\* \_ \` \[ \]); anywhere else it is literal,
+# so Windows paths and `\\server` survive. We double the other backslashes before parsing.
+_LITERAL_BACKSLASH = re.compile(r"\\(?![*_`\[\]])")
 
 
 @lru_cache(maxsize=65536)
 def parse_inline(text: str) -> tuple[Run, ...]:
     """Runs of a text; adjacent runs of equal style are merged; line breaks become spaces."""
-    tokens = _md.parseInline(text)
+    tokens = _md.parseInline(_LITERAL_BACKSLASH.sub(r"\\\\", text))
     children = tokens[0].children or [] if tokens else []
     runs: list[Run] = []
     bold = italic = 0
@@ -50,6 +54,8 @@ def parse_inline(text: str) -> tuple[Run, ...]:
                 content, code = " ", False
             else:
                 content, code = tok.content.replace("\n", " "), tok.type == "code_inline"
+                if code:  # code spans take no escapes: undo our doubling
+                    content = content.replace("\\\\", "\\")
             if not content:
                 continue
             run = Run(content, bold > 0, italic > 0, code, href[-1] if href else None)

@@ -20,6 +20,10 @@ class Output(NamedTuple):
 
 OUTPUTS: dict[str, Output] = {
     "csv": Output("cards.csv", "studypack.render.cards_csv"),
+    "deck": Output("deck.pptx", "studypack.render.deck_pptx"),
+    "handout": Output("handout.pdf", "studypack.render.handout_pdf"),
+    "cards": Output("flashcards.pdf", "studypack.render.cards_pdf"),
+    "anki": Output("cards.apkg", "studypack.render.anki"),
 }
 # What `build` makes without --only (anki only when asked, as it is for Anki users).
 DEFAULT_OUTPUTS: tuple[str, ...] = tuple(n for n in ("handout", "deck", "cards", "csv") if n in OUTPUTS)

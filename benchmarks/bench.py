@@ -1,0 +1,218 @@
+"""Size-parameterised benchmark of `studypack build` (prints figures; not a test).
+
+    python benchmarks/bench.py             # 1x, 10x, 100x of the sample; all outputs and each alone
+    python benchmarks/bench.py --compare   # also the bare floor (reportlab + python-pptx) and pandoc
+    python benchmarks/bench.py --quick     # 1x and 10x only, fewer runs
+
+Every build runs in a fresh process (import time counts), timed as a median wall time;
+peak RSS comes from the child's rusage. Goals (issue 9) are checked as ratios measured in
+the same run, because machines here are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "content" / "japan-us-security-treaty"
+OUTPUTS = ("handout", "deck", "cards", "csv")
+
+
+def make_pack(folder: Path, factor: int) -> Path:
+    """The sample's content repeated `factor` times, with numbered titles and terms."""
+    data = yaml.safe_load((SAMPLE / "pack.yaml").read_text(encoding="utf-8"))
+    sections, glossary, cards = [], [], []
+    for i in range(1, factor + 1):
+        suffix = "" if i == 1 else f" ({i})"
+
+        def renamed(section: dict) -> dict:
+            s = copy.deepcopy(section)
+            s["title"] += suffix
+            s["sections"] = [renamed(sub) for sub in section.get("sections", [])]
+            return s
+
+        sections += [renamed(s) for s in data["sections"]]
+        for term in data.get("glossary", []):
+            t = copy.deepcopy(term)
+            t["term"] += suffix
+            t["see"] = [name + suffix for name in term.get("see", [])]
+            glossary.append(t)
+        cards += copy.deepcopy(data.get("cards", []))
+    data.update(sections=sections, glossary=glossary, cards=cards, title=f"{data['title']} x{factor}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if (SAMPLE / "images").is_dir():
+        shutil.copytree(SAMPLE / "images", folder / "images", dirs_exist_ok=True)
+    return folder
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of one child process; fails loudly if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_run(cmd: list[str], runs: int) -> tuple[float, float]:
+    results = [timed(cmd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def build_cmd(pack: Path, out: Path, only: str | None = None, jobs: int | None = None) -> list[str]:
+    cmd = [sys.executable, "-m", "studypack", "build", str(pack), "--out", str(out), "--force", "-q"]
+    if only:
+        cmd += ["--only", only]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    return cmd
+
+
+def counts(folder: Path) -> dict[str, int]:
+    from pypdf import PdfReader
+
+    out: dict[str, int] = {}
+    if (folder / "handout.pdf").exists():
+        out["pages"] = len(PdfReader(folder / "handout.pdf").pages)
+    if (folder / "deck.pptx").exists():
+        with zipfile.ZipFile(folder / "deck.pptx") as z:
+            out["slides"] = sum(1 for n in z.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml"))
+    if (folder / "cards.csv").exists():
+        import csv
+
+        with open(folder / "cards.csv", encoding="utf-8", newline="") as f:
+            out["cards"] = sum(1 for _ in csv.reader(f)) - 1
+    return out
+
+
+FLOOR = r'''
+import sys, yaml
+from io import BytesIO
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import SimpleDocTemplate, Paragraph, ListFlowable
+from xml.sax.saxutils import escape
+from pptx import Presentation
+data = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+styles = getSampleStyleSheet()
+story = []
+prs = Presentation()
+def points(ps):
+    return [p for p in ps if isinstance(p, str)]
+def walk(sections, level=1):
+    for s in sections:
+        story.append(Paragraph(escape(s["title"]), styles["Heading%d" % min(level, 3)]))
+        if s.get("summary"):
+            story.append(Paragraph(escape(s["summary"]), styles["BodyText"]))
+        ps = points(s.get("points", []))
+        story.append(ListFlowable([Paragraph(escape(p), styles["BodyText"]) for p in ps], bulletType="bullet"))
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = s["title"]
+        slide.placeholders[1].text_frame.text = "\n".join(ps)
+        walk(s.get("sections", []), level + 1)
+walk(data["sections"])
+for t in data.get("glossary", []):
+    story.append(Paragraph("<b>%s</b> %s" % (escape(t["term"]), escape(t["definition"])), styles["BodyText"]))
+SimpleDocTemplate(BytesIO()).build(story)
+prs.save(BytesIO())
+'''
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--compare", action="store_true", help="also time the bare floor and pandoc")
+    ap.add_argument("--quick", action="store_true", help="1x and 10x only, 3 runs")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    runs = 3 if args.quick else args.runs
+    factors = (1, 10) if args.quick else (1, 10, 100)
+    tmp = Path(tempfile.mkdtemp(prefix="studypack-bench-"))
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}; runs per figure: {runs}")
+    results: dict[int, float] = {}
+    floor: dict[int, float] = {}
+    for factor in factors:
+        pack = make_pack(tmp / f"x{factor}" / "src" / "pack", factor)
+        out = tmp / f"x{factor}" / "out"
+        n = runs if factor < 100 else max(1, runs // 2)
+        wall, rss = median_run(build_cmd(pack, out), n)
+        results[factor] = wall
+        c = counts(out / "pack")
+        line = f"{factor:>4}x all outputs: {wall:7.2f} s, peak {rss:6.0f} MiB; " + ", ".join(f"{v} {k}" for k, v in c.items())
+        if c.get("slides"):
+            line += f"; {1000 * wall / c['slides']:.2f} s per 1,000 slides"
+        if c.get("pages"):
+            line += f"; {100 * wall / c['pages']:.2f} s per 100 pages"
+        print(line)
+        for only in OUTPUTS:
+            w, r = median_run(build_cmd(pack, tmp / f"x{factor}" / f"out-{only}", only), n)
+            print(f"       {only:<8} alone: {w:7.2f} s, peak {r:6.0f} MiB")
+        if args.compare and factor <= 100:
+            script = tmp / "floor.py"
+            script.write_text(FLOOR)
+            fw, fr = median_run([sys.executable, str(script), str(pack / "pack.yaml")], n)
+            floor[factor] = fw
+            print(f"       bare floor (platypus + python-pptx, no theme/TOC/fit): {fw:7.2f} s, peak {fr:6.0f} MiB")
+            if shutil.which("pandoc"):
+                md = tmp / f"x{factor}" / "pack.md"
+                md.write_text(_markdown(pack / "pack.yaml"), encoding="utf-8")
+                pw, _ = median_run(["pandoc", str(md), "-o", str(tmp / f"x{factor}" / "p.pptx")], n)
+                print(f"       pandoc md->pptx: {pw:7.2f} s")
+
+    # Incremental and parallel figures, on the 1x pack.
+    pack1 = tmp / "x1" / "src" / "pack"
+    out1 = tmp / "incr"
+    timed(build_cmd(pack1, out1))
+    noop = [sys.executable, "-m", "studypack", "build", str(pack1), "--out", str(out1), "-q"]
+    nw, _ = median_run(noop, runs)
+    print(f"no-change rebuild of 1x: {nw:.2f} s")
+    many = tmp / "many"
+    packs = [make_pack(many / f"p{i}", 1) for i in range(8)]
+    seq = [sys.executable, "-m", "studypack", "build", *map(str, packs), "--out", str(tmp / "m1"), "--force", "-q", "--jobs", "1"]
+    par = seq[:-1] + ["2"]
+    sw, _ = median_run(seq, max(1, runs // 2))
+    pw, _ = median_run(par, max(1, runs // 2))
+    print(f"8 packs: --jobs 1 {sw:.2f} s, --jobs 2 {pw:.2f} s, speed-up {sw / pw:.2f}x (goal >= 1.7x)")
+
+    print("goals:")
+    if 10 in results:
+        print(f"  10x / 1x = {results[10] / results[1]:.2f} (goal <= 10.5)")
+    if 100 in results:
+        print(f"  100x all outputs = {results[100]:.2f} s (goal < 15 s)")
+    if 1 in floor:
+        print(f"  1x / bare floor = {results[1] / floor[1]:.2f} (goal <= 1.5)")
+    print(f"  no-change rebuild = {nw:.2f} s (goal < 0.2 s)")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _markdown(pack_yaml: Path) -> str:
+    data = yaml.safe_load(pack_yaml.read_text(encoding="utf-8"))
+    lines = [f"% {data['title']}", ""]
+
+    def walk(sections, level=1):
+        for s in sections:
+            lines.append("#" * level + " " + s["title"])
+            lines.extend(f"- {p}" for p in s.get("points", []) if isinstance(p, str))
+            lines.append("")
+            walk(s.get("sections", []), level + 1)
+
+    walk(data["sections"])
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Profile a presentation's slide layouts by placeholder type (never by index or name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+
+# Placeholders every layout may carry that say nothing about its role.
+_FURNITURE = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
+_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
+_BODIES = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT}
+
+# role -> what it is for (the message `themes check` prints for a missing one)
+ROLES = {
+    "title": "title slide (a title and a subtitle placeholder)",
+    "section": "section header (a title and one text placeholder)",
+    "content": "title and content (a title and one body placeholder)",
+    "two": "two content (a title and two body placeholders side by side)",
+    "picture": "picture with caption (a title and a picture placeholder)",
+}
+
+
+@dataclass
+class LayoutProfile:
+    """The layout chosen for each role (None when the presentation has none) and what is missing."""
+
+    title: Any = None
+    section: Any = None
+    content: Any = None
+    two: Any = None
+    picture: Any = None
+    missing: list[str] = field(default_factory=list)  # role names from ROLES
+
+    def usable(self) -> bool:
+        """Decks can be built: every other role falls back on a title-and-content layout."""
+        return self.content is not None
+
+
+def _is_vertical(ph: Any) -> bool:
+    return (
+        ph.placeholder_format.type == PP_PLACEHOLDER.VERTICAL_BODY
+        or ph._element.ph_orient == "vert"
+    )
+
+
+def _kinds(layout: Any) -> dict[str, list[Any]]:
+    kinds: dict[str, list[Any]] = {
+        "title": [],
+        "ctr": [],
+        "subtitle": [],
+        "body": [],
+        "picture": [],
+        "other": [],
+    }
+    for ph in layout.placeholders:
+        t = ph.placeholder_format.type
+        if t in _FURNITURE:
+            continue
+        if t in _TITLES and not _is_vertical(ph) and t != PP_PLACEHOLDER.VERTICAL_TITLE:
+            kinds["ctr" if t == PP_PLACEHOLDER.CENTER_TITLE else "title"].append(ph)
+        elif t == PP_PLACEHOLDER.SUBTITLE:
+            kinds["subtitle"].append(ph)
+        elif t in _BODIES and not _is_vertical(ph):
+            kinds["body"].append(ph)
+        elif t == PP_PLACEHOLDER.PICTURE:
+            kinds["picture"].append(ph)
+        else:
+            kinds["other"].append(ph)
+    return kinds
+
+
+def _area(ph: Any) -> int:
+    return int(ph.width or 0) * int(ph.height or 0)
+
+
+def _twin_columns(title: Any, a: Any, b: Any) -> bool:
+    """Two bodies side by side, of about the same size, under the title (not a caption beside content)."""
+    side_by_side = (a.left or 0) + (a.width or 0) <= (b.left or 0) + 1
+    similar = all(
+        abs(int(x or 0) - int(y or 0)) <= 0.1 * max(int(x or 0), int(y or 0), 1)
+        for x, y in ((a.width, b.width), (a.height, b.height))
+    )
+    below = min(a.top or 0, b.top or 0) >= (title.top or 0) + (title.height or 0) / 2
+    return side_by_side and similar and below
+
+
+def profile_layouts(prs: Any) -> LayoutProfile:
+    """Choose a layout per role from every master's layouts, judged by placeholder types and frames."""
+    profile = LayoutProfile()
+    content_area = section_score = -1
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            k = _kinds(layout)
+            titles = k["title"] + k["ctr"]
+            if len(titles) != 1 or k["other"]:
+                continue
+            title = titles[0]
+            bodies, pics = k["body"], k["picture"]
+            if k["subtitle"] and not bodies and not pics and profile.title is None:
+                profile.title = layout
+            elif len(bodies) == 1 and not pics and not k["subtitle"]:
+                body = bodies[0]
+                if _area(body) > content_area and (body.top or 0) >= (title.top or 0):
+                    content_area, profile.content = _area(body), layout
+                # A section header's text sits above or beside a large title, or is small.
+                score = int(body.placeholder_format.type == PP_PLACEHOLDER.BODY) * 2 + int(
+                    (body.top or 0) < (title.top or 0)
+                )
+                if score > section_score:
+                    section_score, profile.section = score, layout
+            elif len(bodies) == 2 and not pics and not k["subtitle"] and profile.two is None:
+                if _twin_columns(title, *sorted(bodies, key=lambda p: p.left or 0)):
+                    profile.two = layout
+            elif (
+                len(pics) == 1
+                and len(bodies) <= 1
+                and not k["subtitle"]
+                and profile.picture is None
+            ):
+                profile.picture = layout
+    if profile.section is profile.content:
+        profile.section = None
+    profile.missing = [role for role in ROLES if getattr(profile, role) is None]
+    return profile

@@ -1,0 +1,228 @@
+"""plan/deck.py and the fit helpers it uses: which text lands on which slide, without a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from studypack.errors import Report, Span
+from studypack.fit import ZWSP, FontSet, hyphenate, line_text, runs_width, wrap
+from studypack.fonts import OFFICE_FONTS
+from studypack.inline import Run
+from studypack.model import Pack, Point, Section, Term
+from studypack.plan.deck import CONT, Box, Fitter, Geometry, plan_deck
+from studypack.theme import load_theme
+
+ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
+BODY = Box(36.0, 99.0, 648.0, 356.4)
+# The default template's frames at 16:9 (points), as the renderer measures them.
+GEOMETRY = Geometry(
+    960.0, 540.0,
+    cover_title=Box(72, 167.7, 816, 115.8), cover_sub=Box(144, 306, 672, 138),
+    section_title=Box(75.8, 347, 816, 107.3), section_body=Box(75.8, 228.9, 816, 118.1),
+    content_title=Box(48, 21.6, 864, 90), content_body=Box(48, 126, 864, 356.4),
+    terms_title=Box(48, 21.6, 864, 90), terms_cols=(Box(48, 126, 424, 356.4), Box(488, 126, 424, 356.4)),
+    picture_title=Box(188.2, 378, 576, 44.6), picture=Box(188.2, 48.2, 576, 324), caption=Box(188.2, 422.6, 576, 63.4),
+    footer=Box(328, 500.5, 304, 28.75),
+)  # fmt: skip
+
+SENTENCE = "The alliance shifted its burden sharing terms once again after long talks."
+
+
+@pytest.fixture(scope="module")
+def theme():
+    report = Report()
+    t = load_theme("default", report)
+    assert t is not None, report.diagnostics
+    return t
+
+
+def make_pack(sections=(), glossary=(), **kw) -> Pack:
+    return Pack(
+        slug="t", root=Path("."), source=Path("pack.yaml"), title=kw.pop("title", "Test pack"),
+        sections=tuple(sections), glossary=tuple(glossary), date=dt.date(2026, 1, 2), span=Span("pack.yaml", 1, 1), **kw,
+    )  # fmt: skip
+
+
+def body_height(fitter: Fitter, paras, box: Box) -> float:
+    return fitter.height(paras, box)
+
+
+def test_hyphenate_cuts_only_words_wider_than_the_line():
+    word = "x" * 50
+    runs = hyphenate((Run(f"short {word} **end"),), ARIAL, 24, 200)
+    text = "".join(r.text for r in runs)
+    assert text.startswith("short x")
+    assert text.count("-" + ZWSP) >= 2
+    assert text.replace("-" + ZWSP, "") == f"short {word} **end"  # nothing else changed
+    for line in wrap(runs, ARIAL, 24, 200):
+        assert runs_width(line, ARIAL, 24) <= 200
+
+
+def test_wrap_breaks_at_zero_width_space_and_drops_it():
+    lines = wrap(
+        (Run("aaaa" + ZWSP + "bbbb"),), ARIAL, 12, runs_width((Run("aaaa"),), ARIAL, 12) + 1
+    )
+    assert [line_text(line) for line in lines] == ["aaaa", "bbbb"]
+
+
+def test_sample_like_deck_has_every_kind_in_order(theme):
+    sub = Section("Sub one", points=(Point("a"),), notes="Sub notes.")
+    sections = [
+        Section(
+            "First",
+            summary="Short summary.",
+            points=(Point("p1", (Point("child"),)),),
+            notes="First notes.",
+            sections=(sub,),
+        ),
+        Section("Second", points=(Point("p2"),)),
+    ]
+    slides = plan_deck(make_pack(sections, [Term("Alpha", "A letter.")]), theme, GEOMETRY, Report())
+    kinds = [s.kind for s in slides]
+    assert kinds == [
+        "title",
+        "agenda",
+        "section",
+        "content",
+        "content",
+        "section",
+        "content",
+        "terms",
+        "review",
+    ]
+    titles = [s.title_text for s in slides]
+    assert len(set(titles)) == len(titles)
+    assert slides[3].body[0].runs[0].text == "p1" and slides[3].body[1].level == 1  # nesting kept
+    assert slides[2].notes == ("First notes.",) and slides[3].notes == ("First notes.",)
+    assert slides[4].notes == ("Sub notes.",)  # a subsection's own notes win
+    assert all(s.footer is not None for s in slides[1:]) and slides[0].footer is None
+
+
+def test_sixty_points_continue_with_numbered_titles_and_each_slide_fits(theme):
+    points = tuple(Point(f"Point {i}: " + " ".join([SENTENCE] * (1 + i % 3))) for i in range(60))
+    slides = plan_deck(make_pack([Section("Many", points=points)]), theme, GEOMETRY, Report())
+    content = [s for s in slides if s.kind == "content"]
+    assert len(content) > 3
+    assert content[0].title_text == "Many: key points"
+    assert content[1].title_text == f"Many: key points {CONT}"
+    assert content[2].title_text == "Many: key points (cont. 2)"
+    fitter = Fitter(theme)
+    for s in content:
+        assert (
+            body_height(fitter, s.body, GEOMETRY.content_body) <= GEOMETRY.content_body.text_height
+        )
+    shown = [p.runs[0].text.split(":")[0] for s in content for p in s.body]
+    assert shown == [f"Point {i}" for i in range(60)]  # nothing lost, nothing repeated, in order
+
+
+def test_over_long_point_splits_at_sentences(theme):
+    text = " ".join(f"Sentence {i} says the alliance changed again." for i in range(300))
+    slides = plan_deck(
+        make_pack([Section("Huge", points=(Point(text),))]), theme, GEOMETRY, Report()
+    )
+    paras = [p for s in slides if s.kind == "content" for p in s.body]
+    assert len(paras) > 3
+    pieces = ["".join(r.text for r in p.runs) for p in paras]
+    assert all(piece.endswith("again.") for piece in pieces)
+    assert " ".join(pieces) == text
+    assert paras[0].bullet and not any(p.bullet for p in paras[1:])  # one point, one bullet
+
+
+@pytest.mark.parametrize(
+    "text, joiner",
+    [
+        (" ".join(f"w{i}" for i in range(3000)), " "),
+        ("日本語の文章はスペースなしで折り返されます" * 40, ""),
+    ],
+    ids=["3000-words-no-full-stop", "cjk-without-spaces"],
+)
+def test_sentence_too_long_splits_at_words_or_between_characters(theme, text, joiner):
+    slides = plan_deck(
+        make_pack([Section("Long", points=(Point(text),))]), theme, GEOMETRY, Report()
+    )
+    fitter = Fitter(theme)
+    content = [s for s in slides if s.kind == "content"]
+    assert len(content) > 1
+    for s in content:
+        assert (
+            body_height(fitter, s.body, GEOMETRY.content_body) <= GEOMETRY.content_body.text_height
+        )
+    pieces = ["".join(r.text for r in p.runs) for s in content for p in s.body]
+    assert joiner.join(pieces) == text
+
+
+def test_fifty_letter_words_are_hyphenated_to_fit(theme):
+    word = (
+        "WMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWM"  # 50 wide letters: ~1,100 pt at 24 pt
+    )
+    assert len(word) == 50
+    slides = plan_deck(
+        make_pack([Section(f"Title {word} {word}", points=(Point((word + " ") * 5),))]),
+        theme,
+        GEOMETRY,
+        Report(),
+    )
+    fitter = Fitter(theme)
+    for s in slides:
+        for p in s.body:
+            for line in wrap(p.runs, fitter.body, p.size, fitter.width(p, GEOMETRY.content_body)):
+                assert runs_width(line, fitter.body, p.size) <= fitter.width(
+                    p, GEOMETRY.content_body
+                )
+    content = next(s for s in slides if s.kind == "content")
+    assert ZWSP in content.body[0].runs[0].text
+    assert all(ZWSP in s.title_text for s in slides if s.kind in ("section", "content"))
+
+
+def test_glossary_of_400_terms_fills_two_columns_per_slide(theme):
+    terms = [Term(f"Term {i:03d}", f"Definition {i}. " + SENTENCE * (i % 4)) for i in range(400)]
+    slides = plan_deck(make_pack([Section("S")], terms), theme, GEOMETRY, Report())
+    term_slides = [s for s in slides if s.kind == "terms"]
+    assert len(term_slides) > 10
+    assert all(len(s.columns) == 2 for s in term_slides[:-1])
+    fitter = Fitter(theme)
+    for s in term_slides:
+        for col, box in zip(s.columns, GEOMETRY.terms_cols):
+            assert body_height(fitter, col, box) <= box.text_height
+    names = [p.runs[0].text for s in term_slides for col in s.columns for p in col]
+    assert names == [f"Term {i:03d}" for i in range(400)]
+
+
+def test_duplicate_titles_are_made_unique(theme):
+    sections = [
+        Section("Same", points=(Point("a"),)),
+        Section("Same", points=(Point("b"),)),
+        Section("Agenda"),
+    ]
+    slides = plan_deck(make_pack(sections), theme, GEOMETRY, Report())
+    titles = [s.title_text.casefold() for s in slides]
+    assert len(titles) == len(set(titles))
+
+
+def test_title_too_long_for_any_size_is_cut_with_a_located_warning(theme):
+    long_title = " ".join(["Burden sharing"] * 80)
+    report = Report()
+    sec = Section(long_title, points=(Point("x"),), span=Span("pack.yaml", 7, 5))
+    slides = plan_deck(make_pack([sec]), theme, GEOMETRY, report)
+    header = next(s for s in slides if s.kind == "section")
+    assert header.title_text.endswith("…")
+    assert any(
+        re.match(r"pack\.yaml:7:5: warning: slide title 'Burden sharing", str(d))
+        for d in report.diagnostics
+    )
+
+
+def test_planner_is_pure():
+    """The planner decides; only the renderer knows python-pptx."""
+    import subprocess
+    import sys
+
+    code = "import sys, studypack.plan.deck; print('pptx' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

@@ -1,0 +1,177 @@
+"""Decks rendered by a real client (LibreOffice): every glyph must lie inside its placeholder.
+
+Two conversions in all (the sample and a stress pack), shared by every test here.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from conftest import SAMPLE, build_or_fail, pdf_from_pptx
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+
+pytestmark = pytest.mark.render
+
+EMU_PER_PT = 12700
+TOLERANCE = 1.0  # pt
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosisxyzab"  # 50 letters
+WORDS = [
+    "alliance",
+    "treaty",
+    "bases",
+    "burden",
+    "sharing",
+    "defense",
+    "security",
+    "cooperation",
+    "island",
+    "region",
+    "forces",
+    "policy",
+    "deterrence",
+]
+
+
+def write_stress_pack(folder: Path) -> Path:
+    """60-point lists, a 3,000-word point, 50-letter words, a 400-term glossary, scripts and emoji."""
+    rng = random.Random(4)
+
+    def sentence(n: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+    points: list = []
+    for i in range(60):
+        points.append(f"Point {i}: " + sentence(rng.randint(3, 30)))
+        if i % 7 == 3:
+            points.append(
+                [f"sub {i}.{j} " + sentence(rng.randint(2, 14)) for j in range(3)]
+                + [[f"deep {i} " + sentence(8), ["deeper " + sentence(12)]]]
+            )
+    huge = " ".join(" ".join(sentence(rng.randint(5, 25)) for _ in range(200)).split()[:3000])
+    terms = [
+        {
+            "term": f"Term {i:03d} {rng.choice(WORDS)}",
+            "definition": " ".join(sentence(rng.randint(4, 20)) for _ in range(rng.randint(1, 4))),
+        }
+        for i in range(400)
+    ]
+    terms[5]["definition"] = " ".join(sentence(15) for _ in range(60))  # taller than a column
+    terms[7]["definition"] = f"{LONG_WORD * 3} {LONG_WORD}"
+    pack = {
+        "title": f"A deliberately long pack title {LONG_WORD} that goes on to test the cover slide",
+        "subtitle": "Stress <b>&amp; {{ 7*7 }} %(x)s 日本語のテキスト émigré",
+        "course": "Stress course", "author": "Tester", "date": "2026-01-02",
+        "sections": [
+            {"title": "Sixty points", "notes": "Notes for sixty.", "points": points,
+             "image": {"path": "timeline.png", "alt": "A timeline", "caption": sentence(30)},
+             "sections": [{"title": f"Sub with {LONG_WORD}", "points": [f"{LONG_WORD} {LONG_WORD} in a point", "W" * 400]}]},
+            {"title": "One huge point", "summary": sentence(40), "notes": "Huge notes.",
+             "points": [huge, " ".join(rng.choice(WORDS) for _ in range(3000))]},
+            {"title": "Markup and scripts", "points": [
+                "<b>not bold</b> &amp; {{ 7*7 }} **bold** *it* `code` [link](https://example.org)",
+                "日本語の文章はスペースなしで折り返されます。" * 20, "Ünïcödé accents " * 40]},
+            {"title": "Title " + " ".join(sentence(10) for _ in range(8)), "points": ["Short."]},
+        ],
+        "glossary": terms,
+    }  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLE / "images" / "timeline.png", folder / "timeline.png")
+    (folder / "pack.yaml").write_text(
+        yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def stress_deck(tmp_path_factory) -> Path:
+    pack = write_stress_pack(tmp_path_factory.mktemp("deck-stress") / "deck-stress")
+    return build_or_fail(pack, tmp_path_factory.mktemp("deck-stress-out"), only=("deck",))["deck"]
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(sample_outputs, tmp_path_factory) -> Path:
+    return pdf_from_pptx(sample_outputs["deck"], tmp_path_factory.mktemp("deck-sample-pdf"))
+
+
+@pytest.fixture(scope="session")
+def stress_pdf(stress_deck, tmp_path_factory) -> Path:
+    return pdf_from_pptx(stress_deck, tmp_path_factory.mktemp("deck-stress-pdf"))
+
+
+def text_boxes(slide) -> list[tuple[float, float, float, float]]:
+    """Frames (points) of every shape that holds text, slide numbers included."""
+    boxes = []
+    for sh in slide.shapes:
+        numbered = sh.is_placeholder and sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
+        if numbered or (sh.has_text_frame and sh.text_frame.text.strip()):
+            x, y = sh.left / EMU_PER_PT, sh.top / EMU_PER_PT
+            boxes.append((x, y, x + sh.width / EMU_PER_PT, y + sh.height / EMU_PER_PT))
+    return boxes
+
+
+def glyphs_outside(pptx: Path, pdf: Path) -> tuple[int, int, list[str]]:
+    prs = Presentation(str(pptx))
+    outside: list[str] = []
+    with pdfplumber.open(str(pdf)) as doc:
+        pages = len(doc.pages)
+        for number, (slide, page) in enumerate(zip(prs.slides, doc.pages), 1):
+            boxes = text_boxes(slide)
+            for c in page.chars:
+                if not c["text"].strip():
+                    continue
+                inside = any(
+                    x0 - TOLERANCE <= c["x0"]
+                    and c["x1"] <= x1 + TOLERANCE
+                    and y0 - TOLERANCE <= c["top"]
+                    and c["bottom"] <= y1 + TOLERANCE
+                    for x0, y0, x1, y1 in boxes
+                )
+                if not inside:
+                    outside.append(
+                        f"slide {number}: {c['text']!r} at ({c['x0']:.1f}, {c['top']:.1f})-({c['x1']:.1f}, {c['bottom']:.1f})"
+                    )
+    return len(prs.slides), pages, outside
+
+
+def test_sample_deck_every_glyph_inside_its_box(sample_outputs, sample_pdf):
+    slides, pages, outside = glyphs_outside(sample_outputs["deck"], sample_pdf)
+    assert pages == slides
+    assert not outside, "\n".join(outside[:20])
+
+
+def test_stress_deck_every_glyph_inside_its_box(stress_deck, stress_pdf):
+    slides, pages, outside = glyphs_outside(stress_deck, stress_pdf)
+    assert pages == slides > 100
+    assert not outside, "\n".join(outside[:20])
+
+
+def test_stress_deck_continues_long_lists_with_unique_titles(stress_deck):
+    prs = Presentation(str(stress_deck))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert len(set(titles)) == len(titles)
+    assert (
+        "Sixty points: key points (cont.)" in titles
+        and "Sixty points: key points (cont. 2)" in titles
+    )
+    assert sum(t.startswith("Key terms") for t in titles) >= 20
+    body = "\n".join(
+        sh.text_frame.text for s in prs.slides for sh in s.placeholders if sh.has_text_frame
+    )
+    for i in range(60):
+        assert f"Point {i}:" in body
+    assert "Term 399" in body
+
+
+def test_rendered_text_is_the_text_we_wrote(sample_pdf):
+    """LibreOffice drew the deck with real fonts (not boxes) and in reading order per slide."""
+    with pdfplumber.open(str(sample_pdf)) as doc:
+        first = doc.pages[0].extract_text()
+        assert "The Japan–US Security Treaty" in first.replace("\n", " ")
+        fonts = {c["fontname"].split("+")[-1] for p in doc.pages[:5] for c in p.chars}
+        assert any(f.startswith("LiberationSans") for f in fonts), fonts
