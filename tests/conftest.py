@@ -27,10 +27,10 @@ def require_tool(name: str) -> str:
     return path
 
 
-def build_or_fail(pack: Path, out: Path, **options) -> dict[str, Path]:
+def build_or_fail(pack: Path, out: Path, output_jobs: int = 1, **options) -> dict[str, Path]:
     """Build a pack; fail the test with every diagnostic if it did not build."""
     options.setdefault("only", tuple(OUTPUTS))
-    result = build_pack(pack, BuildOptions(out=out, **options))
+    result = build_pack(pack, BuildOptions(out=out, **options), output_jobs)
     errors = [str(d) for d in result.diagnostics if d.severity == "error"]
     assert not errors, "\n".join(errors)
     folder = out / (result.slug or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -79,8 +80,12 @@ def check_pack(arg: Path, options: BuildOptions) -> PackResult:
     return result
 
 
-def build_pack(arg: Path, options: BuildOptions) -> PackResult:
-    """Build one pack's outputs; nothing is written unless every output rendered cleanly."""
+def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1) -> PackResult:
+    """Build one pack's outputs; nothing is written unless every output rendered cleanly.
+
+    With output_jobs > 1 the outputs render in parallel processes (used when one pack is
+    built alone, so a big pack's handout, deck and cards share the CPUs).
+    """
     start = time.perf_counter()
     report = Report()
     result = PackResult(pack_file(arg))
@@ -92,15 +97,16 @@ def build_pack(arg: Path, options: BuildOptions) -> PackResult:
         result.slug = pack.slug
         folder = options.out / pack.slug
         state = _read_state(folder)
-        rendered: dict[str, bytes] = {}
         keys: dict[str, str] = {}
+        todo: list[str] = []
         for name in options.only:
             target = folder / OUTPUTS[name].filename
             keys[name] = _input_key(name, pack, theme)
             if not options.force and state.get(name) == keys[name] and target.is_file():
                 result.unchanged.append(target)
-                continue
-            rendered[name] = renderer(name)(pack, theme, report)
+            else:
+                todo.append(name)
+        rendered = _render_all(todo, pack, theme, report, output_jobs)
         if report.failed(options.strict):
             return result
         _write(folder, rendered, state, keys, result, report)
@@ -108,6 +114,42 @@ def build_pack(arg: Path, options: BuildOptions) -> PackResult:
         result.diagnostics = report.sorted()
         result.seconds = time.perf_counter() - start
     return result
+
+
+# Slowest first, so the longest job starts at once; cheap ones run in this process.
+_COST_ORDER = ("deck", "handout", "cards", "anki", "csv")
+_CHEAP = {"csv", "anki"}
+
+
+def _render_one(name: str, pack: Pack, theme: Theme) -> tuple[bytes, list[Diagnostic]]:
+    report = Report()
+    data = renderer(name)(pack, theme, report)
+    return data, report.diagnostics
+
+
+def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs: int) -> dict[str, bytes]:
+    """Every output's bytes, in the order asked; diagnostics merged into `report`."""
+    ordered = sorted(names, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else 0)
+    heavy = [n for n in ordered if n not in _CHEAP]
+    results: dict[str, tuple[bytes, list[Diagnostic]]] = {}
+    if jobs > 1 and len(heavy) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(heavy)), mp_context=context) as pool:
+            futures = {n: pool.submit(_render_one, n, pack, theme) for n in heavy}
+            for n in ordered:
+                if n in _CHEAP:
+                    results[n] = _render_one(n, pack, theme)
+            for n, future in futures.items():
+                results[n] = future.result()
+    else:
+        for n in ordered:
+            results[n] = _render_one(n, pack, theme)
+    rendered: dict[str, bytes] = {}
+    for n in names:
+        data, diagnostics = results[n]
+        report.extend(diagnostics)
+        rendered[n] = data
+    return rendered
 
 
 def _write(folder: Path, rendered: dict[str, bytes], state: dict[str, str], keys: dict[str, str], result: PackResult, report: Report) -> None:
@@ -156,7 +198,7 @@ def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, o
     results: list[PackResult] = []
     if len(args) <= 1 or jobs <= 1:
         for arg in args:
-            results.append(work(arg, options))
+            results.append(work(arg, options) if check_only else build_pack(arg, options, jobs))
             if on_result:
                 on_result(results[-1])
         return results
