@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import traceback
@@ -21,23 +22,42 @@ class Console:
     def __init__(self, quiet: bool = False, verbose: bool = False):
         self.quiet = quiet
         self.verbose = verbose
+        self.echo = lambda line: click.echo(line, err=True)  # swapped while a progress bar shows
 
     MAX_SHOWN = 100  # per pack: past that, more lines only bury the first problems
 
     def diagnostics(self, diags: list[Diagnostic]) -> None:
         shown = [d for d in diags if d.severity == "error" or not self.quiet]
         for d in shown[: self.MAX_SHOWN]:
-            click.echo(str(d), err=True)
+            self.echo(str(d))
         if len(shown) > self.MAX_SHOWN:
-            click.echo(f"… and {len(shown) - self.MAX_SHOWN} more problem(s) not shown", err=True)
+            self.echo(f"… and {len(shown) - self.MAX_SHOWN} more problem(s) not shown")
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            self.echo(message)
 
     def detail(self, message: str) -> None:
         if self.verbose and not self.quiet:
-            click.echo(message, err=True)
+            self.echo(message)
+
+    @contextlib.contextmanager
+    def progress(self, total: int, label: str):
+        """A progress bar on a terminal; nothing when piped or quiet. Yields advance()."""
+        if self.quiet or not sys.stderr.isatty():
+            yield lambda: None
+            return
+        from rich.console import Console as RichConsole
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=RichConsole(stderr=True), transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            self.echo = lambda line: bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            try:
+                yield lambda: bar.advance(task)
+            finally:
+                self.echo = lambda line: click.echo(line, err=True)
 
 
 def _parse_only(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -147,7 +167,13 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
         for path in result.unchanged:
             console.detail(f"  unchanged {display_path(path)}")
 
-    results = run_all(packs, options, check_only=check_only, on_result=report)
+    with console.progress(len(packs), "checking" if check_only else "building") as advance:
+
+        def on_result(result: PackResult) -> None:
+            report(result)
+            advance()
+
+        results = run_all(packs, options, check_only=check_only, on_result=on_result)
     failed = [r for r in results if r.failed(options.strict)]
     seconds = time.perf_counter() - start
     if check_only:
