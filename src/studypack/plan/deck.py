@@ -3,46 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
-from studypack.fit import CJK, ZWSP, FontSet, hyphenate, wrap
-from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
+from studypack.plan.deck_fit import LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.templating import render_text
 from studypack.theme import Theme
 
-LINE = 1.2  # exact line pitch / size; the renderer writes it as lnSpc spcPts
-WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
-HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
+__all__ = ["CONT", "HANGING", "LINE", "Box", "Fitter", "Geometry", "Para", "SlidePlan", "plan_deck"]
+
 BODY_SIZES = (24.0, 20.0, 18.0, 16.0, 16.0)  # by outline level
 BULLETS = ("•", "–", "•", "–", "•")
 HANGING = 20.0  # pt between a bullet and its text
 LEVEL_STEP = 24.0  # pt each outline level moves right
 TERM_SIZE = 16.0
 CONT = "(cont.)"
-
-
-@dataclass(frozen=True)
-class Box:
-    """A placeholder's frame in points, with the insets the renderer writes into its bodyPr."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    inset_x: float = 7.2
-    inset_y: float = 3.6
-
-    @property
-    def text_width(self) -> float:
-        return self.w - 2 * self.inset_x
-
-    @property
-    def text_height(self) -> float:
-        return self.h - 2 * self.inset_y - HEIGHT_SAFETY
 
 
 @dataclass(frozen=True)
@@ -63,24 +41,6 @@ class Geometry:
     picture: Box
     caption: Box | None
     footer: Box | None
-
-
-@dataclass(frozen=True)
-class Para:
-    """One paragraph of a placeholder, with every spacing explicit so clients agree on it."""
-
-    runs: tuple[Run, ...]
-    size: float
-    level: int = 0
-    bullet: str | None = None
-    margin: float = 0.0  # marL; the bullet hangs HANGING pt left of it
-    space_before: float = 0.0  # ignored on a box's first paragraph (the renderer writes 0)
-    color: str = "text"  # a theme.Colors field
-    bold: bool = False
-
-    @property
-    def line_height(self) -> float:
-        return round(self.size * LINE, 2)
 
 
 @dataclass(frozen=True)
@@ -109,190 +69,6 @@ class _Draft:
     notes: tuple[str, ...] = ()
     image: Image | None = None
     span: Span = NO_SPAN
-
-
-class Fitter:
-    """Measures paragraphs in one deck's fonts; everything here is arithmetic on metrics."""
-
-    def __init__(self, theme: Theme):
-        code = OFFICE_FONTS[OFFICE_CODE_FONT]
-        self.body = FontSet(OFFICE_FONTS[theme.slides.body_font], code)
-        self.heading = FontSet(OFFICE_FONTS[theme.slides.heading_font], code)
-        self._lines: dict[tuple[object, ...], int] = {}
-
-    def width(self, para: Para, box: Box) -> float:
-        return (box.text_width - para.margin) * WIDTH_SAFETY
-
-    def prepare(self, para: Para, box: Box, fonts: FontSet | None = None) -> Para:
-        """The paragraph with words wider than the box cut and hyphenated."""
-        runs = hyphenate(para.runs, fonts or self.body, para.size, self.width(para, box))
-        return replace(para, runs=runs)
-
-    def lines(self, para: Para, box: Box, fonts: FontSet | None = None) -> int:
-        fonts = fonts or self.body
-        width = self.width(para, box)
-        key = (para.runs, para.size, width, fonts)
-        n = self._lines.get(key)
-        if n is None:  # flow() asks again for every paragraph already on the page
-            n = self._lines[key] = max(1, len(wrap(para.runs, fonts, para.size, width)))
-        return n
-
-    def height(self, paras: Sequence[Para], box: Box, fonts: FontSet | None = None) -> float:
-        total = 0.0
-        for i, p in enumerate(paras):
-            total += (p.space_before if i else 0.0) + self.lines(p, box, fonts) * p.line_height
-        return total
-
-    def fits(self, paras: Sequence[Para], box: Box, fonts: FontSet | None = None) -> bool:
-        return self.height(paras, box, fonts) <= box.text_height
-
-    def flow(self, paras: Sequence[Para], box: Box) -> list[list[Para]]:
-        """Paragraphs poured into as many boxes as needed; one too tall for a box is split."""
-        pages: list[list[Para]] = [[]]
-        for para in paras:
-            para = self.prepare(para, box)
-            if self.fits(pages[-1] + [para], box):
-                pages[-1].append(para)
-                continue
-            if pages[-1]:
-                pages.append([])
-            if self.fits([para], box):
-                pages[-1].append(para)
-                continue
-            pieces = self.split(para, box)
-            for i, piece in enumerate(pieces):
-                if i:
-                    pages.append([])
-                pages[-1].append(piece)
-        return [p for p in pages if p] or [[]]
-
-    def split(self, para: Para, box: Box) -> list[Para]:
-        """A paragraph too tall for an empty box, cut at sentences, else at words, else between characters."""
-        fits = lambda runs: self.fits([replace(para, runs=runs)], box)
-
-        def cut(runs: tuple[Run, ...], level: int) -> list[tuple[Run, ...]]:
-            out: list[tuple[Run, ...]] = []
-            for chunk in _greedy(_split_runs(runs, _LEVELS[level]), fits):
-                out.extend(
-                    cut(chunk, level + 1)
-                    if not fits(chunk) and level + 1 < len(_LEVELS)
-                    else [chunk]
-                )
-            return out
-
-        pieces = [r for r in (_rstrip(c) for c in cut(para.runs, 0)) if r]
-        return [
-            replace(para, runs=runs, bullet=para.bullet if i == 0 else None)
-            for i, runs in enumerate(pieces)
-        ]
-
-    def fit_title(
-        self, title: str, box: Box, sizes: Sequence[float], span: Span, report: Report
-    ) -> tuple[tuple[Run, ...], float]:
-        """The largest listed size at which the title fits its box; cut with '…' below the smallest."""
-        runs = (Run(title or " "),)
-        for size in sizes:
-            para = self.prepare(Para(runs, size), box, self.heading)
-            if self.fits([para], box, self.heading):
-                return para.runs, size
-        size = sizes[-1]
-        runs, kept = self.ellipsize(title, Para((), size), box, self.heading)
-        report.warning(
-            span, f"slide title '{_short(title)}' is too long for its box; cut to {kept} words"
-        )
-        return runs, size
-
-    def ellipsize(
-        self, text: str, para: Para, box: Box, fonts: FontSet | None = None
-    ) -> tuple[tuple[Run, ...], int]:
-        """The most words of `text`, then '…', that fit the box at the paragraph's size."""
-        words = text.split()
-        lo, hi = 0, len(words)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            cut = self.prepare(replace(para, runs=(Run(" ".join(words[:mid]) + " …"),)), box, fonts)
-            lo, hi = (mid, hi) if self.fits([cut], box, fonts) else (lo, mid - 1)
-        return self.prepare(
-            replace(para, runs=(Run(" ".join(words[:lo]) + " …"),)), box, fonts
-        ).runs, lo
-
-    def fit_paras(
-        self, paras: Sequence[Para], box: Box, sizes: Sequence[float]
-    ) -> list[Para] | None:
-        """The paragraphs at the largest listed size that fits the box, or None."""
-        for size in sizes:
-            scaled = [
-                self.prepare(
-                    replace(p, size=size, space_before=p.space_before * size / p.size), box
-                )
-                for p in paras
-            ]
-            if self.fits(scaled, box):
-                return scaled
-        return None
-
-
-def _greedy(
-    units: list[tuple[Run, ...]], fits: Callable[[tuple[Run, ...]], bool]
-) -> list[tuple[Run, ...]]:
-    """Consecutive units joined into the longest chunks that fit (a unit alone may not fit)."""
-    chunks: list[tuple[Run, ...]] = []
-    i = 0
-    while i < len(units):
-        lo, step = i + 1, 1
-        while lo + step <= len(units) and fits(
-            _join(units[i : lo + step])
-        ):  # gallop, so wraps stay short
-            lo, step = lo + step, step * 2
-        hi = min(lo + step - 1, len(units))
-        while lo < hi:  # then binary search: the most units from i on that fit together
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if fits(_join(units[i:mid])) else (lo, mid - 1)
-        chunks.append(_join(units[i:lo]))
-        i = lo
-    return chunks
-
-
-def _join(units: Sequence[tuple[Run, ...]]) -> tuple[Run, ...]:
-    return tuple(run for unit in units for run in unit)
-
-
-def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run, ...]]:
-    """Runs cut after every match of `pattern`; the match stays with the text before it."""
-    units: list[list[Run]] = [[]]
-    for run in runs:
-        start = 0
-        for m in pattern.finditer(run.text):
-            if m.end() <= start:
-                continue
-            units[-1].append(replace(run, text=run.text[start : m.end()]))
-            units.append([])
-            start = m.end()
-        if start < len(run.text):
-            units[-1].append(replace(run, text=run.text[start:]))
-    return [tuple(u) for u in units if u]
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[。！？]\s*")
-_SPACE = re.compile(r"\s+")
-_BREAK = re.compile(rf"{ZWSP}|[{CJK}]")  # a line may break after these even inside a word
-_LEVELS = (_SENTENCE_END, _SPACE, _BREAK)
-
-
-def _sentences(runs: Sequence[Run]) -> list[tuple[Run, ...]]:
-    return _split_runs(runs, _SENTENCE_END)
-
-
-def _rstrip(runs: tuple[Run, ...]) -> tuple[Run, ...]:
-    if runs and runs[-1].text != runs[-1].text.rstrip():
-        last = replace(runs[-1], text=runs[-1].text.rstrip())
-        return runs[:-1] + ((last,) if last.text else ())
-    return runs
-
-
-def _short(text: str, n: int = 40) -> str:
-    text = plain_text(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _continued(title: str, k: int) -> str:
@@ -439,8 +215,8 @@ class _Planner:
         for s in pack.sections:
             runs = [Run(plain_text(s.title), bold=True)]
             if s.summary:
-                first = _sentences(parse_inline(s.summary))[:1]
-                runs += [Run(" — "), *(_rstrip(first[0]) if first else ())]
+                first = sentences(parse_inline(s.summary))[:1]
+                runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
             review.append(Para(tuple(runs), 20.0, 0, "•", HANGING, 8.0))
         self.add_flow("review", "Review", review, (), pack.span)
         return self.finish()
@@ -498,7 +274,7 @@ class _Planner:
             runs, _ = self.fit.ellipsize(text, replace(para, size=8.0), box)
             self.report.warning(
                 self.pack.span,
-                f"footer '{_short(text)}' is too long for the slides' footer box; cut short",
+                f"footer '{short(text)}' is too long for the slides' footer box; cut short",
             )
             return replace(para, runs=runs, size=8.0)
         return fitted[0]

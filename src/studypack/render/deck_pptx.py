@@ -1,130 +1,50 @@
-"""deck.pptx: draws a finished deck plan into the placeholders of real slide layouts."""
+"""deck.pptx: draws a finished deck plan into the placeholders of real slide layouts.
+
+python-pptx opens the template (or its default) and keeps the masters, layouts and theme;
+slides are written as text from one prototype per layout (render/pptx_slides.py) straight
+into the zip (render/pptx_package.py), each as soon as it is made.
+"""
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import _Relationship
-from pptx.opc.packuri import PackURI
-from pptx.opc.serialized import PackageWriter
-from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn as _qn
-from pptx.oxml.shapes.picture import CT_Picture
-from pptx.oxml.slide import CT_NotesSlide
-from pptx.parts.image import ImagePart
-from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.util import Emu
 
 from studypack.errors import Report, Span
-from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
-from studypack.inline import Run, plain_text
-from studypack.model import Image, Pack
-from studypack.plan.deck import HANGING, Box, Geometry, Para, SlidePlan, plan_deck
-from studypack.render.pptx_layouts import LayoutProfile, profile_layouts
+from studypack.fonts import OFFICE_EA_FONT
+from studypack.inline import plain_text
+from studypack.model import Pack
+from studypack.plan.deck import Para, SlidePlan, plan_deck
+from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
+from studypack.render.pptx_package import NewPart, Package, Rel
+from studypack.render.pptx_slides import (
+    XML_UNSAFE,
+    NotesProto,
+    SlideProto,
+    Writer,
+    emu,
+    furniture,
+    notes_proto,
+    notes_xml,
+    picture,
+    slide_proto,
+)
 from studypack.theme import Theme
 
-qn = lru_cache(maxsize=None)(_qn)  # tags are built ~30 times per slide
+qn = lru_cache(maxsize=None)(_qn)
 
-EMU_PER_PT = 12700
 SIZES = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_SLIDENUM_FIELD_ID = "{6D3E5C52-6A37-4D1B-9C1E-5F0B5B7A1C01}"  # fixed: reproducible bytes
-
-
-def _emu(pt: float) -> int:
-    return round(pt * EMU_PER_PT)
-
-
-def _pt(emu: Any) -> float:
-    return int(emu or 0) / EMU_PER_PT
-
-
-@dataclass
-class _Role:
-    """A chosen layout and the idx of each placeholder we fill, in reading order."""
-
-    layout: Any
-    title: int | None
-    bodies: list[int]  # left to right
-    picture: int | None
-    footer: Any  # the layout's footer placeholder (inherits its frame), or None
-    number: Any
-    date: Any
-
-
-def _role(layout: Any) -> _Role:
-    title = picture = None
-    bodies: list[Any] = []
-    furniture: dict[Any, Any] = {}
-    for ph in layout.placeholders:
-        t = ph.placeholder_format.type
-        if t in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
-            title = ph
-        elif t in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE):
-            bodies.append(ph)
-        elif t == PP_PLACEHOLDER.PICTURE:
-            picture = ph
-        else:
-            furniture[t] = ph
-    bodies.sort(key=lambda p: (p.left or 0, p.top or 0))
-    return _Role(
-        layout, title.placeholder_format.idx if title is not None else None,
-        [b.placeholder_format.idx for b in bodies], picture.placeholder_format.idx if picture is not None else None,
-        furniture.get(PP_PLACEHOLDER.FOOTER), furniture.get(PP_PLACEHOLDER.SLIDE_NUMBER), furniture.get(PP_PLACEHOLDER.DATE),
-    )  # fmt: skip
-
-
-def _box(ph: Any) -> Box:
-    return Box(_pt(ph.left), _pt(ph.top), _pt(ph.width), _pt(ph.height))
-
-
-def _ph(layout: Any, idx: int | None) -> Any:
-    return next((p for p in layout.placeholders if p.placeholder_format.idx == idx), None)
-
-
-def _geometry(prs: Any, roles: dict[str, _Role]) -> Geometry:
-    def box(role: str, which: str, n: int = 0) -> Box | None:
-        r = roles[role]
-        idx = (
-            r.title
-            if which == "title"
-            else r.picture
-            if which == "picture"
-            else (r.bodies[n] if len(r.bodies) > n else None)
-        )
-        ph = _ph(r.layout, idx) if idx is not None else None
-        return _box(ph) if ph is not None else None
-
-    content_body = box("content", "body")
-    assert content_body is not None
-    cols = (
-        tuple(b for b in (box("two", "body", 0), box("two", "body", 1)) if b)
-        if roles["two"] is not roles["content"]
-        else (content_body,)
-    )
-    footer = roles["content"].footer
-    return Geometry(
-        _pt(prs.slide_width), _pt(prs.slide_height),
-        box("title", "title") or box("content", "title"), box("title", "body"),  # type: ignore[arg-type]
-        box("section", "title"), box("section", "body"),  # type: ignore[arg-type]
-        box("content", "title"), content_body,  # type: ignore[arg-type]
-        box("two", "title"), cols or (content_body,),  # type: ignore[arg-type]
-        box("picture", "title"), box("picture", "picture") or content_body,  # type: ignore[arg-type]
-        box("picture", "body") if roles["picture"].picture is not None else None,
-        _box(footer) if footer is not None else None,
-    )  # fmt: skip
+_XML_UNSAFE = XML_UNSAFE
+_KIND_ROLE = {"title": "title", "section": "section", "image": "picture", "terms": "two"}
 
 
 def _open(theme: Theme) -> Any:
@@ -173,280 +93,6 @@ def _restyle_theme(prs: Any, theme: Theme) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _text_body(sp: Any) -> Any:
-    """The shape's txBody; python-pptx creates footer and slide-number placeholders without one."""
-    body = sp.find(qn("p:txBody"))
-    if body is None:
-        body = etree.SubElement(sp, qn("p:txBody"))
-        etree.SubElement(body, qn("a:bodyPr"))
-        etree.SubElement(body, qn("a:lstStyle"))
-    return body
-
-
-def _placeholders(slide: Any) -> dict[int, Any]:
-    """idx -> placeholder element of a new slide (a plain walk: python-pptx's xpath is slow)."""
-    found = {}
-    for sp in slide.shapes._spTree.iterchildren(_SP, _PIC):
-        ph = sp.find(_PH_PATH)
-        if ph is not None:
-            found[int(ph.get("idx", "0"))] = sp
-    return found
-
-
-_SP, _PIC, _CNVPR = qn("p:sp"), qn("p:pic"), qn("p:cNvPr")
-_PH_PATH = f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}"
-
-
-class _SlideMaker:
-    """Adds slides in O(1) each: python-pptx's add_slide rescans every rId and part name."""
-
-    def __init__(self, prs: Any):
-        self.prs_part = prs.part
-        self.package = prs.part.package
-        self.sld_ids = prs.slides._sldIdLst
-        rels = self.prs_part.rels
-        self.next_rid = 1 + max([int(k[3:]) for k in rels if k[3:].isdigit()] + [0])
-        self.next_id = 1 + max([int(s.get("id")) for s in self.sld_ids] + [255])
-        self.count = 0
-        self.notes_master: Any = None
-        self.notes_proto: bytes | None = None
-        self.slide_protos: dict[int, bytes] = {}  # per layout: a fresh slide with its placeholders
-
-    def add(self, layout: Any) -> Any:
-        self.count += 1
-        partname = PackURI(f"/ppt/slides/slide{self.count}.xml")
-        proto = self.slide_protos.get(id(layout))
-        if (
-            proto is None
-        ):  # the first slide of a layout is built by python-pptx, later ones parsed from it
-            slide_part = SlidePart.new(partname, self.package, layout.part)
-            slide_part.slide.shapes.clone_layout_placeholders(layout)
-            self.slide_protos[id(layout)] = etree.tostring(slide_part._element)
-        else:
-            slide_part = SlidePart(partname, CT.PML_SLIDE, self.package, parse_xml(proto))
-            slide_part.relate_to(layout.part, RT.SLIDE_LAYOUT)
-        rid = f"rId{self.next_rid}"
-        self.next_rid += 1
-        rels = self.prs_part.rels
-        rels._rels[rid] = _Relationship(rels._base_uri, rid, RT.SLIDE, RTM.INTERNAL, slide_part)
-        self.sld_ids._add_sldId(id=self.next_id, rId=rid)
-        self.next_id += 1
-        return slide_part.slide
-
-    def notes(self, slide: Any) -> Any:
-        """A notes slide for `slide`, named by count instead of by scanning the package."""
-        if self.notes_master is None:
-            self.notes_master = self.prs_part.notes_master_part
-        partname = PackURI(f"/ppt/notesSlides/notesSlide{self.count}.xml")
-        element = parse_xml(self.notes_proto) if self.notes_proto else CT_NotesSlide.new()
-        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, self.package, element)
-        part.relate_to(self.notes_master, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        if self.notes_proto is None:
-            part.notes_slide.clone_master_placeholders(self.notes_master.notes_master)
-            self.notes_proto = etree.tostring(part._element)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return part.notes_slide
-
-
-class _Drawer:
-    def __init__(self, prs: Any, pack: Pack, theme: Theme, roles: dict[str, _Role], report: Report):
-        self.prs, self.pack, self.theme, self.roles, self.report = prs, pack, theme, roles, report
-        self.maker = _SlideMaker(prs)
-        self.images: dict[Path, Any] = {}
-        self.lang = pack.language
-
-    # --- text -------------------------------------------------------------------------------
-    def fill(
-        self,
-        sp: Any,
-        paras: tuple[Para, ...],
-        font: str,
-        color: str | None = None,
-        level_attr: bool = True,
-    ) -> None:
-        body = _text_body(sp)
-        body_pr = body.find(qn("a:bodyPr"))
-        for child in list(body_pr):
-            body_pr.remove(child)
-        for k, v in (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720)):
-            body_pr.set(k, str(v))  # = Box's default insets; measured with exactly these
-        body_pr.set("wrap", "square")
-        etree.SubElement(body_pr, qn("a:noAutofit"))  # fitted at build time; no shrink-on-overflow
-        for p in body.findall(qn("a:p")):
-            body.remove(p)
-        for i, para in enumerate(paras):
-            self.paragraph(body, para, font, color, first=i == 0, level_attr=level_attr)
-
-    def paragraph(
-        self, body: Any, para: Para, font: str, color: str | None, first: bool, level_attr: bool
-    ) -> None:
-        p = etree.SubElement(body, qn("a:p"))
-        ppr = etree.SubElement(p, qn("a:pPr"))
-        if level_attr:
-            ppr.set("lvl", str(para.level))
-        ppr.set("marL", str(_emu(para.margin)))
-        ppr.set(
-            "indent", str(-_emu(HANGING)) if para.bullet else "0"
-        )  # the bullet hangs in the margin
-        etree.SubElement(
-            etree.SubElement(ppr, qn("a:lnSpc")),
-            qn("a:spcPts"),
-            val=str(round(para.line_height * 100)),
-        )
-        etree.SubElement(
-            etree.SubElement(ppr, qn("a:spcBef")),
-            qn("a:spcPts"),
-            val="0" if first else str(round(para.space_before * 100)),
-        )
-        etree.SubElement(etree.SubElement(ppr, qn("a:spcAft")), qn("a:spcPts"), val="0")
-        if para.bullet:
-            etree.SubElement(ppr, qn("a:buFont"), typeface="Arial")
-            etree.SubElement(ppr, qn("a:buChar"), char=para.bullet)
-        else:
-            etree.SubElement(ppr, qn("a:buNone"))
-        hex_color = getattr(self.theme.colors, color or para.color).lstrip("#").upper()
-        for run in para.runs:
-            self.run(p, run, para.size, font, hex_color, para.bold)
-
-    def run(self, p: Any, run: Run, size: float, font: str, hex_color: str, bold: bool) -> None:
-        r = etree.SubElement(p, qn("a:r"))
-        rpr = etree.SubElement(r, qn("a:rPr"), lang=self.lang, sz=str(round(size * 100)), dirty="0")
-        # Explicit, so a layout's bold or all-caps style cannot widen text we measured plain.
-        rpr.set("b", "1" if run.bold or bold else "0")
-        rpr.set("i", "1" if run.italic else "0")
-        rpr.set("cap", "none")
-        etree.SubElement(etree.SubElement(rpr, qn("a:solidFill")), qn("a:srgbClr"), val=hex_color)
-        latin = OFFICE_CODE_FONT if run.code else font
-        etree.SubElement(rpr, qn("a:latin"), typeface=latin)
-        etree.SubElement(rpr, qn("a:ea"), typeface=OFFICE_EA_FONT)
-        etree.SubElement(rpr, qn("a:cs"), typeface=latin)
-        if run.href:
-            rid = self.slide.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
-            etree.SubElement(rpr, qn("a:hlinkClick"), {qn("r:id"): rid})
-        etree.SubElement(r, qn("a:t")).text = _XML_UNSAFE.sub("", run.text)
-
-    def next_shape_id(self) -> int:
-        """python-pptx finds the next id with an xpath over the whole slide on every call."""
-        if self.shape_id == 0:
-            self.shape_id = max(int(e.get("id", "0")) for e in self.slide._element.iter(_CNVPR))
-        self.shape_id += 1
-        return self.shape_id
-
-    # --- slides -----------------------------------------------------------------------------
-    def draw(self, plan: SlidePlan, number: int) -> None:
-        kind = {"title": "title", "section": "section", "image": "picture", "terms": "two"}.get(
-            plan.kind, "content"
-        )
-        role = self.roles[kind]
-        self.slide = slide = self.maker.add(role.layout)
-        self.shape_id = 0
-        shapes = _placeholders(slide)
-        heading, body_font = self.theme.slides.heading_font, self.theme.slides.body_font
-        title_sp = shapes.pop(role.title, None)
-        if title_sp is not None:
-            self.fill(
-                title_sp,
-                (Para(plan.title, plan.title_size, color="primary"),),
-                heading,
-                level_attr=False,
-            )
-        texts = [plan.body] if not plan.columns else list(plan.columns)
-        for idx, paras in zip(role.bodies, texts):
-            sp = shapes.pop(idx)
-            if paras:
-                self.fill(sp, paras, body_font, "muted" if plan.kind == "title" else None)
-        if plan.image is not None and plan.picture is not None:
-            self.picture(shapes.pop(role.picture, None), plan.image, plan.picture)
-        for sp in shapes.values():  # placeholders left empty would show "Click to add text"
-            sp.getparent().remove(sp)
-        if plan.footer is not None and role.footer is not None:
-            self.furniture(role.footer, "ftr", (plan.footer,))
-        if role.number is not None and plan.kind != "title":
-            self.furniture(role.number, "sldNum", None, number)
-        if self.theme.logo is not None and role.date is not None:
-            self.logo(role.date)
-        if plan.notes:
-            self.maker.notes(slide).notes_text_frame.text = _XML_UNSAFE.sub(
-                "", "\n".join(plan.notes)
-            )
-
-    def furniture(
-        self, layout_ph: Any, kind: str, paras: tuple[Para, ...] | None, number: int = 0
-    ) -> None:
-        """A footer or slide-number placeholder; python-pptx does not copy these from the layout."""
-        tree = self.slide.shapes._spTree
-        sp_id = self.next_shape_id()
-        idx = layout_ph.placeholder_format.idx
-        name = "Footer Placeholder" if kind == "ftr" else "Slide Number Placeholder"
-        sp = tree.add_placeholder(
-            sp_id, f"{name} {sp_id}", layout_ph.placeholder_format.type, "horz", "quarter", idx
-        )
-        self.fill(sp, paras or (), self.theme.slides.body_font, level_attr=False)
-        if paras is not None:
-            return
-        p = etree.SubElement(_text_body(sp), qn("a:p"))
-        fld = etree.SubElement(p, qn("a:fld"), id=_SLIDENUM_FIELD_ID, type="slidenum")
-        rpr = etree.SubElement(fld, qn("a:rPr"), lang=self.lang)
-        etree.SubElement(
-            etree.SubElement(rpr, qn("a:solidFill")),
-            qn("a:srgbClr"),
-            val=self.theme.colors.muted.lstrip("#").upper(),
-        )
-        etree.SubElement(rpr, qn("a:latin"), typeface=self.theme.slides.body_font)
-        etree.SubElement(rpr, qn("a:ea"), typeface=OFFICE_EA_FONT)
-        etree.SubElement(fld, qn("a:t")).text = str(number)
-
-    def image_rid(self, path: Path) -> str:
-        part = self.images.get(path)
-        if part is None:  # one part per file; python-pptx would rescan the package per picture
-            from pptx.parts.image import Image as PptxImage
-
-            part = self.images[path] = ImagePart.new(
-                self.prs.part.package, PptxImage.from_file(str(path))
-            )
-        return self.slide.part.relate_to(part, RT.IMAGE)
-
-    def picture(self, ph_sp: Any, image: Image, frame: Box) -> None:
-        rid = self.image_rid(image.path)
-        x, y, cx, cy = _emu(frame.x), _emu(frame.y), _emu(frame.w), _emu(frame.h)
-        sp_id = self.next_shape_id()
-        if ph_sp is not None:  # stays the layout's picture placeholder, at the letterboxed frame
-            pic = CT_Picture.new_ph_pic(sp_id, f"Picture {sp_id}", "", rid)
-            pic.nvPicPr.nvPr._insert_ph(ph_sp.ph)
-            ph_sp.addprevious(pic)
-            ph_sp.getparent().remove(ph_sp)
-            pic.spPr.get_or_add_xfrm()
-            pic.x, pic.y, pic.cx, pic.cy = x, y, cx, cy
-        else:
-            pic = self.slide.shapes._spTree.add_pic(
-                sp_id, f"Picture {sp_id}", "", rid, x, y, cx, cy
-            )
-        pic.nvPicPr.cNvPr.set("descr", _XML_UNSAFE.sub("", plain_text(image.alt)))
-
-    def logo(self, date_ph: Any) -> None:
-        assert self.theme.logo is not None
-        from PIL import Image as PILImage
-
-        with PILImage.open(self.theme.logo) as im:
-            w, h = im.size
-        frame = _box(date_ph)
-        scale = min(frame.w / w, frame.h / h)
-        rid = self.image_rid(self.theme.logo)
-        sp_id = self.next_shape_id()
-        pic = self.slide.shapes._spTree.add_pic(
-            sp_id,
-            f"Logo {sp_id}",
-            "",
-            rid,
-            _emu(frame.x),
-            _emu(frame.y),
-            _emu(w * scale),
-            _emu(h * scale),
-        )
-        pic.nvPicPr.cNvPr.set("descr", "Logo")
-
-
 def _core_properties(prs: Any, pack: Pack) -> None:
     def clip(text: str | None) -> str:  # python-pptx refuses longer property values
         text = _XML_UNSAFE.sub("", plain_text(text or ""))
@@ -470,38 +116,213 @@ def _core_properties(prs: Any, pack: Pack) -> None:
     cp.revision = 1
 
 
-class _FixedDateZip:
-    """python-pptx's zip writer, but every entry dated `when`: equal inputs give equal bytes."""
+class _Deck:
+    """Part names, ids and relationship ids for every slide, fixed before the first is drawn."""
 
-    def __init__(self, when: tuple[int, ...]):
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
-        self.when = when
+    def __init__(self, prs: Any, theme: Theme, roles: dict[str, Role], plans: list[SlidePlan]):
+        self.prs, self.theme, self.roles = prs, theme, roles
+        package = prs.part.package
+        self.notes_master = prs.part.notes_master_part if any(p.notes for p in plans) else None
+        rels = prs.part.rels
+        first_rid = 1 + max([int(k[3:]) for k in rels if k[3:].isdigit()] + [0])
+        sld_ids = prs.slides._sldIdLst
+        first_id = 1 + max([int(s.get("id")) for s in sld_ids] + [255])
+        self.slide_rels: list[Rel] = []
+        for n in range(1, len(plans) + 1):
+            rid = f"rId{first_rid + n - 1}"
+            self.slide_rels.append((rid, RT.SLIDE, f"slides/slide{n}.xml", False))
+            etree.SubElement(sld_ids, qn("p:sldId"), id=str(first_id + n - 1)).set(qn("r:id"), rid)
+        if self.notes_master is not None:
+            self._list_notes_master(rels)
+        self.types = [(f"/ppt/slides/slide{n}.xml", CT.PML_SLIDE) for n in range(1, len(plans) + 1)]
+        self.types += [(f"/ppt/notesSlides/notesSlide{n}.xml", CT.PML_NOTES_SLIDE)
+                       for n, p in enumerate(plans, 1) if p.notes]  # fmt: skip
+        self.images: dict[Path, tuple[str, Any]] = {}  # path -> (partname, python-pptx Image)
+        taken = {
+            p.partname.idx
+            for p in package.iter_parts()
+            if p.partname.startswith("/ppt/media/image")
+        }
+        for plan in plans:
+            paths = [plan.image.path] if plan.image is not None and plan.picture is not None else []
+            if theme.logo is not None and self.role(plan).date is not None:
+                paths.append(theme.logo)
+            for path in paths:
+                if path not in self.images:
+                    from pptx.parts.image import Image as PptxImage
 
-    def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=self.when)  # type: ignore[arg-type]
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.create_system = 0  # the same bytes whatever OS built them
-        self.zip.writestr(entry, blob)
+                    image = PptxImage.from_file(str(path))
+                    n = next(i for i in range(1, len(taken) + 2) if i not in taken)
+                    taken.add(n)
+                    self.images[path] = (f"/ppt/media/image{n}.{image.ext}", image)
+                    self.types.append((self.images[path][0], image.content_type))
+        self.written: set[Path] = set()
+
+    def _list_notes_master(self, rels: Any) -> None:
+        """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
+        rid = next(r.rId for r in rels.values() if r.reltype == RT.NOTES_MASTER)
+        root = self.prs.part._element
+        if root.find(qn("p:notesMasterIdLst")) is None:
+            lst = etree.Element(qn("p:notesMasterIdLst"))
+            etree.SubElement(lst, qn("p:notesMasterId")).set(qn("r:id"), rid)
+            root.find(qn("p:sldMasterIdLst")).addnext(lst)
+
+    def role(self, plan: SlidePlan) -> Role:
+        return self.roles[_KIND_ROLE.get(plan.kind, "content")]
 
 
-def _save(prs: Any, when: tuple[int, ...]) -> bytes:
-    """The package as python-pptx's PackageWriter lays it out, written once with fixed dates."""
-    package = prs.part.package
-    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
-    out = _FixedDateZip(when)
-    with out.zip:
-        writer._write_content_types_stream(out)  # type: ignore[arg-type]
-        writer._write_pkg_rels(out)  # type: ignore[arg-type]
-        writer._write_parts(out)  # type: ignore[arg-type]
-    return out.buffer.getvalue()
+class _Drawer:
+    """Each slide as text from its layout's prototype, handed to the package at once."""
 
+    def __init__(self, deck: _Deck, pack: Pack, theme: Theme, out: Package):
+        self.deck, self.pack, self.theme, self.out = deck, pack, theme, out
+        self.writer = Writer(theme.colors, pack.language)
+        self.protos: dict[int, SlideProto] = {}
+        self.notes: NotesProto | None = None
+        self.logo_size: tuple[int, int] | None = None
 
-def roles_of(profile: LayoutProfile) -> dict[str, _Role]:
-    """Each role's layout, falling back on title-and-content where the template lacks one."""
-    content = _role(profile.content)
-    return {name: (_role(getattr(profile, name)) if getattr(profile, name) is not None else content)
-            for name in ("title", "section", "content", "two", "picture")}  # fmt: skip
+    def proto(self, layout: Any) -> SlideProto:
+        proto = self.protos.get(id(layout))
+        if proto is None:
+            proto = self.protos[id(layout)] = slide_proto(layout, self.deck.prs.part.package)
+        return proto
+
+    def draw(self, plan: SlidePlan, number: int) -> None:
+        role = self.deck.role(plan)
+        proto = self.proto(role.layout)
+        partname = f"/ppt/slides/slide{number}.xml"
+        rels: list[Rel] = [
+            ("rId1", RT.SLIDE_LAYOUT, role.layout.part.partname.relative_ref("/ppt/slides"), False)
+        ]
+        targets: dict[str, str] = {}
+
+        def relate(reltype: str, target: str, external: bool) -> str:
+            rid = targets.get(target)
+            if rid is None:  # python-pptx reuses a relationship to the same target
+                rid = targets[target] = f"rId{len(rels) + 1}"
+                rels.append((rid, reltype, target, external))
+            return rid
+
+        link: Callable[[str], str] = lambda url: relate(RT.HYPERLINK, url, True)
+        heading, body_font = self.theme.slides.heading_font, self.theme.slides.body_font
+        shapes = {s.idx: s for s in proto.shapes}
+        out: dict[int, str] = {}  # id(ProtoShape) -> its xml; shapes not here are left out
+
+        def fill(
+            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool
+        ) -> None:
+            out[id(shape)] = (
+                shape.open
+                + self.writer.paragraphs(paras, font, color, level_attr, link)
+                + shape.close
+            )
+
+        for s in proto.shapes:  # a shape whose idx another repeats is never touched
+            if shapes.get(s.idx) is not s:
+                out[id(s)] = s.raw
+        title = shapes.pop(role.title, None) if role.title is not None else None
+        if title is not None:
+            fill(title, (Para(plan.title, plan.title_size, color="primary"),), heading, None, False)
+        texts = [plan.body] if not plan.columns else list(plan.columns)
+        for idx, paras in zip(role.bodies, texts):
+            shape = shapes.pop(idx)
+            if paras:
+                fill(shape, paras, body_font, "muted" if plan.kind == "title" else None, True)
+            else:
+                out[id(shape)] = shape.raw
+        next_id = [0]
+
+        def new_id() -> int:
+            """python-pptx's next shape id: one more than the largest on the slide so far."""
+            if not next_id[0]:
+                next_id[0] = (
+                    proto.max_id
+                    if plan_pic
+                    else max([1] + [s.id for s in proto.shapes if id(s) in out])
+                )
+            next_id[0] += 1
+            return next_id[0]
+
+        plan_pic = plan.image is not None and plan.picture is not None
+        loose: list[str] = []
+        if plan.image is not None and plan.picture is not None:
+            ph = shapes.pop(role.picture, None) if role.picture is not None else None
+            rid = relate(RT.IMAGE, self.image_ref(plan.image.path), False)
+            f = plan.picture
+            xml = picture(new_id(), "Picture", XML_UNSAFE.sub("", plain_text(plan.image.alt)), rid,
+                          (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), ph.ph if ph is not None else "")  # fmt: skip
+            if ph is not None:  # stays the layout's picture placeholder, at the letterboxed frame
+                out[id(ph)] = xml
+            else:
+                loose.append(xml)
+        if plan.footer is not None and role.footer is not None:
+            ph = role.footer.placeholder_format
+            paras = self.writer.paragraphs((plan.footer,), body_font, None, False, link)
+            loose.append(
+                furniture(new_id(), "Footer Placeholder", ph.type.xml_value, ph.idx, paras)
+            )
+        if role.number is not None and plan.kind != "title":
+            ph = role.number.placeholder_format
+            paras = self.writer.number(number, body_font)
+            loose.append(
+                furniture(new_id(), "Slide Number Placeholder", ph.type.xml_value, ph.idx, paras)
+            )
+        if self.theme.logo is not None and role.date is not None:
+            loose.append(self.logo(role.date, new_id, relate))
+        kept = [out[id(s)] for s in proto.shapes if id(s) in out]
+        if plan.notes:
+            relate(RT.NOTES_SLIDE, f"../notesSlides/notesSlide{number}.xml", False)
+        self.out.add(
+            NewPart(
+                partname,
+                CT.PML_SLIDE,
+                f"{proto.head}{''.join(kept)}{''.join(loose)}{proto.tail}".encode(),
+                rels,
+            )
+        )
+        if plan.notes:
+            self.notes_slide(number, plan.notes)
+
+    def image_ref(self, path: Path) -> str:
+        partname, image = self.deck.images[path]
+        if path not in self.deck.written:  # one part per file, written where first used
+            self.deck.written.add(path)
+            self.out.add(NewPart(partname, image.content_type, image.blob))
+        return "../media/" + partname.rsplit("/", 1)[1]
+
+    def logo(
+        self, date_ph: Any, new_id: Callable[[], int], relate: Callable[[str, str, bool], str]
+    ) -> str:
+        assert self.theme.logo is not None
+        if self.logo_size is None:
+            from PIL import Image as PILImage
+
+            with PILImage.open(self.theme.logo) as im:
+                self.logo_size = im.size
+        w, h = self.logo_size
+        frame = box_of(date_ph)
+        scale = min(frame.w / w, frame.h / h)
+        rid = relate(RT.IMAGE, self.image_ref(self.theme.logo), False)
+        frame_emu = (emu(frame.x), emu(frame.y), emu(w * scale), emu(h * scale))
+        return picture(new_id(), "Logo", "Logo", rid, frame_emu, "")
+
+    def notes_slide(self, number: int, notes: tuple[str, ...]) -> None:
+        master = self.deck.notes_master
+        assert master is not None
+        if self.notes is None:
+            self.notes = notes_proto(self.deck.prs.part.package, master)
+        rels: list[Rel] = [
+            ("rId1", RT.NOTES_MASTER, master.partname.relative_ref("/ppt/notesSlides"), False),
+            ("rId2", RT.SLIDE, f"../slides/slide{number}.xml", False),
+        ]
+        self.out.add(
+            NewPart(
+                f"/ppt/notesSlides/notesSlide{number}.xml",
+                CT.PML_NOTES_SLIDE,
+                notes_xml(self.notes, notes),
+                rels,
+            )
+        )
 
 
 def render(pack: Pack, theme: Theme, report: Report) -> bytes:
@@ -514,13 +335,14 @@ def render(pack: Pack, theme: Theme, report: Report) -> bytes:
         )
         return b""
     roles = roles_of(profile)
-    plans = plan_deck(pack, theme, _geometry(prs, roles), report)
+    plans = plan_deck(pack, theme, geometry(prs, roles), report)
     _restyle_theme(prs, theme)
-    drawer = _Drawer(prs, pack, theme, roles, report)
+    _core_properties(prs, pack)
+    deck = _Deck(prs, theme, roles, plans)
+    when = pack.build_time()
+    out = Package((max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second))
+    out.start(prs, deck.types, deck.slide_rels)
+    drawer = _Drawer(deck, pack, theme, out)
     for number, plan in enumerate(plans, 1):
         drawer.draw(plan, number)
-    _core_properties(prs, pack)
-    when = pack.build_time()
-    return _save(
-        prs, (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    )
+    return out.close()

@@ -1,4 +1,4 @@
-"""Profile a presentation's slide layouts by placeholder type (never by index or name)."""
+"""Slide layouts profiled by placeholder type (never by index or name): roles and their frames."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pptx.enum.shapes import PP_PLACEHOLDER
+
+from studypack.plan.deck import Box, Geometry
+
+EMU_PER_PT = 12700
 
 # Placeholders every layout may carry that say nothing about its role.
 _FURNITURE = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
@@ -124,3 +128,90 @@ def profile_layouts(prs: Any) -> LayoutProfile:
         profile.section = None
     profile.missing = [role for role in ROLES if getattr(profile, role) is None]
     return profile
+
+
+def _pt(emu: Any) -> float:
+    return int(emu or 0) / EMU_PER_PT
+
+
+@dataclass
+class Role:
+    """A chosen layout and the idx of each placeholder we fill, in reading order."""
+
+    layout: Any
+    title: int | None
+    bodies: list[int]  # left to right
+    picture: int | None
+    footer: Any  # the layout's footer placeholder (inherits its frame), or None
+    number: Any
+    date: Any
+
+
+def role_of(layout: Any) -> Role:
+    title = picture = None
+    bodies: list[Any] = []
+    furniture: dict[Any, Any] = {}
+    for ph in layout.placeholders:
+        t = ph.placeholder_format.type
+        if t in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+            title = ph
+        elif t in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE):
+            bodies.append(ph)
+        elif t == PP_PLACEHOLDER.PICTURE:
+            picture = ph
+        else:
+            furniture[t] = ph
+    bodies.sort(key=lambda p: (p.left or 0, p.top or 0))
+    return Role(
+        layout, title.placeholder_format.idx if title is not None else None,
+        [b.placeholder_format.idx for b in bodies], picture.placeholder_format.idx if picture is not None else None,
+        furniture.get(PP_PLACEHOLDER.FOOTER), furniture.get(PP_PLACEHOLDER.SLIDE_NUMBER), furniture.get(PP_PLACEHOLDER.DATE),
+    )  # fmt: skip
+
+
+def box_of(ph: Any) -> Box:
+    return Box(_pt(ph.left), _pt(ph.top), _pt(ph.width), _pt(ph.height))
+
+
+def _ph(layout: Any, idx: int | None) -> Any:
+    return next((p for p in layout.placeholders if p.placeholder_format.idx == idx), None)
+
+
+def geometry(prs: Any, roles: dict[str, Role]) -> Geometry:
+    def box(role: str, which: str, n: int = 0) -> Box | None:
+        r = roles[role]
+        idx = (
+            r.title
+            if which == "title"
+            else r.picture
+            if which == "picture"
+            else (r.bodies[n] if len(r.bodies) > n else None)
+        )
+        ph = _ph(r.layout, idx) if idx is not None else None
+        return box_of(ph) if ph is not None else None
+
+    content_body = box("content", "body")
+    assert content_body is not None
+    cols = (
+        tuple(b for b in (box("two", "body", 0), box("two", "body", 1)) if b)
+        if roles["two"] is not roles["content"]
+        else (content_body,)
+    )
+    footer = roles["content"].footer
+    return Geometry(
+        _pt(prs.slide_width), _pt(prs.slide_height),
+        box("title", "title") or box("content", "title"), box("title", "body"),  # type: ignore[arg-type]
+        box("section", "title"), box("section", "body"),  # type: ignore[arg-type]
+        box("content", "title"), content_body,  # type: ignore[arg-type]
+        box("two", "title"), cols or (content_body,),  # type: ignore[arg-type]
+        box("picture", "title"), box("picture", "picture") or content_body,  # type: ignore[arg-type]
+        box("picture", "body") if roles["picture"].picture is not None else None,
+        box_of(footer) if footer is not None else None,
+    )  # fmt: skip
+
+
+def roles_of(profile: LayoutProfile) -> dict[str, Role]:
+    """Each role's layout, falling back on title-and-content where the template lacks one."""
+    content = role_of(profile.content)
+    return {name: (role_of(getattr(profile, name)) if getattr(profile, name) is not None else content)
+            for name in ("title", "section", "content", "two", "picture")}  # fmt: skip

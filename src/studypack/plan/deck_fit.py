@@ -1,0 +1,311 @@
+"""Deck text measurement: boxes, paragraphs and the Fitter that pours them into slides."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+
+from studypack.errors import Report, Span
+from studypack.fit import CJK, ZWSP, FontSet, char_width, hyphenate
+from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
+from studypack.inline import Run, plain_text
+from studypack.plan.deck_lines import count_lines
+from studypack.theme import Theme
+
+LINE = 1.2  # exact line pitch / size; the renderer writes it as lnSpc spcPts
+WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
+HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
+
+
+@dataclass(frozen=True)
+class Box:
+    """A placeholder's frame in points, with the insets the renderer writes into its bodyPr."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    inset_x: float = 7.2
+    inset_y: float = 3.6
+
+    @property
+    def text_width(self) -> float:
+        return self.w - 2 * self.inset_x
+
+    @property
+    def text_height(self) -> float:
+        return self.h - 2 * self.inset_y - HEIGHT_SAFETY
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a placeholder, with every spacing explicit so clients agree on it."""
+
+    runs: tuple[Run, ...]
+    size: float
+    level: int = 0
+    bullet: str | None = None
+    margin: float = 0.0  # marL; the bullet hangs HANGING pt left of it
+    space_before: float = 0.0  # ignored on a box's first paragraph (the renderer writes 0)
+    color: str = "text"  # a theme.Colors field
+    bold: bool = False
+
+    @property
+    def line_height(self) -> float:
+        return round(self.size * LINE, 2)
+
+
+_WORD = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def _widest(fontname: str) -> float:
+    """An upper bound on any character's advance in `fontname` (thousandths of an em).
+
+    Characters a font lacks are measured at most 1250 by fit.char_width (colour emoji).
+    """
+    repertoire = bytes(range(32, 256)).decode("cp1252", errors="ignore")
+    widest = max(char_width(c, fontname) for c in repertoire)
+    from reportlab.pdfbase import pdfmetrics
+
+    face = getattr(pdfmetrics.getFont(fontname), "face", None)
+    widths = getattr(face, "charWidths", None)
+    if isinstance(widths, dict) and widths:
+        widest = max(widest, *widths.values())
+    return max(widest, 1250.0)
+
+
+@lru_cache(maxsize=64)
+def _widest_of(fonts: FontSet) -> float:
+    names = (fonts.text.regular, fonts.text.bold, fonts.text.italic, fonts.text.bold_italic)
+    names += (fonts.code.regular, fonts.code.bold, fonts.code.italic, fonts.code.bold_italic)
+    return max(_widest(n) for n in names)
+
+
+def _normalized(runs: Sequence[Run]) -> tuple[Run, ...]:
+    """What fit.hyphenate returns when it cuts nothing: spaces collapsed, equal neighbours merged."""
+    out: list[Run] = []
+    last: Run | None = None
+    for run in runs:
+        if not run.text:
+            continue
+        text = _SPACES.sub(" ", run.text)
+        if last is not None and last == run:  # hyphenate merges pieces of equal runs
+            out[-1] = Run(out[-1].text + text, run.bold, run.italic, run.code, run.href)
+        else:
+            out.append(Run(text, run.bold, run.italic, run.code, run.href))
+        last = run
+    return tuple(out)
+
+
+class Fitter:
+    """Measures paragraphs in one deck's fonts; everything here is arithmetic on metrics."""
+
+    def __init__(self, theme: Theme):
+        code = OFFICE_FONTS[OFFICE_CODE_FONT]
+        self.body = FontSet(OFFICE_FONTS[theme.slides.body_font], code)
+        self.heading = FontSet(OFFICE_FONTS[theme.slides.heading_font], code)
+        self._lines: dict[tuple[object, ...], int] = {}
+
+    def width(self, para: Para, box: Box) -> float:
+        return (box.text_width - para.margin) * WIDTH_SAFETY
+
+    def _chars_fit(self, n: int, fonts: FontSet, size: float, width: float) -> bool:
+        """Any n characters fit the width, whatever they are (a bound, never a measurement)."""
+        return n * _widest_of(fonts) * size / 1000.0 <= width - 1e-6  # slack for rounding
+
+    def prepare(self, para: Para, box: Box, fonts: FontSet | None = None) -> Para:
+        """The paragraph with words wider than the box cut and hyphenated."""
+        fonts = fonts or self.body
+        width = self.width(para, box)
+        text = "".join(r.text for r in para.runs)
+        # Most words are far narrower than a line: skip measuring them (same result, ~10x faster).
+        if self._chars_fit(len(text), fonts, para.size, width) or self._chars_fit(
+            max(map(len, _WORD.findall(text)), default=0), fonts, para.size, width
+        ):
+            return replace(para, runs=_normalized(para.runs))
+        return replace(para, runs=hyphenate(para.runs, fonts, para.size, width))
+
+    def lines(self, para: Para, box: Box, fonts: FontSet | None = None) -> int:
+        fonts = fonts or self.body
+        width = self.width(para, box)
+        key = (para.runs, para.size, width, fonts)
+        n = self._lines.get(key)
+        if n is None:
+            n = self._lines[key] = self._count(para, fonts, width)
+        return n
+
+    def _count(self, para: Para, fonts: FontSet, width: float) -> int:
+        if self._chars_fit(sum(len(r.text) for r in para.runs), fonts, para.size, width):
+            return 1  # even at the widest glyph it is one line
+        return max(1, count_lines(para.runs, fonts, para.size, width))
+
+    def height(self, paras: Sequence[Para], box: Box, fonts: FontSet | None = None) -> float:
+        total = 0.0
+        for i, p in enumerate(paras):
+            total += (p.space_before if i else 0.0) + self.lines(p, box, fonts) * p.line_height
+        return total
+
+    def fits(self, paras: Sequence[Para], box: Box, fonts: FontSet | None = None) -> bool:
+        return self.height(paras, box, fonts) <= box.text_height
+
+    def flow(self, paras: Sequence[Para], box: Box) -> list[list[Para]]:
+        """Paragraphs poured into as many boxes as needed; one too tall for a box is split."""
+        pages: list[list[Para]] = [[]]
+        used = 0.0  # height of pages[-1], summed in the same order as height()
+        limit = box.text_height
+        for para in paras:
+            para = self.prepare(para, box)
+            own = self.lines(para, box) * para.line_height
+            extra = (para.space_before if pages[-1] else 0.0) + own
+            if used + extra <= limit:
+                pages[-1].append(para)
+                used += extra
+                continue
+            if pages[-1]:
+                pages.append([])
+            if own <= limit:
+                pages[-1].append(para)
+                used = own
+                continue
+            pieces = self.split(para, box)
+            for i, piece in enumerate(pieces):
+                if i:
+                    pages.append([])
+                pages[-1].append(piece)
+            used = self.height(pages[-1], box)
+        return [p for p in pages if p] or [[]]
+
+    def split(self, para: Para, box: Box) -> list[Para]:
+        """A paragraph too tall for an empty box, cut at sentences, else at words, else between characters."""
+        fits = lambda runs: self.fits([replace(para, runs=runs)], box)
+
+        def cut(runs: tuple[Run, ...], level: int) -> list[tuple[Run, ...]]:
+            out: list[tuple[Run, ...]] = []
+            for chunk in _greedy(_split_runs(runs, _LEVELS[level]), fits):
+                out.extend(
+                    cut(chunk, level + 1)
+                    if not fits(chunk) and level + 1 < len(_LEVELS)
+                    else [chunk]
+                )
+            return out
+
+        pieces = [r for r in (_rstrip(c) for c in cut(para.runs, 0)) if r]
+        return [
+            replace(para, runs=runs, bullet=para.bullet if i == 0 else None)
+            for i, runs in enumerate(pieces)
+        ]
+
+    def fit_title(
+        self, title: str, box: Box, sizes: Sequence[float], span: Span, report: Report
+    ) -> tuple[tuple[Run, ...], float]:
+        """The largest listed size at which the title fits its box; cut with '…' below the smallest."""
+        runs = (Run(title or " "),)
+        for size in sizes:
+            para = self.prepare(Para(runs, size), box, self.heading)
+            if self.fits([para], box, self.heading):
+                return para.runs, size
+        size = sizes[-1]
+        runs, kept = self.ellipsize(title, Para((), size), box, self.heading)
+        report.warning(
+            span, f"slide title '{short(title)}' is too long for its box; cut to {kept} words"
+        )
+        return runs, size
+
+    def ellipsize(
+        self, text: str, para: Para, box: Box, fonts: FontSet | None = None
+    ) -> tuple[tuple[Run, ...], int]:
+        """The most words of `text`, then '…', that fit the box at the paragraph's size."""
+        words = text.split()
+        lo, hi = 0, len(words)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            cut = self.prepare(replace(para, runs=(Run(" ".join(words[:mid]) + " …"),)), box, fonts)
+            lo, hi = (mid, hi) if self.fits([cut], box, fonts) else (lo, mid - 1)
+        return self.prepare(
+            replace(para, runs=(Run(" ".join(words[:lo]) + " …"),)), box, fonts
+        ).runs, lo
+
+    def fit_paras(
+        self, paras: Sequence[Para], box: Box, sizes: Sequence[float]
+    ) -> list[Para] | None:
+        """The paragraphs at the largest listed size that fits the box, or None."""
+        for size in sizes:
+            scaled = [
+                self.prepare(
+                    replace(p, size=size, space_before=p.space_before * size / p.size), box
+                )
+                for p in paras
+            ]
+            if self.fits(scaled, box):
+                return scaled
+        return None
+
+
+def _greedy(
+    units: list[tuple[Run, ...]], fits: Callable[[tuple[Run, ...]], bool]
+) -> list[tuple[Run, ...]]:
+    """Consecutive units joined into the longest chunks that fit (a unit alone may not fit)."""
+    chunks: list[tuple[Run, ...]] = []
+    i = 0
+    while i < len(units):
+        lo, step = i + 1, 1
+        while lo + step <= len(units) and fits(
+            _join(units[i : lo + step])
+        ):  # gallop, so wraps stay short
+            lo, step = lo + step, step * 2
+        hi = min(lo + step - 1, len(units))
+        while lo < hi:  # then binary search: the most units from i on that fit together
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(_join(units[i:mid])) else (lo, mid - 1)
+        chunks.append(_join(units[i:lo]))
+        i = lo
+    return chunks
+
+
+def _join(units: Sequence[tuple[Run, ...]]) -> tuple[Run, ...]:
+    return tuple(run for unit in units for run in unit)
+
+
+def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run, ...]]:
+    """Runs cut after every match of `pattern`; the match stays with the text before it."""
+    units: list[list[Run]] = [[]]
+    for run in runs:
+        start = 0
+        for m in pattern.finditer(run.text):
+            if m.end() <= start:
+                continue
+            units[-1].append(replace(run, text=run.text[start : m.end()]))
+            units.append([])
+            start = m.end()
+        if start < len(run.text):
+            units[-1].append(replace(run, text=run.text[start:]))
+    return [tuple(u) for u in units if u]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[。！？]\s*")
+_SPACE = re.compile(r"\s+")
+_BREAK = re.compile(rf"{ZWSP}|[{CJK}]")  # a line may break after these even inside a word
+_LEVELS = (_SENTENCE_END, _SPACE, _BREAK)
+
+
+def sentences(runs: Sequence[Run]) -> list[tuple[Run, ...]]:
+    return _split_runs(runs, _SENTENCE_END)
+
+
+def _rstrip(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    if runs and runs[-1].text != runs[-1].text.rstrip():
+        last = replace(runs[-1], text=runs[-1].text.rstrip())
+        return runs[:-1] + ((last,) if last.text else ())
+    return runs
+
+
+rstrip = _rstrip
+
+
+def short(text: str, n: int = 40) -> str:
+    text = plain_text(text)
+    return text if len(text) <= n else text[: n - 1] + "…"

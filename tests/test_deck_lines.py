@@ -1,0 +1,50 @@
+"""The deck planner's shortcuts agree exactly with fit.wrap / fit.hyphenate on random text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studypack.fit import ZWSP, FontSet, hyphenate, wrap
+from studypack.fonts import OFFICE_FONTS
+from studypack.inline import Run
+from studypack.plan.deck_fit import Box, Fitter, Para, _normalized
+from studypack.plan.deck_lines import count_lines
+
+ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
+TIMES = FontSet(OFFICE_FONTS["Times New Roman"], OFFICE_FONTS["Courier New"])
+ALPHABET = st.sampled_from(list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301"])
+RUNS = st.lists(
+    st.builds(Run, st.text(ALPHABET, max_size=40), st.booleans(), st.booleans(), st.booleans()),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RUNS, st.sampled_from([ARIAL, TIMES]), st.sampled_from([10.0, 16.0, 24.0]),
+       st.floats(5.0, 400.0))  # fmt: skip
+def test_count_lines_is_len_of_wrap(runs, fonts, size, width):
+    assert count_lines(runs, fonts, size, width) == len(wrap(runs, fonts, size, width))
+
+
+@settings(max_examples=200, deadline=None)
+@given(RUNS)
+def test_normalized_is_what_hyphenate_returns_when_nothing_is_cut(runs):
+    assert _normalized(runs) == hyphenate(runs, ARIAL, 10.0, 1e9)
+
+
+def test_prepare_takes_the_shortcut_only_when_no_word_is_too_wide():
+    from studypack.errors import Report
+    from studypack.theme import load_theme
+
+    fitter = Fitter(load_theme("default", Report()))
+    box = Box(0, 0, 120, 300)
+    long = Para((Run("x" * 80 + " short  words"),), 24.0)
+    assert fitter.prepare(long, box).runs == hyphenate(
+        long.runs, fitter.body, 24.0, fitter.width(long, box)
+    )
+    assert "-" + ZWSP in fitter.prepare(long, box).runs[0].text
+    plain = Para((Run("short  words\there"), Run(" and", bold=True)), 24.0)
+    assert fitter.prepare(plain, box).runs == hyphenate(
+        plain.runs, fitter.body, 24.0, fitter.width(plain, box)
+    )
