@@ -329,3 +329,65 @@ def test_missing_glyphs_are_warned_with_their_location(hostile):
         assert hit and hit[0].line == emoji_line and hit[0].path.endswith("pack.yaml")
     if fallback_for("日") is not None:  # CJK drawn with an installed font, not warned about
         assert not [w for w in warnings if "U+65E5" in w.message]
+
+
+# --- fast paragraphs: same fragments and lines as reportlab's own path --------------------------
+
+
+def _frag_dicts(x):
+    """Fragments (or the word lists the line breaker turns them into) as plain data."""
+    if isinstance(x, (list, tuple)):
+        return [type(x).__name__, [_frag_dicts(i) for i in x]]
+    if hasattr(x, "__dict__"):
+        return [type(x).__name__, {k: _frag_dicts(v) for k, v in sorted(x.__dict__.items())}]
+    return x
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "plain words",
+        "Tom &amp; Jerry &lt;b&gt; not bold &gt; x",
+        "1\u00a0\u00a0Title with\n   a line   break",
+        '<a name="term-x"/>Term <b>bold <i>both</i></b> and <font face="Courier">code</font>',
+        'see <a href="#a" color="#123456">one &amp; two</a>, <a href="http://x/?a=1&amp;b=2" color="#123456">x</a>.',
+        '<a href="  #spaced  " color="red">link</a> after',
+    ],
+)
+def test_parsed_shapes_match_reportlabs_parser(markup):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from studypack.render.handout_para import Para
+
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12)
+    for _ in range(2):  # the second time comes from the cached shape
+        fast, slow = Para(markup, style), Paragraph(markup, style)
+        assert _frag_dicts(fast.frags) == _frag_dicts(slow.frags)
+        assert fast.wrap(120, 500) == slow.wrap(120, 500)
+        assert _frag_dicts(fast.frags) == _frag_dicts(slow.frags)  # frags the line breaker rewrote
+
+
+def test_paragraph_lines_are_broken_once_per_width():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from studypack.render.handout_para import Para
+
+    p = Para("word " * 60, ParagraphStyle("t", fontName="Helvetica", fontSize=10, leading=12))
+    size = p.wrap(200, 1000)
+    lines = p.blPara
+    assert p.wrap(200, 30) == size and p.blPara is lines  # height does not change line breaks
+    narrower = p.wrap(100, 1000)
+    assert p.blPara is not lines and narrower[1] > size[1]
+
+
+def test_covered_right_to_left_text_is_still_reordered():
+    font = fallback_for("ש")
+    if font is None:
+        pytest.skip("no installed font draws Hebrew")
+    from studypack.fonts import register_pdf_family
+    from studypack.render.pdf_text import Glyphs
+
+    assert Glyphs(Report()).text("x שלום", font, None) == "x םולש"
+    body = register_pdf_family("Vera").regular
+    assert Glyphs(Report()).text("Tom & <Jerry> – café", body, None) == "Tom &amp; &lt;Jerry&gt; – café"

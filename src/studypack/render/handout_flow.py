@@ -14,6 +14,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from studypack.render.handout_para import Para
+
 
 @dataclass
 class PageBook:
@@ -36,7 +38,7 @@ class Mark:
     frame_height: float = 0.0
 
 
-class HeadingPara(Paragraph):
+class HeadingPara(Para):
     """A heading paragraph that is also a destination, a bookmark and a page record.
 
     Part of the paragraph rather than a separate zero-height flowable: reportlab's
@@ -136,7 +138,23 @@ class Figure(Flowable):
         canv = self.canv
         alt = "FEFF" + self.alt.encode("utf-16-be").hex().upper()
         canv.addLiteral(f"/Span <</Alt <{alt}>>> BDC")
-        canv.drawImage(self.image, (self.avail - self.w) / 2, 0, self.w, self.h, mask="auto")
+        x = (self.avail - self.w) / 2
+        # drawImage hashes all the pixels on every call to find an image it has already
+        # embedded; a repeated image reuses the XObject its first drawing registered.
+        drawn: dict[ImageReader, tuple[str, str]] = canv.__dict__.setdefault("_studypack_images", {})
+        if self.image in drawn:
+            name, reg_name = drawn[self.image]
+            canv._currentPageHasImages = 1
+            canv.saveState()
+            canv.translate(x, 0)
+            canv.scale(self.w, self.h)
+            canv._code.append(f"/{reg_name} Do")
+            canv.restoreState()
+            canv._formsinuse.append(name)
+        else:
+            names = {"name": None, "regName": None}
+            canv.drawImage(self.image, x, 0, self.w, self.h, mask="auto", extraReturn=names)
+            drawn[self.image] = (names["name"], names["regName"])
         canv.addLiteral("EMC")
 
 

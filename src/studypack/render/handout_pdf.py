@@ -11,8 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
-    Paragraph, Spacer,
+    BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
 )  # fmt: skip
 from reportlab.platypus.flowables import HRFlowable
 
@@ -24,6 +23,7 @@ from studypack.plan.handout import (
     Bullets, Cover, Figure, GlossaryEntry, HandoutPlan, Heading, Para, fit_image, plan_handout,
 )  # fmt: skip
 from studypack.render import handout_flow as hf
+from studypack.render import handout_para as hp
 from studypack.render.pdf_text import Glyphs, font_set
 from studypack.theme import Theme
 
@@ -101,10 +101,10 @@ class Builder:
 
     def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
         fonts = self.st.head_fonts if heading else self.st.body_fonts
-        return Paragraph(self.glyphs.inline(text, fonts, span, self.st.link), style, **kw)
+        return hp.Para(self.glyphs.inline(text, fonts, span, self.st.link), style, **kw)
 
     def plain(self, text: str, style: ParagraphStyle, span: Span) -> Paragraph:
-        return Paragraph(self.glyphs.text(text, style.fontName, span), style)
+        return hp.Para(self.glyphs.text(text, style.fontName, span), style)
 
     def story(self) -> list[Flowable]:
         out = self.cover(self.plan.cover)
@@ -159,11 +159,14 @@ class Builder:
             parts.append(self.para(f.caption, self.st.caption, f.span))
         else:
             parts.append(Spacer(1, 10))
-        return [KeepTogether(parts)]
+        return [hp.Keep(parts)]
 
     def term(self, g: GlossaryEntry) -> list[Flowable]:
         name = f'<a name="{g.anchor}"/>'
-        term = Paragraph(name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link), self.st.term)
+        term = hp.Para(
+            name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link),
+            self.st.term,
+        )
         text = self.glyphs.inline(g.definition, self.st.body_fonts, g.span, self.st.link)
         if g.see:
             links = ", ".join(
@@ -172,7 +175,7 @@ class Builder:
                 for s in g.see
             )
             text += f" <i>See also:</i> {links}."
-        return [term, Paragraph(text, self.st.definition)]
+        return [term, hp.Para(text, self.st.definition)]
 
     def contents(self) -> list[Flowable]:
         style = self.st.heading[1]
@@ -187,7 +190,7 @@ class Builder:
             fonts = self.st.head_fonts if h.level == 1 else self.st.body_fonts
             number = self.glyphs.text(f"{h.number}\u00a0\u00a0", ts.fontName, h.span) if h.number else ""
             indent = 0.0 if h.level == 1 else 22.0
-            title = Paragraph(number + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
+            title = hp.Para(number + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
             self.book.toc_keys.append(h.anchor)
             out.append(hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted))
         return out
@@ -287,6 +290,7 @@ def draw(plan: HandoutPlan, theme: Theme, report: Report) -> bytes:
         leftMargin=page.margin_x, rightMargin=page.margin_x, topMargin=page.margin_top,
         bottomMargin=page.margin_bottom,
     )  # fmt: skip
+    doc.keepTogetherClass = hp.Keep
     frame = Frame(page.margin_x, page.margin_bottom, page.frame_width, page.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc.addPageTemplates([

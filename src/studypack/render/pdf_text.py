@@ -84,6 +84,12 @@ def coverage(fontname: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=None)
+def _drawable(fontname: str) -> frozenset[str]:
+    """Characters fontname draws itself (or that need no glyph), as strings for set tests."""
+    return frozenset(map(chr, coverage(fontname))) | _INVISIBLE
+
+
+@lru_cache(maxsize=None)
 def _load_fallback(path: str) -> str | None:
     """Register a fallback file (all four styles map to it); None when reportlab cannot read it."""
     name = "Fallback-" + Path(path).stem
@@ -134,9 +140,10 @@ class Glyphs:
 
     def text(self, text: str, fontname: str, span: Span) -> str:
         """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
-        have = coverage(fontname)
-        if text.isascii() and all(ord(c) in have or c in _INVISIBLE for c in set(text)):
+        # The usual case, text the font draws whole and nothing to reorder, in two C-level checks.
+        if _drawable(fontname).issuperset(text) and not _MAYBE_RTL.search(text):
             return escape(text)
+        have = coverage(fontname)
         text = visual_order(text)
         out: list[str] = []
         current: str | None = None  # fallback font of the open segment, None = the base font
@@ -212,6 +219,8 @@ def reportlab_fonts_dir() -> str:
 
 
 _RTL = frozenset(("R", "AL"))
+# Every character whose bidi class is R or AL lies in these blocks (checked against unicodedata).
+_MAYBE_RTL = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
 # Characters that stay inside a right-to-left stretch when RTL letters surround them.
 _RTL_INNER = frozenset(("WS", "ON", "CS", "ES", "ET", "EN", "AN", "NSM", "BN"))
 _MIRROR = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")

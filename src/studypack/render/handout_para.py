@@ -1,0 +1,131 @@
+"""Handout paragraphs made cheaply: markup parsed once per shape, lines broken once per width.
+
+Byte-for-byte the same PDF as plain reportlab Paragraph/KeepTogether; only the work differs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
+
+# Markup as reportlab's parser sees it: a tag, an entity, or text up to the next '<' or '&'.
+_TOKEN = re.compile(r"<[^>]*>|&([a-z]+);|[^<&]+")
+_TARGET = re.compile(r'\b(href|name)="([^"]*)"')
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}  # all that escape() writes outside attributes
+_SLOT = "\ue000"  # stands for one text token while parsing a paragraph's shape
+# Parsed shapes per style; weak, so styles of finished renders (and their shapes) go away.
+_shapes: WeakKeyDictionary[ParagraphStyle, dict[str, list[ParaFrag] | None]] = WeakKeyDictionary()
+
+
+def parse_frags(markup: str, style: ParagraphStyle) -> tuple[str, list[ParaFrag]] | None:
+    """The fragments reportlab's parser makes of markup, parsing each shape only once.
+
+    Parsing (html.parser underneath) costs more than laying a paragraph out. Fragments
+    depend on the tags around each text token, not on the text, so the markup's shape
+    (tags kept, every text or entity token a slot) is parsed once per style and its
+    fragments are copied with the real text. None when the markup is not of that form.
+    """
+    text = cleanBlockQuotedText(markup)
+    shape: list[str] = []
+    data: list[str] = []
+    targets: list[str] = []  # link targets and anchor names, slots in the shape too
+
+    def slot_attr(m: re.Match[str]) -> str:
+        targets.append(html.unescape(m.group(2)).strip())
+        return f'{m.group(1)}="{_SLOT}{len(targets) - 1}"'
+
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token[0] == "<":
+            shape.append(_TARGET.sub(slot_attr, token) if token.startswith("<a ") else token)
+            continue
+        if token[0] == "&":
+            if m.group(1) not in _ENTITIES:
+                return None
+            token = _ENTITIES[m.group(1)]
+        data.append(token)
+        shape.append("&#xE000;")  # a char ref: one fragment per token, as the parser splits text
+    key = "".join(shape)
+    known = _shapes.setdefault(style, {})
+    template = known.get(key, [])
+    if template == []:
+        _, frags, bullet_frags = ParaParser().parse(key, style)
+        ok = (
+            frags is not None
+            and not bullet_frags
+            and sum(f.text == _SLOT for f in frags) == len(data)
+        )
+        template = known[key] = frags if ok else None
+    if template is None or not all(targets):  # the parser rejects blank targets: let it say so
+        return None
+    it = iter(data)
+    frags = [f.clone(text=next(it)) if f.text == _SLOT else f.clone() for f in template]
+    if targets:
+        for f in frags:
+            _fill_targets(f, targets)
+    return text, frags
+
+
+def _fill_targets(frag: ParaFrag, targets: list[str]) -> None:
+    def real(value: str) -> str:
+        return targets[int(value[1:])] if value.startswith(_SLOT) else value
+
+    link = getattr(frag, "link", None)
+    if link:
+        frag.link = [(n, real(target)) for n, target in link]
+    anchor = getattr(frag, "cbDefn", None)
+    if anchor is not None and getattr(anchor, "kind", None) == "anchor":
+        frag.cbDefn = anchor.clone(name=real(anchor.name))
+
+
+class Para(Paragraph):
+    """A Paragraph that parses its markup by shape and breaks its lines once per width.
+
+    Platypus wraps most paragraphs twice at the same width: once when a keep-with-next
+    group measures itself, again when the frame places it. Line breaks depend on the width
+    only, so the second wrap reuses the first (split() drops blPara when it must redo it).
+    """
+
+    _wrapped_width: float | None = None
+
+    def __init__(
+        self, text: str, style: ParagraphStyle, bulletText: Any = None, frags: Any = None, **kw: Any
+    ):
+        if frags is None and text is not None:
+            parsed = parse_frags(text, style)
+            if parsed is not None:
+                text, frags = parsed
+        super().__init__(text, style, bulletText, frags, **kw)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_width and "blPara" in self.__dict__:
+            return (self.width, self.height)
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+
+class Keep(KeepTogether):
+    """reportlab's keep-with-next group, measured without deep-copying the frame.
+
+    KeepTogether copies the current frame on every measurement in case a member adds
+    generated content to it; no handout flowable does, and the copies cost a second at 100x.
+    """
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        doc = getattr(self.canv, "_doctemplate", None)
+        frame = getattr(doc, "frame", None)
+        if frame is None:
+            return super().wrap(aW, aH)
+        doc.frame = None
+        try:
+            return super().wrap(aW, aH)
+        finally:
+            doc.frame = frame
