@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -30,10 +31,22 @@ def check_image(
         report.error(span, f"{where}: image '{rel}' not found")
         return None
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+    except OSError as e:
+        report.error(span, f"{where}: image '{rel}' cannot be read ({e.strerror})")
+        return None
+    problem, found = _inspect(path, stat.st_size, stat.st_mtime_ns)
+    if problem:
+        report.error(span, f"{where}: image '{rel}' {problem}")
+    return found
+
+
+@lru_cache(maxsize=256)  # a pack may show one image many times; it is decoded once
+def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Path, int, int, str] | None]:
+    """(problem, None) or (None, (path, width, height, format))."""
+    try:
         if size > MAX_IMAGE_BYTES:
-            report.error(span, f"{where}: image '{rel}' is too large ({size} bytes; limit {MAX_IMAGE_BYTES})")
-            return None
+            return f"is too large ({size} bytes; limit {MAX_IMAGE_BYTES})", None
         # Header only first: the pixel count is checked (by us, below) before anything is decoded.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
@@ -41,21 +54,16 @@ def check_image(
         with im:
             width, height, fmt = im.width, im.height, im.format or "?"
             if width * height > MAX_IMAGE_PIXELS:
-                report.error(
-                    span,
-                    f"{where}: image '{rel}' is {width}x{height} pixels, over the limit of "
-                    f"{MAX_IMAGE_PIXELS} (decompression bomb?)",
+                return (
+                    f"is {width}x{height} pixels, over the limit of {MAX_IMAGE_PIXELS} (decompression bomb?)",
+                    None,
                 )
-                return None
             if fmt not in FORMATS:
-                report.error(span, f"{where}: image '{rel}' is {fmt}; use PNG, JPEG or GIF")
-                return None
+                return f"is {fmt}; use PNG, JPEG or GIF", None
             im.load()  # decode fully now so a corrupt file fails here, not mid-render
     except PILImage.DecompressionBombError:
-        report.error(span, f"{where}: image '{rel}' is a decompression bomb")
-        return None
+        return "is a decompression bomb", None
     except (OSError, SyntaxError, ValueError):
         # PIL's own wording varies by version and format; say what the user can act on.
-        report.error(span, f"{where}: image '{rel}' cannot be read: corrupt, truncated or not an image")
-        return None
-    return path, width, height, fmt
+        return "cannot be read: corrupt, truncated or not an image", None
+    return None, (path, width, height, fmt)
