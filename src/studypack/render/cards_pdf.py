@@ -15,6 +15,7 @@ from studypack.fit import char_width
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, TextLine, plan_cards
+from studypack.render.card_ops import Ops
 from studypack.render.pdf_text import coverage, fallback_for, font_set
 from studypack.theme import Theme
 
@@ -58,40 +59,69 @@ class _Painter:
 
     def __init__(self, canvas: Canvas, theme: Theme, report: Report):
         self.c = canvas
+        self.ops = Ops(canvas)
         self.theme = theme
         self.report = report
         self.missing: dict[Span, set[str]] = {}
+        self._plain: dict[tuple[str, str], bool] = {}
 
-    def color(self, role: str) -> HexColor:
-        return HexColor(getattr(self.theme.colors, role))
+    def color(self, role: str) -> str:
+        return getattr(self.theme.colors, role)
+
+    def _is_plain(self, font: str, text: str) -> bool:
+        """Every character has a glyph in font and none is one we never draw."""
+        key = (font, text)
+        plain = self._plain.get(key)
+        if plain is None:
+            have = coverage(font)
+            chars = set(text)
+            plain = self._plain[key] = not (chars & _SKIP) and all(ord(ch) in have for ch in chars)
+        return plain
 
     def line(self, line: TextLine, span: Span) -> None:
         x = line.x
-        for piece in line.pieces:
+        size = line.size
+        last = len(line.pieces) - 1
+        for i, piece in enumerate(line.pieces):
             font = line.fonts.name_for(piece.run)
             color = "accent" if piece.run.href else line.color
-            self.c.setFillColor(self.color(color))
-            have = coverage(font)
-            buf = ""
-            buf_x = x
-            for ch in piece.text:
-                w = char_width(ch, font) * line.size / 1000.0
-                if ord(ch) in have and ch not in _SKIP:
-                    buf += ch  # drawn in one string: reportlab advances by the widths fit measured
-                else:
-                    # Flush, so nothing after this character moves: it is either invisible
-                    # (measured as zero width) or drawn alone in a fallback font.
-                    self._text(buf, buf_x, line.baseline, font, line.size)
-                    buf, buf_x = "", x + w
-                    if ch not in _SKIP and not ch.isspace():
-                        self._fallback(ch, x, line.baseline, line.size, w, span)
-                x += w
-            self._text(buf, buf_x, line.baseline, font, line.size)
+            self.c.addLiteral(self.ops.color(self.color(color), "rg"))
+            if not self._is_plain(font, piece.text):
+                x = self._mixed(piece.text, x, line, font, span)
+                continue
+            self._text(piece.text, x, line.baseline, font, size)
+            if i < last:  # advance exactly as the character loop below does, so pieces line up
+                for ch in piece.text:
+                    x += char_width(ch, font) * size / 1000.0
+
+    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span) -> float:
+        """Text with characters the font lacks or that draw nothing; returns the x after it."""
+        have = coverage(font)
+        buf = ""
+        buf_x = x
+        for ch in text:
+            w = char_width(ch, font) * line.size / 1000.0
+            if ord(ch) in have and ch not in _SKIP:
+                buf += ch  # drawn in one string: reportlab advances by the widths fit measured
+            else:
+                # Flush, so nothing after this character moves: it is either invisible
+                # (measured as zero width) or drawn alone in a fallback font.
+                self._text(buf, buf_x, line.baseline, font, line.size)
+                buf, buf_x = "", x + w
+                if ch not in _SKIP and not ch.isspace():
+                    self._fallback(ch, x, line.baseline, line.size, w, span)
+            x += w
+        self._text(buf, buf_x, line.baseline, font, line.size)
+        return x
 
     def _text(self, text: str, x: float, y: float, font: str, size: float) -> None:
         if text.strip():
-            self.c.setFont(font, size)
-            self.c.drawString(x, y, text)
+            op = self.ops.text(x, y, font, size, text)
+            if op is not None:
+                self.c.addLiteral(op)
+            else:  # not a TrueType font: let reportlab write it
+                self.c.setFont(font, size)
+                self.c.drawString(x, y, text)
 
     def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span) -> None:
         font = fallback_for(ch)
@@ -129,10 +159,12 @@ def _logo(theme: Theme, report: Report) -> tuple[ImageReader | None, float | Non
 def draw_side(
     c: Canvas, painter: _Painter, side: CardSide, theme: Theme, span: Span, logo: ImageReader | None
 ) -> None:
-    c.setStrokeColor(HexColor(theme.colors.primary if side.side == "front" else theme.colors.muted))
-    c.setLineWidth(0.6)
-    f = side.frame
-    c.roundRect(f.x, f.y, f.w, f.h, 1.5 * MM, stroke=1, fill=0)
+    ops = painter.ops
+    c.addLiteral(
+        ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG")
+    )
+    c.addLiteral(ops.num(0.6) + " w")
+    c.addLiteral(ops.frame(side.frame, 1.5 * MM))
     for line in side.lines:
         painter.line(line, span)
     if logo is not None and side.logo is not None:
@@ -149,13 +181,12 @@ def draw_plan(
         c.setStrokeColor(HexColor("#000000"))
         c.setLineWidth(0.4)
         c.setDash()
-        for x1, y1, x2, y2 in sheet.marks:
-            c.line(x1, y1, x2, y2)
+        if sheet.marks:
+            c.addLiteral(painter.ops.lines(sheet.marks))
         if sheet.folds:
             c.setStrokeColor(HexColor(theme.colors.muted))
             c.setDash(3, 2)
-            for x1, y1, x2, y2 in sheet.folds:
-                c.line(x1, y1, x2, y2)
+            c.addLiteral(painter.ops.lines(sheet.folds))
             c.setDash()
         for side in sheet.sides:
             draw_side(c, painter, side, theme, spans[side.card], logo)

@@ -1,0 +1,260 @@
+"""Card text: the largest size that fits a card's box (then shrink, then cut, with notes), and its lines placed."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from studypack.fit import LEADING, Fitted, FontSet, Line, Piece, runs_width, text_width, wrap
+from studypack.inline import Run, parse_inline, plain_text
+from studypack.model import Card
+
+from .card_geometry import MM, Rect
+
+FLOOR_SIZE = 4.0  # below the theme minimum we shrink to this before cutting text
+LABEL_SIZE = 6.0  # card number and pack title
+ELLIPSIS = "\u2026"
+ADVICE = "shorten it or choose a larger card size (cards.size)"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line exactly as measured: draw each piece in fonts.name_for(piece.run) from x."""
+
+    x: float
+    baseline: float
+    size: float
+    width: float
+    pieces: Line
+    fonts: FontSet
+    color: str  # theme colour role: "text", "muted", "primary", "accent"
+
+
+@dataclass(frozen=True)
+class Block:
+    """Fitted lines of one colour, with each line's width at the fitted size."""
+
+    fitted: Fitted
+    fonts: FontSet
+    color: str
+    gap_before: float = 0.0
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class FittedSide:
+    """What one side's text became; notes complete "card 'NAME': front|back " into warnings."""
+
+    blocks: tuple[Block, ...]
+    notes: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def ellipsize(text: str, fontname: str, size: float, width: float) -> str:
+    if text_width(text, fontname, size) <= width:
+        return text
+    while text and text_width(text + ELLIPSIS, fontname, size) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS if text else ""
+
+
+def _truncate(
+    lines: tuple[Line, ...], keep: int, fonts: FontSet, size: float, width: float
+) -> tuple[Line, ...]:
+    """The first `keep` lines, the last ending in an ellipsis that still fits the width."""
+    kept = list(lines[:keep])
+    if not kept:
+        return ()
+    last = list(kept[-1])
+    while True:
+        end = last[-1].run if last else Run("")
+        candidate = [*last, Piece(ELLIPSIS, Run(ELLIPSIS, end.bold, end.italic, False, None))]
+        if runs_width(candidate, fonts, size) <= width or not last:
+            kept[-1] = tuple(candidate)
+            return tuple(kept)
+        tail = last[-1]
+        last = last[:-1] + (
+            [Piece(tail.text[:-1].rstrip(), tail.run)] if len(tail.text) > 1 else []
+        )
+
+
+def _longest_word(runs: tuple[Run, ...], fonts: FontSet) -> float:
+    """Width at 1 pt of the widest word; CJK characters are words of their own."""
+    widest = 0.0
+    for run in runs:
+        for word in run.text.split():
+            if not word.isascii() and any(
+                unicodedata.east_asian_width(ch) in ("W", "F") for ch in word
+            ):
+                continue  # lines break between CJK characters anyway
+            widest = max(widest, text_width(word, fonts.name_for(run), 1.0))
+    return widest
+
+
+def fit_runs(
+    runs: tuple[Run, ...], fonts: FontSet, width: float, height: float,
+    max_size: float, min_size: float, step: float = 0.5,
+) -> Fitted:  # fmt: skip
+    """Same answer as studypack.fit.fit (largest size on its grid whose lines fit the box), found
+    by bisection: a smaller size never needs more lines, so "fits" flips once along the grid."""
+    sizes = [max_size]
+    while sizes[-1] - step >= min_size - 1e-9:
+        sizes.append(round(sizes[-1] - step, 2))
+
+    def fits(lines: tuple[Line, ...], size: float) -> bool:
+        return len(lines) * size * LEADING <= height
+
+    lines = wrap(runs, fonts, sizes[0], width)
+    if fits(lines, sizes[0]):  # the common case: short text at the largest size
+        return Fitted(sizes[0], lines, True)
+    last = len(sizes) - 1
+    if last == 0:
+        return Fitted(sizes[0], lines, False)
+    best = wrap(runs, fonts, sizes[last], width)
+    if not fits(best, sizes[last]):
+        return Fitted(sizes[last], best, False)
+    bad, good = 0, last  # invariant: sizes[bad] overflows, sizes[good] fits
+    while good - bad > 1:
+        mid = (bad + good) // 2
+        lines = wrap(runs, fonts, sizes[mid], width)
+        if fits(lines, sizes[mid]):
+            good, best = mid, lines
+        else:
+            bad = mid
+    return Fitted(sizes[good], best, True)
+
+
+def _block(fitted: Fitted, fonts: FontSet, color: str, gap: float = 0.0) -> Block:
+    widths = tuple(runs_width(line, fonts, fitted.size) for line in fitted.lines)
+    return Block(fitted, fonts, color, gap, widths)
+
+
+def fit_side(
+    main: tuple[Run, ...], hint: tuple[Run, ...], fonts: FontSet, box_w: float, box_h: float,
+    lo: float, hi: float, color: str, memo: dict[tuple, Any] | None = None,
+) -> FittedSide:  # fmt: skip
+    """Largest size in [lo, hi]; below it shrink to FLOOR_SIZE, then cut, and say so.
+
+    memo keeps fit_runs answers across sides: one definition with different hints (its
+    "see also" line) is fitted once per box height left over."""
+    memo = {} if memo is None else memo
+    hint_size = max(lo, min(9.0, hi))
+    # Shrinking until the longest word fits reads better than breaking it at a large size.
+    lw_key = ("longest", main, fonts)
+    longest = memo.get(lw_key)
+    if longest is None:
+        longest = memo[lw_key] = _longest_word(main, fonts)
+    if longest > 0 and box_w / longest >= lo:  # a word too long even at lo is broken anyway
+        hi = min(hi, math.floor(2 * box_w / longest) / 2)
+
+    def attempt(size_hi: float, size_lo: float, with_hint: bool) -> list[Block]:
+        blocks: list[Block] = []
+        room = box_h
+        if hint and with_hint:
+            hsize = min(hint_size, size_hi)
+            hlines = wrap(hint, fonts, hsize, box_w)
+            gap = hsize * 0.6
+            room -= len(hlines) * hsize * LEADING + gap
+            hint_block = _block(Fitted(hsize, hlines, room >= 0), fonts, "muted", gap)
+        if room <= 0:
+            return [Block(Fitted(size_lo, (), False), fonts, color)]
+        key = (main, fonts, box_w, room, size_hi, size_lo)
+        main_fit = memo.get(key)
+        if main_fit is None:
+            main_fit = memo[key] = fit_runs(main, fonts, box_w, room, size_hi, size_lo)
+        blocks.append(_block(main_fit, fonts, color))
+        if hint and with_hint:
+            blocks.append(hint_block)
+        return blocks
+
+    blocks = attempt(hi, lo, True)
+    if all(b.fitted.fits for b in blocks):
+        notes = ()
+        if blocks[0].fitted.size <= lo < hi:  # at the legibility floor: worth a look
+            notes = (f"text shrunk to {lo:g} pt to fit",)
+        return FittedSide(tuple(blocks), notes)
+    first = f"text does not fit even at {lo:g} pt"
+    for with_hint in (True, False):
+        blocks = attempt(min(lo, hi), FLOOR_SIZE, with_hint)
+        if all(b.fitted.fits for b in blocks):
+            size = blocks[0].fitted.size
+            dropped = " and without its hint line" if hint and not with_hint else ""
+            return FittedSide(
+                tuple(blocks), (f"{first}; printed at {size:g} pt{dropped} — {ADVICE}",)
+            )
+    # Even the floor size overflows: keep what fits and end with an ellipsis, never clip.
+    fitted = blocks[0].fitted
+    keep = max(1, int((box_h + 1e-6) // (FLOOR_SIZE * LEADING)))
+    total = len(fitted.lines)
+    lines = _truncate(fitted.lines, keep, fonts, FLOOR_SIZE, box_w)
+    note = (
+        f"{first}; only {min(keep, total)} of {total} lines printed at {FLOOR_SIZE:g} pt, "
+        f"cut with '{ELLIPSIS}'{' and without its hint line' if hint else ''} — {ADVICE}"
+    )
+    return FittedSide((_block(Fitted(FLOOR_SIZE, lines, True), fonts, color),), (note,))
+
+
+def place(blocks: tuple[Block, ...], box: Rect, align_all_center: bool) -> list[TextLine]:
+    """Lines centred vertically in the box; centred horizontally when short, else ragged right."""
+    heights = [
+        len(b.fitted.lines) * b.fitted.size * LEADING + (b.gap_before if b.fitted.lines else 0)
+        for b in blocks
+    ]
+    nlines = sum(len(b.fitted.lines) for b in blocks)
+    center = align_all_center or nlines <= 2
+    y = box.y + (box.h + sum(heights)) / 2
+    out: list[TextLine] = []
+    for b in blocks:
+        if not b.fitted.lines:
+            continue
+        y -= b.gap_before
+        size = b.fitted.size
+        for line, width in zip(b.fitted.lines, b.widths, strict=True):
+            y -= size * LEADING
+            x = box.x + (box.w - width) / 2 if center else box.x
+            # Baseline above the line's bottom by the descent, so glyphs stay inside the line box.
+            out.append(TextLine(x, y + 0.27 * size, size, width, line, b.fonts, b.color))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _label_width(text: str, fontname: str) -> float:
+    return text_width(text, fontname, LABEL_SIZE)
+
+
+def _label(
+    x: float, baseline: float, text: str, fonts: FontSet, width: float | None = None
+) -> TextLine:
+    width = _label_width(text, fonts.text.regular) if width is None else width
+    return TextLine(x, baseline, LABEL_SIZE, width, (Piece(text, Run(text)),), fonts, "muted")
+
+
+def labels(
+    frame: Rect, number: int, title: str, fonts: FontSet, logo: Rect | None
+) -> list[TextLine]:
+    """Card number at the top right and pack title at the top left (after the logo, if any)."""
+    pad = 1.5 * MM
+    baseline = frame.top - pad - LABEL_SIZE * 0.8
+    number_text = f"#{number}"
+    width = text_width(number_text, fonts.text.regular, LABEL_SIZE)
+    num = _label(frame.right - pad - width, baseline, number_text, fonts, width)
+    x_title = (logo.right + 1 * MM) if logo else frame.x + pad
+    shown = ellipsize(title, fonts.text.regular, LABEL_SIZE, num.x - 2 * MM - x_title)
+    return [num, _label(x_title, baseline, shown, fonts)] if shown else [num]
+
+
+def card_name(card: Card) -> str:
+    """How messages name a card: its front as plain text, on one line, at most 60 characters."""
+    name = " ".join(plain_text(card.front).split())
+    return name if len(name) <= 60 else name[:59].rstrip() + ELLIPSIS
+
+
+def front_runs(text: str) -> tuple[Run, ...]:
+    return tuple(replace(r, bold=True) for r in parse_inline(text))
+
+
+def hint_runs(text: str) -> tuple[Run, ...]:
+    return tuple(replace(r, italic=True) for r in parse_inline(text))
