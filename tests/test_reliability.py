@@ -220,3 +220,28 @@ def test_fifty_thousand_character_point_is_split_not_dropped(tmp_path):
     handout_words = [w for w in pdf_text(out["handout"]).split() if w.startswith("word")]
     assert handout_words == words
     assert len(PdfReader(str(out["handout"])).pages) > 5
+
+
+def test_ten_thousand_terms_and_two_thousand_sections_build_in_bounded_memory(tmp_path):
+    sections = [
+        {"title": f"Section {i}", "summary": "A short summary.", "points": [f"Point {j} of section {i}" for j in range(4)]}
+        for i in range(2000)
+    ]
+    glossary = [{"term": f"Term {i:05d}", "definition": f"Definition {i} in a few words."} for i in range(10000)]
+    folder = write_pack(tmp_path / "huge", {"title": "Huge", "sections": sections, "glossary": glossary})
+    cmd = [sys.executable, "-m", "studypack", "build", str(folder), "--out", str(tmp_path / "out"), "-q", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+    with proc.stderr:
+        stderr = proc.stderr.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)  # wait4: the child's own peak RSS
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, stderr
+    assert stderr == ""  # no warnings, no errors
+    peak_mib = usage.ru_maxrss / 1024  # the largest of the build process and its workers
+    assert peak_mib < 1024, f"peak RSS {peak_mib:.0f} MiB"
+    out = tmp_path / "out" / "huge"
+    rows = (out / "cards.csv").read_bytes().count(b"\r\n")
+    assert rows == 1 + 10000
+    assert len(PdfReader(str(out / "flashcards.pdf")).pages) >= 2 * 10000 // 3
+    with zipfile.ZipFile(out / "deck.pptx") as z:
+        assert sum(n.startswith("ppt/slides/slide") for n in z.namelist()) > 2000

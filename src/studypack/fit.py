@@ -24,11 +24,11 @@ CJK = (
     "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u9fff\ua960-\ua97f\uac00-\ud7af"
     "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 )
-_CJK = CJK  # the old private name
 
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
 # one CJK character (breakable on both sides), or a word.
 ZWSP = "\u200b"
+_IS_CJK = re.compile(f"[{CJK}]")
 _TOKEN = re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
@@ -99,8 +99,13 @@ def char_width(ch: str, fontname: str) -> float:
     return 650.0
 
 
+@lru_cache(maxsize=262144)
+def _em_width(text: str, fontname: str) -> float:
+    return sum(char_width(c, fontname) for c in text)
+
+
 def text_width(text: str, fontname: str, size: float) -> float:
-    return sum(char_width(c, fontname) for c in text) * size / 1000.0
+    return _em_width(text, fontname) * size / 1000.0
 
 
 def runs_width(runs: Sequence[Run | Piece], fonts: FontSet, size: float) -> float:
@@ -119,7 +124,7 @@ def _tokens(runs: Sequence[Run]) -> list[list[Piece]]:
         for m in _TOKEN.finditer(run.text):
             tok = m.group()
             is_space = tok[0].isspace() or tok == ZWSP
-            is_cjk = len(tok) == 1 and re.match(f"[{CJK}]", tok) is not None
+            is_cjk = len(tok) == 1 and _IS_CJK.match(tok) is not None
             if glue and not is_space and not is_cjk and m.start() == 0 and groups:
                 groups[-1].append(Piece(tok, run))
             else:

@@ -25,12 +25,15 @@ class Run:
 _md = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape"])
 # A backslash escapes only Markdown's own marks (\* \_ \` \[ \]); anywhere else it is literal,
 # so Windows paths and `\\server` survive. We double the other backslashes before parsing.
+_MARKUP = re.compile(r"[*_`\[\\\r]")  # anything that may not be a plain run
 _LITERAL_BACKSLASH = re.compile(r"\\(?![*_`\[\]])")
 
 
 @lru_cache(maxsize=65536)
 def parse_inline(text: str) -> tuple[Run, ...]:
     """Runs of a text; adjacent runs of equal style are merged; line breaks become spaces."""
+    if not _MARKUP.search(text):  # most text has no Markdown at all
+        return (Run(text.replace("\n", " ")),) if text else ()
     tokens = _md.parseInline(_LITERAL_BACKSLASH.sub(r"\\\\", text))
     children = tokens[0].children or [] if tokens else []
     runs: list[Run] = []

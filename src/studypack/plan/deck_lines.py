@@ -7,23 +7,13 @@ Word widths are cached, which is most of the speed-up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 
-from studypack.fit import CJK, ZWSP, FontSet, char_width
+from studypack.fit import _IS_CJK, _TOKEN, ZWSP, FontSet, char_width
+from studypack.fit import _em_width as _em
 from studypack.inline import Run
 
-_TOKEN = re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")  # = fit._TOKEN
-_IS_CJK = re.compile(f"[{CJK}]")
-
 Piece = tuple[str, str]  # text, reportlab font name
-
-
-@lru_cache(maxsize=131072)
-def _em(text: str, fontname: str) -> float:
-    """Advance of `text` in thousandths of an em, summed as fit.text_width sums it."""
-    return sum(char_width(c, fontname) for c in text)
 
 
 def _groups(runs: Sequence[Run], fonts: FontSet) -> list[list[Piece]]:
