@@ -191,12 +191,12 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from bench import make_pack
 
-    pack = make_pack(tmp_path / "src" / "big", 8)
+    pack = make_pack(tmp_path / "src" / "big", 15)  # ~2.5 s to build: kills land all along it
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "studypack", "build", str(pack), "--out", str(out), "--only", ",".join(ALL), "-q"]
     subprocess.run(cmd, check=True, timeout=300)
     _valid(out / "big")
-    for delay in (0.3, 0.8, 1.5, 2.5, 4.0):
+    for delay in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4):
         proc = subprocess.Popen(cmd + ["--force"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
