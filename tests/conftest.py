@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from studypack.build import BuildOptions, build_pack
+from studypack.errors import Report
+from studypack.load import load_pack
 from studypack.render import OUTPUTS
+from studypack.theme import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "content" / "japan-us-security-treaty"
@@ -35,6 +38,23 @@ def build_or_fail(pack: Path, out: Path, output_jobs: int = 1, **options) -> dic
     assert not errors, "\n".join(errors)
     folder = out / (result.slug or "")
     return {name: folder / o.filename for name, o in OUTPUTS.items() if (folder / o.filename).exists()}
+
+
+@pytest.fixture(scope="session")
+def pack():
+    """The sample pack, loaded."""
+    report = Report()
+    loaded = load_pack(SAMPLE, report)
+    assert loaded is not None, [str(d) for d in report.diagnostics]
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def theme():
+    """The built-in default theme, resolved."""
+    resolved = load_theme("default", Report())
+    assert resolved is not None
+    return resolved
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,11 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-import pytest
 from conftest import SAMPLE, build_or_fail
-
 from studypack.errors import Report
 from studypack.inline import plain_text
-from studypack.load import load_pack
 from studypack.model import Card
 from studypack.render import anki
-from studypack.theme import load_theme
 
 
 def open_collection(data: bytes | Path, tmp_path: Path) -> sqlite3.Connection:
@@ -34,18 +30,6 @@ def notes(conn: sqlite3.Connection) -> list[tuple[str, list[str], str]]:
     return [(guid, flds.split("\x1f"), tags.strip()) for guid, flds, tags in rows]
 
 
-@pytest.fixture(scope="module")
-def pack():
-    p = load_pack(SAMPLE, Report())
-    assert p is not None
-    return p
-
-
-@pytest.fixture(scope="module")
-def theme():
-    t = load_theme("default", Report())
-    assert t is not None
-    return t
 
 
 def test_sample_apkg_has_every_card(sample_outputs, pack, tmp_path):

@@ -7,33 +7,19 @@ import io
 
 import pdfplumber
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
-from studypack.load import load_pack
 from studypack.model import Card
 from studypack.plan.cards import MM, SIZES
 from studypack.render import cards_pdf
 from studypack.render.pdf_text import fallback_for
-from studypack.theme import load_theme
 
 TOL = 0.5 * MM
 INSET = 2 * MM  # the printed frame sits this far inside the cut line
 
 
-@pytest.fixture(scope="module")
-def pack():
-    p = load_pack(SAMPLE, Report())
-    assert p is not None
-    return p
-
-
-@pytest.fixture(scope="module")
-def theme():
-    t = load_theme("default", Report())
-    assert t is not None
-    return t
 
 
 def variant(theme, paper="letter", size="3x5in", duplex="long-edge", offset=(0.0, 0.0)):

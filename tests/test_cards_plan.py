@@ -6,32 +6,17 @@ import dataclasses
 import re
 
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from studypack.errors import Report, Span
-from studypack.load import load_pack
 from studypack.model import Card
 from studypack.plan.cards import MM, SIZES, CardsPlan, Rect, mirror, plan_cards
 from studypack.render.cards_pdf import card_fonts
-from studypack.theme import load_theme
 
 PAPERS = ("letter", "a4")
 DUPLEX = ("long-edge", "short-edge")
 
 
-@pytest.fixture(scope="module")
-def pack():
-    report = Report()
-    p = load_pack(SAMPLE, report)
-    assert p is not None, report.diagnostics
-    return p
-
-
-@pytest.fixture(scope="module")
-def theme():
-    t = load_theme("default", Report())
-    assert t is not None
-    return t
 
 
 def make(

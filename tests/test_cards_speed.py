@@ -6,8 +6,8 @@ import dataclasses
 import io
 
 import pytest
-from conftest import SAMPLE
 
+from conftest import SAMPLE
 from studypack.errors import Report, Span
 from studypack.fit import fit
 from studypack.inline import parse_inline

@@ -7,18 +7,16 @@ import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import SAMPLE
 from studypack import __version__
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.load import load_pack
-
-from conftest import SAMPLE
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, build_or_fail
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from conftest import SAMPLE, build_or_fail
 from studypack.errors import Report
 from studypack.fonts import OFFICE_EA_FONT
 from studypack.load import load_pack

@@ -12,9 +12,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import SAMPLE, build_or_fail, pdf_from_pptx
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+
+from conftest import SAMPLE, build_or_fail, pdf_from_pptx
 
 pytestmark = pytest.mark.render
 

@@ -16,7 +16,15 @@ from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.load import load_pack
 from studypack.model import Pack
-from studypack.plan.handout import Bullets, GlossaryEntry, Heading, Page, fit_image, plan_handout, sort_key
+from studypack.plan.handout import (
+    Bullets,
+    GlossaryEntry,
+    Heading,
+    Page,
+    fit_image,
+    plan_handout,
+    sort_key,
+)
 from studypack.render import handout_pdf
 from studypack.render.pdf_text import fallback_for, visual_order
 

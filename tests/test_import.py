@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOTS, build_or_fail
 
+from conftest import ROOTS, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.errors import Report

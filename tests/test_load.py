@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
+from conftest import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
-
-from conftest import SAMPLE
 
 
 def write_pack(folder: Path, text: str) -> Path:

@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 
+from conftest import REPO, SAMPLE, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.load.nodes import clean_text
 from studypack.render import OUTPUTS
-
-from conftest import REPO, SAMPLE, build_or_fail
 
 ALL = tuple(OUTPUTS)
 VISIBLE = ("handout", "deck", "cards", "csv")

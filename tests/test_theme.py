@@ -11,14 +11,13 @@ import reportlab
 import yaml
 from click.testing import CliRunner
 
+from conftest import ROOTS, SAMPLE
 from studypack.build import BuildOptions, resolve_theme
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.fonts import register_pdf_family
 from studypack.load import load_pack
 from studypack.theme import Theme, builtin_themes_dir, list_themes, load_theme
-
-from conftest import ROOTS, SAMPLE
 
 VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
 

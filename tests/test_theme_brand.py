@@ -7,12 +7,11 @@ from pathlib import Path
 
 import reportlab
 
+from conftest import ROOTS, SAMPLE
 from studypack.build import BuildOptions, resolve_theme
 from studypack.errors import Report
 from studypack.load import load_pack
 from studypack.theme import Theme, load_theme
-
-from conftest import ROOTS, SAMPLE
 
 BRAND = ROOTS / "themes-brand"
 

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOTS, SAMPLE
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.theme import load_theme
 from studypack.theme_check import check_glyphs, contrast_ratio
-
-from conftest import ROOTS, SAMPLE
 
 
 def check(*args: str):

@@ -9,10 +9,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import SAMPLE, build_or_fail
 from studypack.errors import Report
 from studypack.theme import Theme, load_theme
-
-from conftest import SAMPLE, build_or_fail
 
 SHIPPED = ("default", "print", "northfield-history")
 PRINTED = ("handout", "deck", "cards")

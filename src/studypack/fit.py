@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -66,7 +66,7 @@ class FontSet:
         return (self.code if run.code else self.text).pick(run.bold, run.italic)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_tables(fontname: str) -> tuple[dict[int, int] | None, bool]:
     """(TrueType char widths or None, is a standard Type 1 font)."""
     font = pdfmetrics.getFont(fontname)

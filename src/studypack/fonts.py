@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -93,7 +93,7 @@ def family_files(family: str, theme_folder: Path | None = None) -> FontFiles:
 _THEME_FONT_KEYS: dict[str, Path] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def register_pdf_family(family: str, theme_folder: Path | None = None) -> FontNames:
     """Register a family's TTFs with reportlab (once per process) and return their names."""
     from reportlab.lib.fonts import addMapping

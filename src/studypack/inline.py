@@ -6,8 +6,8 @@ escapes a Markdown mark, so `<b>`, `&amp;` and `C:\\Users` come out exactly as t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt

@@ -123,7 +123,7 @@ class Pack:
         """
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch.isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         if self.date is not None:
-            return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.timezone.utc)
-        return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+            return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
+        return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)

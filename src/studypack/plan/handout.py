@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
@@ -113,7 +112,7 @@ class GlossaryEntry:
     span: Span
 
 
-Block = Union[Heading, Para, Bullets, Figure, GlossaryEntry]
+Block = Heading | Para | Bullets | Figure | GlossaryEntry
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Modules are imported only when their output is built, so start-up stays light.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from studypack.errors import Report
 from studypack.model import Pack

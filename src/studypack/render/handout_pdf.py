@@ -11,7 +11,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
 )  # fmt: skip
 from reportlab.platypus.flowables import HRFlowable
 
@@ -20,7 +27,15 @@ from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.handout import (
-    Bullets, Cover, Figure, GlossaryEntry, HandoutPlan, Heading, Para, fit_image, plan_handout,
+    Bullets,
+    Cover,
+    Figure,
+    GlossaryEntry,
+    HandoutPlan,
+    Heading,
+    Para,
+    fit_image,
+    plan_handout,
 )  # fmt: skip
 from studypack.render import handout_flow as hf
 from studypack.render import handout_para as hp

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
@@ -75,7 +75,7 @@ def escape_attr(text: str) -> str:
     return escape(text).replace('"', "&quot;")
 
 
-@lru_cache(maxsize=None)
+@cache
 def coverage(fontname: str) -> frozenset[int]:
     """Code points a registered TrueType font has glyphs for."""
     face = getattr(pdfmetrics.getFont(fontname), "face", None)
@@ -83,13 +83,13 @@ def coverage(fontname: str) -> frozenset[int]:
     return frozenset(widths) if isinstance(widths, dict) else frozenset(range(32, 127))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _drawable(fontname: str) -> frozenset[str]:
     """Characters fontname draws itself (or that need no glyph), as strings for set tests."""
     return frozenset(map(chr, coverage(fontname))) | _INVISIBLE
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_fallback(path: str) -> str | None:
     """Register a fallback file (all four styles map to it); None when reportlab cannot read it."""
     name = "Fallback-" + Path(path).stem
@@ -273,7 +273,7 @@ def _wrap(markup: str, font: str | None) -> str:
     return markup if font is None else f'<font face="{font}">{markup}</font>'
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_family() -> str | None:
     """An installed monospaced TrueType file for `code` (no monospaced family ships with us)."""
     for path in (
