@@ -244,3 +244,24 @@ def test_ten_thousand_terms_and_two_thousand_sections_build_in_bounded_memory(tm
     assert len(PdfReader(str(out / "flashcards.pdf")).pages) >= 2 * 10000 // 3
     with zipfile.ZipFile(out / "deck.pptx") as z:
         assert sum(n.startswith("ppt/slides/slide") for n in z.namelist()) > 2000
+
+
+latin_text = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x17F, blacklist_categories=("Cc", "Cf", "Zs", "Mn")),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(words=st.lists(latin_text, min_size=1, max_size=4))
+def test_arbitrary_latin_text_comes_back_from_the_pdfs(tmp_path, words):
+    text = " ".join(words)
+    if any(c in text for c in "*_`[]\\"):  # Markdown marks change the text by design
+        return
+    folder = tmp_path / "l"
+    write_pack(folder, {"title": "T", "sections": [{"title": "S", "points": [text]}], "cards": [{"front": text, "back": "b"}]})
+    result = build_pack(folder, BuildOptions(out=tmp_path / "o", only=("handout", "cards"), force=True))
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    assert squash(text) in squash(pdf_text(tmp_path / "o" / "l" / "handout.pdf"))
+    assert squash(text) in squash(pdf_text(tmp_path / "o" / "l" / "flashcards.pdf"))
