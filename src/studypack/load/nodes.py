@@ -188,7 +188,7 @@ def kind_of(node: yaml.Node) -> str:
 
 
 def clean_text(text: str) -> tuple[str, list[str]]:
-    """Text without characters documents cannot hold, and the dropped ones as U+XXXX."""
+    """Text without characters documents cannot hold, and the dropped ones named like "U+0007"."""
     if _XML_FORBIDDEN.search(text) is None:  # the usual case, and the fast one
         return text, []
     dropped = [f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)]
