@@ -166,3 +166,62 @@ def test_console_script_runs_from_any_cwd(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "o" / "japan-us-security-treaty" / "cards.csv").is_file()
+
+
+def test_two_packs_with_one_slug_are_refused_not_overwritten(runner, tmp_path):
+    for parent in ("a", "b"):
+        folder = tmp_path / parent / "same"
+        folder.mkdir(parents=True)
+        (folder / "pack.yaml").write_text(f"title: {parent}\nsections: [{{title: S}}]\n")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(tmp_path / "a" / "same"), str(tmp_path / "b" / "same"), "--out", str(out), "--only", "csv"])
+    assert result.exit_code == 1
+    assert "error: pack 'same' would overwrite the outputs of" in result.output
+    assert (out / "same" / "cards.csv").is_file()
+    twice = runner.invoke(cli, ["build", str(tmp_path / "a" / "same"), str(tmp_path / "a" / "same" / "pack.yaml"), "--out", str(out), "--only", "csv", "--force"])
+    assert twice.exit_code == 0 and "wrote 1 file(s) for 1 pack(s)" in twice.output
+
+
+def test_debug_is_accepted_after_the_command(runner, tmp_path, monkeypatch):
+    import studypack.build as build
+
+    monkeypatch.setattr(build, "load_pack", lambda *a, **k: 1 / 0)
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path), "--debug"])
+    assert result.exit_code == 70
+    assert "Traceback" in result.output and "ZeroDivisionError" in result.output
+
+
+@pytest.mark.parametrize("where", ["file", "under-file"])
+def test_new_into_an_impossible_place_is_exit_1(runner, tmp_path, where):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    target = blocker if where == "file" else blocker / "sub"
+    result = runner.invoke(cli, ["new", str(target)])
+    assert result.exit_code == 1 and "error:" in result.output and "internal" not in result.output
+
+
+def test_check_reports_what_build_would_warn_about(runner, tmp_path):
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("title: T\nsections: [{title: S}]\ncards:\n  - front: Q\n    back: " + "word " * 900 + "\n")
+    result = runner.invoke(cli, ["check", str(pack), "--strict"])
+    assert result.exit_code == 1
+    assert "warning: card 'Q'" in result.output
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "footer, message",
+    [
+        ("{{ ''.__class__.__mro__ }}", "footer: template error: access to attribute '__class__' of 'str' object is unsafe."),
+        ("{{ range(10**9)|list|length }}", "footer: template error: Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000)."),
+        ("{{ pack.cours }}", "footer: template error: 'dict object' has no attribute 'cours'"),
+    ],
+)
+def test_hostile_or_broken_theme_templates_are_located_errors(runner, tmp_path, footer, message):
+    theme = tmp_path / "t"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text(f'extends: default\nfooter: "{footer}"\n')
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--theme", str(theme), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert f"theme.yaml:2:9: error: {message}" in result.output

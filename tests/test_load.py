@@ -140,7 +140,7 @@ ERROR_CASES = {
     "two-documents": ("title: T\nsections: [{title: S}]\n---\ntitle: U\n", [":3:1: error: expected one YAML document, found more"]),
     "syntax": ("title: [T\nsections: []\n", [":2:9: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence that started at line 1, column 8)"]),
     "not-mapping": ("- a\n- b\n", [":1:1: error: expected a mapping of pack keys (title, sections, …), got a list"]),
-    "empty-file": ("   \n", [": error: file is empty: expected a YAML mapping"]),
+    "empty-file": ("   \n", [":1:1: error: file is empty: expected a YAML mapping"]),
     "deep-nesting": ("title: " + "[" * 100 + "]" * 100 + "\nsections: [{title: S}]\n", [":1:71: error: nesting deeper than 64 levels"]),
     "image-alt-missing": (
         "title: T\nsections:\n  - title: S\n    image: {path: a.png}\n",

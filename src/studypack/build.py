@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from studypack import __version__
-from studypack.errors import Diagnostic, Report, Span
-from studypack.load import find_packs, load_pack, pack_file
+from studypack.errors import Diagnostic, Report, Span, display_path
+from studypack.load import find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
 from studypack.render import DEFAULT_OUTPUTS, OUTPUTS, renderer
@@ -69,18 +71,11 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
 
 
 def check_pack(arg: Path, options: BuildOptions) -> PackResult:
-    """Load and validate only."""
-    report = Report()
-    result = PackResult(pack_file(arg))
-    pack = load_pack(arg, report)
-    if pack is not None:
-        result.slug = pack.slug
-        resolve_theme(pack, options, report)
-    result.diagnostics = report.sorted()
-    return result
+    """Everything a build would report (fitting and glyph warnings too), nothing written."""
+    return build_pack(arg, dataclasses.replace(options, force=True), write=False)
 
 
-def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1) -> PackResult:
+def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bool = True) -> PackResult:
     """Build one pack's outputs; nothing is written unless every output rendered cleanly.
 
     With output_jobs > 1 the outputs render in parallel processes (used when one pack is
@@ -107,7 +102,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1) -> PackRe
             else:
                 todo.append(name)
         rendered = _render_all(todo, pack, theme, report, output_jobs)
-        if report.failed(options.strict):
+        if report.failed(options.strict) or not write:
             return result
         _write(folder, rendered, state, keys, result, report)
     finally:
@@ -134,7 +129,7 @@ def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs
     results: dict[str, tuple[bytes, list[Diagnostic]]] = {}
     if jobs > 1 and len(heavy) > 1:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(heavy)), mp_context=context) as pool:
+        with ProcessPoolExecutor(min(jobs, len(heavy)), context, _die_with_parent) as pool:
             futures = {n: pool.submit(_render_one, n, pack, theme) for n in heavy}
             for n in ordered:
                 if n in _CHEAP:
@@ -191,18 +186,51 @@ def _input_key(name: str, pack: Pack, theme: Theme) -> str:
     return h.hexdigest()
 
 
+def _die_with_parent() -> None:
+    """Worker start-up: end with the build process, however it ends (Ctrl-C, kill, timeout)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
+
+
+def _distinct(args: list[Path]) -> tuple[list[Path], list[PackResult]]:
+    """The same pack named twice builds once; two packs with one slug would overwrite each other."""
+    by_slug: dict[str, Path] = {}
+    keep: list[Path] = []
+    clashes: list[PackResult] = []
+    for arg in args:
+        source = pack_file(arg)
+        slug = slug_of(arg)
+        first = by_slug.setdefault(slug, source)
+        if first.resolve() == source.resolve():
+            if source.resolve() not in {pack_file(a).resolve() for a in keep}:
+                keep.append(arg)
+            continue
+        message = f"pack '{slug}' would overwrite the outputs of {display_path(first)}; rename one of the folders"
+        clashes.append(PackResult(source, None, diagnostics=[Diagnostic(str(source), 0, 0, "error", message)]))
+    return keep, clashes
+
+
 def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, on_result=None) -> list[PackResult]:
     """Build (or check) several packs, in parallel processes when there are several."""
     work = check_pack if check_only else build_pack
     jobs = options.jobs or os.cpu_count() or 1
-    results: list[PackResult] = []
+    args, results = _distinct(args)
+    for result in results:
+        if on_result:
+            on_result(result)
     if len(args) <= 1 or jobs <= 1:
         for arg in args:
             results.append(work(arg, options) if check_only else build_pack(arg, options, jobs))
             if on_result:
                 on_result(results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(args))) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(args)), context, _die_with_parent) as pool:
         for result in pool.map(work, args, [options] * len(args)):
             results.append(result)
             if on_result:

@@ -104,16 +104,27 @@ class _Group(click.Group):
                 click.echo(f"error: {e}", err=True)
             ctx.exit(e.exit_code)
         except Exception as e:  # noqa: BLE001 - the one place that turns crashes into exit 70
-            if ctx.params.get("debug"):
+            if ctx.meta.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error: {type(e).__name__}: {e}; run with --debug for the traceback", err=True)
+                click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+            else:
+                click.echo(f"internal error: {type(e).__name__}: {e}; run with --debug for the traceback", err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["debug"] = True  # meta is shared by the group's and the command's contexts
+
+
+# Accepted before or after the command name: `studypack --debug build` or `studypack build --debug`.
+debug_opt = click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug, help="Show tracebacks of internal errors.")
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="studypack")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def cli(debug: bool) -> None:
+@debug_opt
+def cli() -> None:
     """Turn one course source into a PDF handout, a PowerPoint deck and flashcards."""
 
 
@@ -124,6 +135,7 @@ theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folde
 
 
 @cli.command()
+@debug_opt
 @pack_args
 @theme_opt
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output root.")
@@ -142,6 +154,7 @@ def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
 
 
 @cli.command()
+@debug_opt
 @pack_args
 @theme_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -200,6 +213,7 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
 
 
 @cli.command()
+@debug_opt
 @click.argument("pack_dir", type=click.Path(path_type=Path))
 def new(pack_dir: Path) -> None:
     """Scaffold PACK_DIR/pack.yaml: a commented pack that builds as is."""
@@ -210,6 +224,7 @@ def new(pack_dir: Path) -> None:
 
 
 @cli.command("import")
+@debug_opt
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("-o", "--output", "pack_dir", type=click.Path(path_type=Path), help="Pack folder to write (default: ./content/<name>).")
 @click.option("--force", is_flag=True, help="Overwrite an existing pack.yaml.")
@@ -231,6 +246,7 @@ def themes(ctx: click.Context) -> None:
 
 
 @themes.command("list")
+@debug_opt
 def themes_list() -> None:
     """Themes found here and built in."""
     from studypack.theme_tools import list_command
@@ -239,6 +255,7 @@ def themes_list() -> None:
 
 
 @themes.command("show")
+@debug_opt
 @click.argument("name")
 def themes_show(name: str) -> None:
     """Print the fully resolved theme (after `extends`) as YAML."""
@@ -248,6 +265,7 @@ def themes_show(name: str) -> None:
 
 
 @themes.command("check")
+@debug_opt
 @click.argument("name")
 @click.option("--pack", "pack", type=click.Path(path_type=Path), help="Check glyphs against this pack's text.")
 def themes_check(name: str, pack: Path | None) -> None:
@@ -258,6 +276,7 @@ def themes_check(name: str, pack: Path | None) -> None:
 
 
 @cli.command()
+@debug_opt
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
 @click.option("--theme", metavar="NAME|PATH", default="default", help="Card size and duplex mode come from it.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("build/calibration.pdf"), show_default=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studypack.errors import StudypackError
+from studypack.errors import StudypackError, display_path
 
 TEMPLATE = """\
 # A studypack pack. Build it with:  studypack build {folder}
@@ -52,11 +52,14 @@ cards:                             # extra question / answer flashcards
 
 def scaffold_pack(folder: Path) -> Path:
     path = folder / "pack.yaml"
-    if path.exists():
-        raise StudypackError(f"{path} already exists; not overwriting it")
-    folder.mkdir(parents=True, exist_ok=True)
+    if path.exists() or (folder.exists() and not folder.is_dir()):
+        raise StudypackError(f"{display_path(path if path.exists() else folder)} already exists; not overwriting it")
     title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "My pack"
-    path.write_text(TEMPLATE.format(folder=folder, title=_yaml_text(title)), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(TEMPLATE.format(folder=folder, title=_yaml_text(title)), encoding="utf-8")
+    except OSError as e:
+        raise StudypackError(f"cannot create {display_path(path)}: {e.strerror or e}") from None
     return path
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.model import Pack
 
-_env = ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+# StrictUndefined: a misspelt `pack.cours` is an error at theme load, not a silently empty footer.
+_env = ImmutableSandboxedEnvironment(autoescape=False, keep_trailing_newline=False, undefined=StrictUndefined)
+_SAMPLE = {"pack": dict.fromkeys(("title", "subtitle", "course", "author", "date", "slug", "language"), "x")}
 
 
 @lru_cache(maxsize=256)
@@ -42,16 +44,19 @@ def render_text(source: str, pack: Pack, report: Report | None = None, span: Spa
     """Render a theme template; a broken template is reported once and renders as ''."""
     try:
         return _compile(source).render(**pack_context(pack), **extra).strip()
-    except TemplateError as e:
+    except Exception as e:  # noqa: BLE001 - sandbox refusals, overflows: the theme's fault, not ours
         if report is not None:
-            report.error(span or Span(""), f"theme template: {e}")
+            report.error(span or Span(""), f"theme template: {e or type(e).__name__}")
         return ""
 
 
 def check_template(source: str) -> str | None:
-    """None if the template compiles, else the error message."""
+    """None if the template compiles and renders for a sample pack, else the error message.
+
+    Theme loading calls this, so sandbox refusals and typos are located theme errors.
+    """
     try:
-        _compile(source)
-    except TemplateError as e:
-        return str(e)
+        _compile(source).render(**_SAMPLE)
+    except Exception as e:  # noqa: BLE001 - anything a template can raise
+        return str(e) or type(e).__name__
     return None

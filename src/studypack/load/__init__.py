@@ -15,13 +15,22 @@ def pack_file(arg: Path) -> Path:
     return arg / PACK_FILE if arg.is_dir() else arg
 
 
+IMPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def slug_of(arg: Path) -> str:
+    """The output folder name a PACK argument builds into (without loading it)."""
+    path = pack_file(arg)
+    return path.stem if path.suffix.lower() in IMPORTED_SUFFIXES else path.resolve().parent.name
+
+
 def load_pack(arg: Path, report: Report) -> Pack | None:
     """Load any supported source; problems go to `report`, None when there were errors."""
     path = pack_file(arg)
     if not path.exists():
         report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md outline)")
         return None
-    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+    if path.suffix.lower() in IMPORTED_SUFFIXES:
         from studypack.importer import import_to_pack
 
         return import_to_pack(path, report)

@@ -87,12 +87,12 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
     else:
         text = data
     if not text.strip():
-        report.error(Span(name), "file is empty: expected a YAML mapping")
+        report.error(Span(name, 1, 1), "file is empty: expected a YAML mapping")
         return None
     try:
         root = _compose(text, name)
         if root is None:
-            report.error(Span(name), "file has no YAML content: expected a mapping")
+            report.error(Span(name, 1, 1), "file has no YAML content: expected a mapping")
         return root
     except YamlProblem as p:
         report.error(p.span, p.message)
