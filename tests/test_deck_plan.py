@@ -226,3 +226,50 @@ def test_planner_is_pure():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def _text(para) -> str:
+    return "".join(r.text for r in para.runs)
+
+
+@pytest.mark.parametrize(
+    "parent", ["Parent point", "Its terms " + " ".join([SENTENCE] * 2)], ids=["short", "long"]
+)
+def test_continuation_inside_a_nested_list_repeats_the_parent_first(theme, parent):
+    subs = tuple(Point(f"sub-point number {i} with a few words") for i in range(1, 23))
+    deep = (Point("deep child", (Point("deeper child"),)),)
+    points = (Point(parent, subs + deep), Point("After"))
+    slides = plan_deck(make_pack([Section("Nested", points=points)]), theme, GEOMETRY, Report())
+    content = [s for s in slides if s.kind == "content"]
+    assert len(content) > 1
+    fitter = Fitter(theme)
+    for s in content:  # the repeated text is counted: nothing overflows
+        assert fitter.height(s.body, GEOMETRY.content_body) <= GEOMETRY.content_body.text_height
+    for s in content[1:]:
+        first = s.body[0]
+        if _text(first) == "After":
+            continue  # a slide may start at a top-level point: nothing to repeat
+        assert first.level == 0 and _text(first).endswith(f" {CONT}"), _text(first)
+        shown = _text(first)[: -len(f" {CONT}")].rstrip("…")
+        assert parent.startswith(shown) and shown  # the parent itself, or its first words
+        assert fitter.lines(first, GEOMETRY.content_body) == 1
+        assert s.body[1].level == 1
+    repeats = [_text(p) for s in content for p in s.body if _text(p).endswith(f" {CONT}")]
+    assert len(repeats) == sum(_text(s.body[0]) != "After" for s in content[1:])
+    assert all(r.endswith(f"… {CONT}") for r in repeats) == (len(parent) > 100)  # long: cut
+    own = [_text(p) for s in content for p in s.body if not _text(p).endswith(f" {CONT}")]
+    expected = [parent, *(p.text for p in subs), "deep child", "deeper child", "After"]
+    assert own == expected  # every point exactly once as itself, in order
+
+
+def test_a_parent_never_ends_a_slide_without_its_first_child(theme):
+    subs = tuple(Point(f"child {i} " + " ".join([SENTENCE] * 3)) for i in range(3))
+    for n in range(4, 14):  # one-line fillers walk the parent past the foot of the first slide
+        fillers = tuple(Point(f"filler {i}") for i in range(n))
+        points = (*fillers, Point("The parent", subs))
+        slides = plan_deck(make_pack([Section("Keep", points=points)]), theme, GEOMETRY, Report())
+        content = [s for s in slides if s.kind == "content"]
+        own = [_text(p) for s in content for p in s.body if not _text(p).endswith(f" {CONT}")]
+        assert own == [p.text for p in points] + [c.text for c in subs]
+        for s in content:
+            assert _text(s.body[-1]) != "The parent", n

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
-from studypack.plan.deck_fit import LINE, Box, Fitter, Para, rstrip, sentences, short
+from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.templating import render_text
 from studypack.theme import Theme
 
@@ -20,7 +20,6 @@ BULLETS = ("•", "–", "•", "–", "•")
 HANGING = 20.0  # pt between a bullet and its text
 LEVEL_STEP = 24.0  # pt each outline level moves right
 TERM_SIZE = 16.0
-CONT = "(cont.)"
 
 
 @dataclass(frozen=True)
@@ -81,22 +80,24 @@ def _notes(text: str | None) -> tuple[str, ...]:
     return tuple(plain_text(p) for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
-def _point_paras(points: Sequence[Point], level: int = 0) -> list[Para]:
-    out: list[Para] = []
+def _point_paras(
+    points: Sequence[Point], level: int = 0, chain: tuple[Para, ...] = ()
+) -> list[tuple[Para, tuple[Para, ...]]]:
+    """Each point's paragraph with its chain of ancestor paragraphs (outermost first)."""
+    out: list[tuple[Para, tuple[Para, ...]]] = []
     for point in points:
         lv = min(level, len(BODY_SIZES) - 1)
         size = BODY_SIZES[lv]
-        out.append(
-            Para(
-                parse_inline(point.text),
-                size,
-                lv,
-                BULLETS[lv],
-                HANGING + lv * LEVEL_STEP,
-                size * 0.4,
-            )
+        para = Para(
+            parse_inline(point.text),
+            size,
+            lv,
+            BULLETS[lv],
+            HANGING + lv * LEVEL_STEP,
+            size * 0.4,
         )
-        out.extend(_point_paras(point.children, level + 1))
+        out.append((para, chain))
+        out.extend(_point_paras(point.children, level + 1, chain + (para,)))
     return out
 
 
@@ -111,9 +112,15 @@ class _Planner:
         self.drafts: list[_Draft] = []
 
     def add_flow(
-        self, kind: str, title: str, paras: Sequence[Para], notes: tuple[str, ...], span: Span
+        self,
+        kind: str,
+        title: str,
+        paras: Sequence[Para],
+        notes: tuple[str, ...],
+        span: Span,
+        parents: Sequence[tuple[Para, ...]] | None = None,
     ) -> None:
-        for k, page in enumerate(self.fit.flow(paras, self.geo.content_body)):
+        for k, page in enumerate(self.fit.flow(paras, self.geo.content_body, parents)):
             self.drafts.append(
                 _Draft(kind, _continued(title, k), tuple(page), notes=notes, span=span)
             )
@@ -131,10 +138,13 @@ class _Planner:
                     body, summary_on_header = tuple(fitted), True
             self.drafts.append(_Draft("section", title, body, notes=notes, span=section.span))
         paras = [] if summary_on_header or not section.summary else [_summary_para(section.summary)]
-        paras += _point_paras(section.points)
+        parents: list[tuple[Para, ...]] = [()] * len(paras)
+        for para, chain in _point_paras(section.points):
+            paras.append(para)
+            parents.append(chain)
         if paras:
             own = f"{title}: key points" if depth == 1 else title
-            self.add_flow("content", own, paras, notes, section.span)
+            self.add_flow("content", own, paras, notes, section.span, parents)
         if section.image is not None:
             self.image(title, section.image, notes)
         for sub in section.sections:

@@ -14,6 +14,7 @@ from studypack.inline import Run, plain_text
 from studypack.plan.deck_lines import count_lines
 from studypack.theme import Theme
 
+CONT = "(cont.)"  # marks a slide title or a repeated point as continued
 LINE = 1.2  # exact line pitch / size; the renderer writes it as lnSpc spcPts
 WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
 HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
@@ -152,32 +153,105 @@ class Fitter:
     def fits(self, paras: Sequence[Para], box: Box, fonts: FontSet | None = None) -> bool:
         return self.height(paras, box, fonts) <= box.text_height
 
-    def flow(self, paras: Sequence[Para], box: Box) -> list[list[Para]]:
-        """Paragraphs poured into as many boxes as needed; one too tall for a box is split."""
+    def flow(
+        self,
+        paras: Sequence[Para],
+        box: Box,
+        parents: Sequence[tuple[Para, ...]] | None = None,
+    ) -> list[list[Para]]:
+        """Paragraphs poured into as many boxes as needed; one too tall for a box is split.
+
+        parents[i] is paragraph i's chain of ancestor points, outermost first: a box that
+        starts inside a nested list opens with that chain repeated, marked continued, so a
+        sub-point never appears cut off from the point it belongs to.
+        """
+        chains = parents or [()] * len(paras)
         pages: list[list[Para]] = [[]]
+        srcs: list[int] = []  # per entry of pages[-1]: its paragraph's index; -1 head, -2 piece
         used = 0.0  # height of pages[-1], summed in the same order as height()
         limit = box.text_height
-        for para in paras:
-            para = self.prepare(para, box)
+        i = 0
+        while i < len(paras):
+            para = self.prepare(paras[i], box)
             own = self.lines(para, box) * para.line_height
             extra = (para.space_before if pages[-1] else 0.0) + own
             if used + extra <= limit:
                 pages[-1].append(para)
+                srcs.append(i)
                 used += extra
+                i += 1
                 continue
+            t = self.orphans(paras, chains, i, srcs, box)
+            if t:  # keep with next: the parents ending this box move on with their first child
+                del pages[-1][-t:]
+                i -= t
+                para = self.prepare(paras[i], box)
+            heads = self.heads(chains[i], box)
             if pages[-1]:
                 pages.append([])
-            if own <= limit:
-                pages[-1].append(para)
-                used = own
-                continue
-            pieces = self.split(para, box)
-            for i, piece in enumerate(pieces):
-                if i:
-                    pages.append([])
+            pages[-1].extend(heads)
+            srcs = [-1] * len(heads)
+            used = self.height(heads, box)
+            if t or self.height([*heads, para], box) <= limit:
+                continue  # the loop places it (and the moved parents' children) on this box
+            reserved = used + (para.space_before if heads else 0.0)
+            # Every box a split paragraph runs onto repeats the same heads: cut it for the rest.
+            pieces = self.split(para, replace(box, h=box.h - reserved - 1e-6))  # float slack
+            for k, piece in enumerate(pieces):
+                if k:
+                    pages.append(list(heads))
                 pages[-1].append(piece)
+            srcs = [-1] * len(heads) + [-2]
             used = self.height(pages[-1], box)
+            i += 1
         return [p for p in pages if p] or [[]]
+
+    def orphans(
+        self,
+        paras: Sequence[Para],
+        chains: Sequence[tuple[Para, ...]],
+        i: int,
+        srcs: list[int],
+        box: Box,
+    ) -> int:
+        """How many whole parents of paragraph i end the current box and can move on with it."""
+        chain, t = chains[i], 0
+        while (
+            t < min(len(chain), len(srcs))
+            and srcs[-1 - t] == i - 1 - t
+            and paras[i - 1 - t] is chain[-1 - t]
+        ):
+            t += 1
+        if not t or all(s == -1 for s in srcs[:-t]):
+            return 0  # nothing to move, or the box would keep only repeated heads
+        moved = [self.prepare(p, box) for p in paras[i - t : i + 1]]
+        return t if self.fits([*self.heads(chains[i - t], box), *moved], box) else 0
+
+    def heads(self, chain: Sequence[Para], box: Box) -> list[Para]:
+        """The ancestor chain as continued one-liners; outer ones dropped if it needs over half the box."""
+        heads = [self.continued(p, box) for p in chain]
+        while heads and self.height(heads, box) > box.text_height / 2:
+            heads.pop(0)  # only with absurdly deep nesting: the nearest parent matters most
+        return heads
+
+    def continued(self, para: Para, box: Box) -> Para:
+        """A point repeated atop a continuation: 'text (cont.)' if one line holds it, else 'first words… (cont.)'."""
+        runs = _rstrip(para.runs)
+        head = self.prepare(replace(para, runs=runs + (Run(f" {CONT}"),), color="muted"), box)
+        if self.lines(head, box) == 1:
+            return head
+        units = _split_runs(runs, _SPACE)
+
+        def cut(n: int) -> Para:
+            return self.prepare(
+                replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"… {CONT}"),)), box
+            )
+
+        lo, hi = 0, len(units)  # the most words that leave room for the mark on one line
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if self.lines(cut(mid), box) == 1 else (lo, mid - 1)
+        return cut(lo)
 
     def split(self, para: Para, box: Box) -> list[Para]:
         """A paragraph too tall for an empty box, cut at sentences, else at words, else between characters."""
