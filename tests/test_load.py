@@ -134,6 +134,13 @@ ERROR_CASES = {
         "title: T\nsections: [{title: S}]\nglossary:\n  - {term: Alpha, definition: a, see: [alpha]}\n",
         [":4:40: error: glossary[0].see[0]: 'alpha' refers to itself"],
     ),
+    "see-after-skipped-entry": (
+        "title: T\nsections: [{title: S}]\nglossary:\n  - {term: A, definition: a}\n  - {term: a, definition: dup}\n  - {term: B, definition: b, see: [Zed]}\n",
+        [
+            ":5:12: error: glossary[1].term: duplicate term 'a' (first defined at line 4)",
+            ":6:36: error: glossary[2].see[0]: 'Zed' is not a glossary term",
+        ],
+    ),
     "card-missing-back": ("title: T\nsections: [{title: S}]\ncards:\n  - front: Q\n", [":4:5: error: cards[0]: missing required key 'back'"]),
     "duplicate-key": ("title: T\ntitle: U\nsections: [{title: S}]\n", [":2:1: error: duplicate key 'title'"]),
     "python-tag": ("title: !!python/object:os.system x\nsections: [{title: S}]\n", [":1:8: error: unsupported YAML tag '!!python/object:os.system'"]),

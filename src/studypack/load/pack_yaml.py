@@ -185,18 +185,9 @@ class _PackReader:
 
     def glossary(self, node: yaml.Node | None) -> tuple[Term, ...]:
         r = self.r
-        if node is None:
-            return ()
-        items = r.items(node, "glossary")
-        if items is None:
-            return ()
-        terms: list[tuple[Term, yaml.Node, list[yaml.Node]]] = []
+        terms: list[tuple[Term, str, list[yaml.Node]]] = []
         seen: dict[str, Term] = {}
-        for i, item in enumerate(items):
-            where = f"glossary[{i}]"
-            m = r.mapping(item, where, TERM_KEYS, required=("term", "definition"))
-            if m is None:
-                continue
+        for where, item, m in self._entries(node, "glossary", TERM_KEYS, ("term", "definition")):
             term = r.text(m.get("term"), f"{where}.term", required=True)
             definition = r.text(m.get("definition"), f"{where}.definition", required=True)
             see_nodes = self._see_nodes(m.get("see"), f"{where}.see")
@@ -209,8 +200,17 @@ class _PackReader:
                 continue
             t = Term(term, definition, (), r.span(item))
             seen[key] = t
-            terms.append((t, item, see_nodes))
-        return tuple(self._resolve_see(t, where_nodes, seen, i) for i, (t, _, where_nodes) in enumerate(terms))
+            terms.append((t, where, see_nodes))
+        return tuple(self._resolve_see(t, nodes, seen, where) for t, where, nodes in terms)
+
+    def _entries(self, node: yaml.Node | None, name: str, keys: tuple[str, ...], required: tuple[str, ...]):
+        """(where, node, mapping) for each well-shaped entry of a list of mappings."""
+        items = self.r.items(node, name) if node is not None else None
+        for i, item in enumerate(items or ()):
+            where = f"{name}[{i}]"
+            m = self.r.mapping(item, where, keys, required=required)
+            if m is not None:
+                yield where, item, m
 
     def _see_nodes(self, node: yaml.Node | None, where: str) -> list[yaml.Node]:
         if node is None:
@@ -219,11 +219,11 @@ class _PackReader:
             return [node]
         return self.r.items(node, where) or []
 
-    def _resolve_see(self, term: Term, nodes: list[yaml.Node], seen: dict[str, Term], i: int) -> Term:
+    def _resolve_see(self, term: Term, nodes: list[yaml.Node], seen: dict[str, Term], entry: str) -> Term:
         r = self.r
         names: list[str] = []
         for j, node in enumerate(nodes):
-            where = f"glossary[{i}].see[{j}]"
+            where = f"{entry}.see[{j}]"
             name = r.text(node, where, required=True)
             if name is None:
                 continue
@@ -239,17 +239,8 @@ class _PackReader:
 
     def cards(self, node: yaml.Node | None) -> tuple[Card, ...]:
         r = self.r
-        if node is None:
-            return ()
-        items = r.items(node, "cards")
-        if items is None:
-            return ()
         out = []
-        for i, item in enumerate(items):
-            where = f"cards[{i}]"
-            m = r.mapping(item, where, CARD_KEYS, required=("front", "back"))
-            if m is None:
-                continue
+        for where, item, m in self._entries(node, "cards", CARD_KEYS, ("front", "back")):
             front = r.text(m.get("front"), f"{where}.front", required=True)
             back = r.text(m.get("back"), f"{where}.back", required=True)
             tags = self._tags(m.get("tags"), f"{where}.tags")
