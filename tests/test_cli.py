@@ -225,3 +225,12 @@ def test_hostile_or_broken_theme_templates_are_located_errors(runner, tmp_path, 
     result = runner.invoke(cli, ["build", str(SAMPLE), "--theme", str(theme), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert f"theme.yaml:2:9: error: {message}" in result.output
+
+
+def test_csv_keeps_link_addresses(runner, tmp_path):
+    pack = tmp_path / "p"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("title: T\nsections: [{title: S}]\ncards:\n  - front: '**Q**'\n    back: See [the treaty](https://example.org/treaty).\n")
+    assert runner.invoke(cli, ["build", str(pack), "--out", str(tmp_path / "o"), "--only", "csv"]).exit_code == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "o" / "p" / "cards.csv").read_text(encoding="utf-8"))))
+    assert rows[1][:2] == ["Q", "See the treaty (https://example.org/treaty)."]

@@ -76,3 +76,10 @@ def _same_style(a: Run, b: Run) -> bool:
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax (CSV, Anki, metadata, outlines)."""
     return "".join(r.text for r in parse_inline(text))
+
+
+def text_with_urls(text: str) -> str:
+    """Plain text where a link keeps its address, "text (https://…)": for exports without markup."""
+    return "".join(
+        f"{r.text} ({r.href})" if r.href and r.href != r.text else r.text for r in parse_inline(text)
+    )

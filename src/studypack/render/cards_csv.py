@@ -6,19 +6,19 @@ import csv
 import io
 
 from studypack.errors import Report
-from studypack.inline import plain_text
+from studypack.inline import text_with_urls
 from studypack.model import Pack
 from studypack.theme import Theme
 
 
 def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
-    """(front, back, tags) in plain text: glossary terms, then extra cards."""
+    """(front, back, tags) in plain text (links keep their address): terms, then extra cards."""
     rows = []
     for card in pack.flashcards():
-        back = plain_text(card.back)
+        back = text_with_urls(card.back)
         if card.hint:
-            back += "\n\n" + plain_text(card.hint)
-        rows.append((plain_text(card.front), back, " ".join(card.tags)))
+            back += "\n\n" + text_with_urls(card.hint)
+        rows.append((text_with_urls(card.front), back, " ".join(card.tags)))
     return rows
 
 

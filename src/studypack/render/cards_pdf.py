@@ -203,8 +203,7 @@ def render(pack: Pack, theme: Theme, report: Report) -> bytes:
     c = new_canvas(
         buf, plan.page, pack.build_time(), title, pack.language, fonts.label.text.regular
     )
-    if pack.author:
-        c.setAuthor(pack.author)
+    c.setAuthor(plain_text(pack.author or ""))  # reportlab would say "anonymous"
     c.setSubject(f"{plan.count} flashcards, {plan.size.note}, {plan.duplex} duplex")
     if not plan.sheets:
         c.setFont(fonts.label.text.regular, 12)

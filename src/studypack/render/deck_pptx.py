@@ -112,8 +112,14 @@ def _core_properties(prs: Any, pack: Pack) -> None:
         keywords = f"{keywords}; {word}" if keywords else word
     cp.keywords = clip(keywords)
     cp.language = clip(pack.language)
+    cp.comments = clip(pack.overview or pack.subtitle)  # else python-pptx's "generated using …"
     cp.created = cp.modified = cp.last_printed = when
     cp.revision = 1
+    # The template's thumbnail shows python-pptx's blank deck in file browsers: better none.
+    rels = prs.part.package._rels
+    for rId, rel in list(rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            rels.pop(rId)
 
 
 class _Deck:
