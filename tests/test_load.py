@@ -99,7 +99,7 @@ def test_model_shapes(tmp_path):
     assert pack.glossary[1].see == ("Alpha",)
     card = pack.flashcards()[-1]
     assert (card.front, card.back, card.tags) == ("yes", "no", ("p", "a_tag"))
-    assert pack.flashcards()[0].hint == "See also: Beta"
+    assert pack.flashcards()[0].hint == "関連項目: Beta"  # in the pack's language (ja)
 
 
 # One pinned line per error kind: (yaml, expected lines).

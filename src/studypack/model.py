@@ -95,12 +95,15 @@ class Pack:
 
     def flashcards(self) -> tuple[Card, ...]:
         """Every glossary term (term / definition) then every extra card, in that order."""
+        from studypack.labels import labels_for
+
         tag = self.slug
+        see_also = labels_for(self.language).see_also
         from_terms = tuple(
             Card(
                 front=t.term,
                 back=t.definition,
-                hint=("See also: " + ", ".join(t.see)) if t.see else None,
+                hint=f"{see_also} {', '.join(t.see)}" if t.see else None,
                 tags=(tag, "glossary"),
                 span=t.span,
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
+from studypack.labels import Labels, labels_for
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.templating import render_text
@@ -70,8 +71,8 @@ class _Draft:
     span: Span = NO_SPAN
 
 
-def _continued(title: str, k: int) -> str:
-    return title if k == 0 else f"{title} {CONT}" if k == 1 else f"{title} (cont. {k})"
+def _continued(title: str, k: int, words: Labels) -> str:
+    return title if k == 0 else f"{title} {words.cont}" if k == 1 else f"{title} {words.cont_n.format(k=k)}"
 
 
 def _notes(text: str | None) -> tuple[str, ...]:
@@ -108,7 +109,8 @@ def _summary_para(summary: str, size: float = 20.0) -> Para:
 class _Planner:
     def __init__(self, pack: Pack, theme: Theme, geo: Geometry, report: Report):
         self.pack, self.theme, self.geo, self.report = pack, theme, geo, report
-        self.fit = Fitter(theme)
+        self.words = labels_for(pack.language)
+        self.fit = Fitter(theme, self.words.cont)
         self.drafts: list[_Draft] = []
 
     def add_flow(
@@ -122,7 +124,7 @@ class _Planner:
     ) -> None:
         for k, page in enumerate(self.fit.flow(paras, self.geo.content_body, parents)):
             self.drafts.append(
-                _Draft(kind, _continued(title, k), tuple(page), notes=notes, span=span)
+                _Draft(kind, _continued(title, k, self.words), tuple(page), notes=notes, span=span)
             )
 
     def section(self, section: Section, depth: int, inherited: tuple[str, ...]) -> None:
@@ -143,7 +145,7 @@ class _Planner:
             paras.append(para)
             parents.append(chain)
         if paras:
-            own = f"{title}: key points" if depth == 1 else title
+            own = self.words.key_points.format(title=title) if depth == 1 else title
             self.add_flow("content", own, paras, notes, section.span, parents)
         if section.image is not None:
             self.image(title, section.image, notes)
@@ -166,7 +168,7 @@ class _Planner:
             else:
                 body = tuple(fitted)
         self.drafts.append(
-            _Draft("image", f"{title}: figure", body, notes=notes, image=image, span=image.span)
+            _Draft("image", self.words.figure.format(title=title), body, notes=notes, image=image, span=image.span)
         )
 
     def terms(self) -> None:
@@ -178,7 +180,7 @@ class _Planner:
                 *parse_inline(term.definition),
             ]
             if term.see:
-                runs.append(Run(" See also: " + ", ".join(term.see) + ".", italic=True))
+                runs.append(Run(f" {self.words.see_also} " + ", ".join(term.see) + ".", italic=True))
             paras.append(Para(tuple(runs), TERM_SIZE, space_before=TERM_SIZE * 0.5))
         if not paras:
             return
@@ -189,7 +191,7 @@ class _Planner:
             self.drafts.append(
                 _Draft(
                     "terms",
-                    _continued("Key terms", k // len(cols)),
+                    _continued(self.words.key_terms, k // len(cols), self.words),
                     columns=group,
                     span=self.pack.span,
                 )
@@ -217,7 +219,7 @@ class _Planner:
             cover_body = tuple(fitted or ())
         self.drafts.append(_Draft("title", plain_text(pack.title), cover_body, span=pack.span))
         agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
-        self.add_flow("agenda", "Agenda", agenda, (), pack.span)
+        self.add_flow("agenda", self.words.agenda, agenda, (), pack.span)
         for section in pack.sections:
             self.section(section, 1, ())
         self.terms()
@@ -228,7 +230,7 @@ class _Planner:
                 first = sentences(parse_inline(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
             review.append(Para(tuple(runs), 20.0, 0, "•", HANGING, 8.0))
-        self.add_flow("review", "Review", review, (), pack.span)
+        self.add_flow("review", self.words.review, review, (), pack.span)
         return self.finish()
 
     def finish(self) -> list[SlidePlan]:

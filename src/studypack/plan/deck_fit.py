@@ -105,7 +105,8 @@ def _normalized(runs: Sequence[Run]) -> tuple[Run, ...]:
 class Fitter:
     """Measures paragraphs in one deck's fonts; everything here is arithmetic on metrics."""
 
-    def __init__(self, theme: Theme):
+    def __init__(self, theme: Theme, cont: str = CONT):
+        self.cont = cont  # the pack language's "(cont.)"
         code = OFFICE_FONTS[OFFICE_CODE_FONT]
         self.body = FontSet(OFFICE_FONTS[theme.slides.body_font], code)
         self.heading = FontSet(OFFICE_FONTS[theme.slides.heading_font], code)
@@ -237,14 +238,14 @@ class Fitter:
     def continued(self, para: Para, box: Box) -> Para:
         """A point repeated atop a continuation: 'text (cont.)' if one line holds it, else 'first words… (cont.)'."""
         runs = _rstrip(para.runs)
-        head = self.prepare(replace(para, runs=runs + (Run(f" {CONT}"),), color="muted"), box)
+        head = self.prepare(replace(para, runs=runs + (Run(f" {self.cont}"),), color="muted"), box)
         if self.lines(head, box) == 1:
             return head
         units = _split_runs(runs, _SPACE)
 
         def cut(n: int) -> Para:
             return self.prepare(
-                replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"… {CONT}"),)), box
+                replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"… {self.cont}"),)), box
             )
 
         lo, hi = 0, len(units)  # the most words that leave room for the mark on one line

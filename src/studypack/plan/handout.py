@@ -13,6 +13,7 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
+from studypack.labels import Labels, labels_for
 from studypack.model import Pack, Point, Section
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -134,6 +135,7 @@ class HandoutPlan:
     blocks: tuple[Block, ...]
     header: str  # plain text from the theme templates
     footer: str
+    words: Labels  # headings and page labels in the pack's language
 
 
 def sort_key(term: str) -> tuple[str, str]:
@@ -218,15 +220,16 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
     width, height = PAPER_SIZES[theme.paper]
     page = Page(width, height)
     theme_span = Span(str(theme.files[0])) if theme.files else Span("")
+    words = labels_for(pack.language)
     blocks: list[Block] = []
     if pack.overview:
-        blocks.append(Heading("Overview", 1, "", "overview", pack.span))
+        blocks.append(Heading(words.overview, 1, "", "overview", pack.span))
         blocks += [Para(p, "overview", pack.span) for p in _paragraphs(pack.overview)]
     for i, section in enumerate(pack.sections, 1):
         blocks += _section_blocks(section, str(i), 1, page)
     glossary = glossary_entries(pack)
     if glossary:
-        blocks.append(Heading("Glossary", 1, "", "glossary", pack.span))
+        blocks.append(Heading(words.glossary, 1, "", "glossary", pack.span))
         blocks += glossary
     meta = Meta(
         title=plain_text(pack.title),
@@ -245,4 +248,5 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         blocks=tuple(blocks),
         header=render_text(theme.header, pack, report, theme_span),
         footer=render_text(theme.footer, pack, report, theme_span),
+        words=words,
     )

@@ -173,7 +173,7 @@ class Furniture:
     toc_color: Any
 
 
-def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, int, int, int, int, int], label_prefix: str = "Page"):
+def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, int, int, int, int, int], page_label: str = "Page {n} of {total}"):
     """A Canvas that stamps the build time and defines the late forms before saving."""
 
     class HandoutCanvas(Canvas):
@@ -188,7 +188,7 @@ def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, 
                 self._number_form(page_form(key), page, f.toc_font, f.toc_size, f.toc_color)
             total = self.getPageNumber() - 1  # save() follows the last showPage
             for n in book.labelled:
-                text = f"{label_prefix} {n} of {total}"
+                text = page_label.format(n=n, total=total)
                 self._number_form(label_form(n), text, f.label_font, f.label_size, f.label_color)
             super().save()
 

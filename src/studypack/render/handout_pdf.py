@@ -189,13 +189,14 @@ class Builder:
                 f"{self.glyphs.inline(s.term, self.st.body_fonts, g.span, self.st.link)}</a>"
                 for s in g.see
             )
-            text += f" <i>See also:</i> {links}."
+            see_also = self.glyphs.text(self.plan.words.see_also, self.st.body_fonts.text.italic, g.span)
+            text += f" <i>{see_also}</i> {links}."
         return [term, hp.Para(text, self.st.definition)]
 
     def contents(self) -> list[Flowable]:
         style = self.st.heading[1]
-        title = hf.HeadingPara("Contents", style)
-        title.mark = hf.Mark("contents", "Contents", 0, self.book, None, self.plan.page.frame_height)
+        title = hf.HeadingPara(self.glyphs.text(self.plan.words.contents, style.fontName, Span("")), style)
+        title.mark = hf.Mark("contents", self.plan.words.contents, 0, self.book, None, self.plan.page.frame_height)
         out: list[Flowable] = [title]
         num_w = 36.0
         for h in self.plan.contents:
@@ -313,6 +314,6 @@ def draw(plan: HandoutPlan, theme: Theme, report: Report) -> bytes:
         PageTemplate("body", [frame], onPage=_decorate(b.book, fur, plan)),
     ])  # fmt: skip
     c = meta.created
-    canvas_class = hf.make_canvas_class(b.book, fur, (c.year, c.month, c.day, c.hour, c.minute, c.second))
+    canvas_class = hf.make_canvas_class(b.book, fur, (c.year, c.month, c.day, c.hour, c.minute, c.second), plan.words.page)
     doc.build(story, canvasmaker=canvas_class)
     return buf.getvalue()

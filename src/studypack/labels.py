@@ -1,0 +1,52 @@
+"""The words studypack itself prints (headings, slide titles, page numbers), in the pack's language.
+
+Chosen by the primary subtag of `language:` (pt-BR -> pt); English when we have no translation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Labels:
+    contents: str
+    overview: str
+    glossary: str
+    see_also: str
+    page: str  # "{n}" and "{total}" are filled in; Latin only (drawn without font fallback)
+    agenda: str
+    key_points: str  # "{title}" is filled in
+    figure: str
+    key_terms: str
+    review: str
+    cont: str  # a continued slide or point
+    cont_n: str  # "{k}": the k-th continuation
+
+
+LABELS = {
+    "en": Labels("Contents", "Overview", "Glossary", "See also:", "Page {n} of {total}", "Agenda",
+                 "{title}: key points", "{title}: figure", "Key terms", "Review", "(cont.)", "(cont. {k})"),
+    "de": Labels("Inhalt", "Überblick", "Glossar", "Siehe auch:", "Seite {n} von {total}", "Agenda",
+                 "{title}: Kernpunkte", "{title}: Abbildung", "Fachbegriffe", "Rückblick", "(Forts.)", "(Forts. {k})"),
+    "fr": Labels("Sommaire", "Aperçu", "Glossaire", "Voir aussi :", "Page {n} sur {total}", "Plan",
+                 "{title} : points clés", "{title} : figure", "Termes clés", "Récapitulatif", "(suite)", "(suite {k})"),
+    "es": Labels("Índice", "Resumen", "Glosario", "Véase también:", "Página {n} de {total}", "Agenda",
+                 "{title}: puntos clave", "{title}: figura", "Términos clave", "Repaso", "(cont.)", "(cont. {k})"),
+    "pt": Labels("Sumário", "Visão geral", "Glossário", "Ver também:", "Página {n} de {total}", "Agenda",
+                 "{title}: pontos-chave", "{title}: figura", "Termos-chave", "Revisão", "(cont.)", "(cont. {k})"),
+    "it": Labels("Indice", "Panoramica", "Glossario", "Vedi anche:", "Pagina {n} di {total}", "Agenda",
+                 "{title}: punti chiave", "{title}: figura", "Termini chiave", "Riepilogo", "(cont.)", "(cont. {k})"),
+    "nl": Labels("Inhoud", "Overzicht", "Woordenlijst", "Zie ook:", "Pagina {n} van {total}", "Agenda",
+                 "{title}: kernpunten", "{title}: figuur", "Kernbegrippen", "Terugblik", "(vervolg)", "(vervolg {k})"),
+    "ja": Labels("目次", "概要", "用語集", "関連項目:", "{n} / {total}", "アジェンダ",
+                 "{title}：要点", "{title}：図", "重要用語", "まとめ", "（続き）", "（続き {k}）"),
+    "zh": Labels("目录", "概述", "术语表", "另见:", "{n} / {total}", "议程",
+                 "{title}：要点", "{title}：图", "关键术语", "复习", "（续）", "（续 {k}）"),
+    "ko": Labels("목차", "개요", "용어집", "참고:", "{n} / {total}", "안건",
+                 "{title}: 핵심", "{title}: 그림", "핵심 용어", "복습", "(계속)", "(계속 {k})"),
+}  # fmt: skip
+
+
+def labels_for(language: str) -> Labels:
+    return LABELS.get(language.split("-")[0].lower(), LABELS["en"])
