@@ -5,19 +5,14 @@ from __future__ import annotations
 import dataclasses
 import io
 
-import pytest
-
-from conftest import SAMPLE
 from studypack.errors import Report, Span
 from studypack.fit import fit
 from studypack.inline import parse_inline
-from studypack.load import load_pack
 from studypack.model import Card
 from studypack.plan.card_text import fit_runs
 from studypack.plan.cards import Rect, plan_cards
 from studypack.render.card_ops import Ops
 from studypack.render.cards_pdf import card_fonts
-from studypack.theme import load_theme
 
 WORDS = [
     "alliance",
@@ -30,20 +25,6 @@ WORDS = [
     "of",
     "the",
 ]
-
-
-@pytest.fixture(scope="module")
-def theme():
-    t = load_theme("default", Report())
-    assert t is not None
-    return t
-
-
-@pytest.fixture(scope="module")
-def pack():
-    p = load_pack(SAMPLE, Report())
-    assert p is not None
-    return p
 
 
 def test_bisection_finds_the_size_the_linear_search_finds(theme):
