@@ -91,7 +91,7 @@ def test_sample_like_deck_has_every_kind_in_order(theme):
         "content",
         "section",
         "content",
-        "terms",
+        "terms-single",  # one short term: a full-width slide, not a half-empty two-column one
         "review",
     ]
     titles = [s.title_text for s in slides]
@@ -273,3 +273,10 @@ def test_a_parent_never_ends_a_slide_without_its_first_child(theme):
         assert own == [p.text for p in points] + [c.text for c in subs]
         for s in content:
             assert _text(s.body[-1]) != "The parent", n
+
+
+def test_a_long_glossary_uses_two_column_term_slides(theme):
+    terms = [Term(f"Term {i}", "A definition of several words that takes a line or two.") for i in range(40)]
+    slides = plan_deck(make_pack([Section("S", points=(Point("p"),))], terms), theme, GEOMETRY, Report())
+    kinds = [s.kind for s in slides]
+    assert "terms-single" not in kinds and kinds.count("terms") >= 2

@@ -5,6 +5,7 @@ Chosen by the primary subtag of `language:` (pt-BR -> pt); English when we have 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -46,6 +47,13 @@ LABELS = {
     "ko": Labels("목차", "개요", "용어집", "참고:", "{n} / {total}", "안건",
                  "{title}: 핵심", "{title}: 그림", "핵심 용어", "복습", "(계속)", "(계속 {k})"),
 }  # fmt: skip
+
+
+def format_date(date: dt.date, language: str) -> str:
+    """'24 November 2026' in English; ISO 8601 elsewhere (no month names to translate)."""
+    if language.lower().startswith("en"):
+        return f"{date.day} {date:%B} {date.year}"
+    return date.isoformat()
 
 
 def labels_for(language: str) -> Labels:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
-from studypack.labels import Labels, labels_for
+from studypack.labels import Labels, format_date, labels_for
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.templating import render_text
@@ -186,6 +186,9 @@ class _Planner:
             return
         cols = self.geo.terms_cols
         pages = self.fit.flow(paras, min(cols, key=lambda b: b.text_width * b.text_height))
+        if len(pages) == 1:  # a few terms: one full-width slide, not a half-empty two-column one
+            self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
+            return
         for k in range(0, len(pages), len(cols)):
             group = tuple(tuple(p) for p in pages[k : k + len(cols)])
             self.drafts.append(
@@ -205,7 +208,7 @@ class _Planner:
             if t
         ]
         if pack.date:
-            sub.append(Para((Run(f"{pack.date.day} {pack.date:%B %Y}"),), 24.0, space_before=6.0))
+            sub.append(Para((Run(format_date(pack.date, pack.language)),), 24.0, space_before=6.0))
         cover_body: tuple[Para, ...] = ()
         if sub and self.geo.cover_sub is not None:
             fitted = self.fit.fit_paras(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
-from studypack.labels import Labels, labels_for
+from studypack.labels import Labels, format_date, labels_for
 from studypack.model import Pack, Point, Section
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -209,11 +209,7 @@ def glossary_entries(pack: Pack) -> tuple[GlossaryEntry, ...]:
 
 
 def _date(pack: Pack) -> str | None:
-    if pack.date is None:
-        return None
-    if pack.language.lower().startswith("en"):
-        return f"{pack.date.day} {pack.date:%B} {pack.date.year}"
-    return pack.date.isoformat()
+    return format_date(pack.date, pack.language) if pack.date else None
 
 
 def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
