@@ -7,6 +7,7 @@ escapes a Markdown mark, so `<b>`, `&amp;` and `C:\\Users` come out exactly as t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +77,20 @@ def _same_style(a: Run, b: Run) -> bool:
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax (CSV, Anki, metadata, outlines)."""
     return "".join(r.text for r in parse_inline(text))
+
+
+def wrap_run(run: Run, body: str, code: tuple[str, str], link_open: Callable[[str], str]) -> str:
+    """A run's (already escaped) text inside the tags its style needs: Anki HTML and reportlab
+    paragraph markup share <i>, <b> and </a>; each brings its own code tags and link opener."""
+    if run.code:
+        body = f"{code[0]}{body}{code[1]}"
+    if run.italic:
+        body = f"<i>{body}</i>"
+    if run.bold:
+        body = f"<b>{body}</b>"
+    if run.href is not None:
+        body = f"{link_open(run.href)}{body}</a>"
+    return body
 
 
 def text_with_urls(text: str) -> str:

@@ -96,19 +96,20 @@ def _image(out: list[str], col: int, image: Image, pack: Pack) -> None:
 def _term(out: list[str], col: int, t: Term) -> None:
     _key(out, col, "term", t.term)
     _key(out, col, "definition", t.definition)
-    if t.see:
-        out.append(" " * col + "see:")
-        for name in t.see:
-            _item(out, col + 2, name)
+    _items(out, col, "see", t.see)
 
 
 def _card(out: list[str], col: int, c: Card) -> None:
     _key(out, col, "front", c.front)
     _key(out, col, "back", c.back)
-    if c.tags:
-        out.append(" " * col + "tags:")
-        for tag in c.tags:
-            _item(out, col + 2, tag)
+    _items(out, col, "tags", c.tags)
+
+
+def _items(out: list[str], col: int, key: str, values: tuple[str, ...]) -> None:
+    if values:
+        out.append(" " * col + f"{key}:")
+        for value in values:
+            _item(out, col + 2, value)
 
 
 def _key(out: list[str], col: int, key: str, value: str | None) -> None:

@@ -18,7 +18,7 @@ import zipfile
 import genanki
 
 from studypack.errors import Report
-from studypack.inline import parse_inline, plain_text
+from studypack.inline import parse_inline, plain_text, wrap_run
 from studypack.model import Pack
 from studypack.theme import Theme
 
@@ -41,19 +41,10 @@ def stable_id(*parts: str) -> int:
 
 def to_html(text: str) -> str:
     """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed."""
-    out = []
-    for run in parse_inline(text):
-        s = html.escape(run.text, quote=False)
-        if run.code:
-            s = f"<code>{s}</code>"
-        if run.italic:
-            s = f"<i>{s}</i>"
-        if run.bold:
-            s = f"<b>{s}</b>"
-        if run.href is not None:
-            s = f'<a href="{html.escape(run.href)}">{s}</a>'
-        out.append(s)
-    return "".join(out)
+    return "".join(
+        wrap_run(r, html.escape(r.text, quote=False), ("<code>", "</code>"), lambda h: f'<a href="{html.escape(h)}">')
+        for r in parse_inline(text)
+    )
 
 
 def note_model(pack: Pack, theme: Theme) -> genanki.Model:

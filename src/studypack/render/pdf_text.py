@@ -23,7 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.fonts import FontNames, register_pdf_family
-from studypack.inline import Run, parse_inline
+from studypack.inline import Run, parse_inline, wrap_run
 
 # TrueType fonts tried in order for characters the theme's fonts lack (first that has one wins).
 # reportlab embeds TrueType outlines only, so CFF fonts such as NotoSansCJK*.ttc cannot serve.
@@ -169,19 +169,12 @@ class Glyphs:
         return self.runs(parse_inline(text), fonts, span, link_color)
 
     def runs(self, runs: tuple[Run, ...], fonts: FontSet, span: Span, link_color: str) -> str:
-        parts: list[str] = []
-        for run in runs:
-            s = self.text(run.text, fonts.name_for(run), span)
-            if run.code:
-                s = f'<font face="{fonts.code.regular}">{s}</font>'
-            if run.italic:
-                s = f"<i>{s}</i>"
-            if run.bold:
-                s = f"<b>{s}</b>"
-            if run.href is not None:
-                s = f'<a href="{escape_attr(run.href)}" color="{link_color}">{s}</a>'
-            parts.append(s)
-        return "".join(parts)
+        code = (f'<font face="{fonts.code.regular}">', "</font>")
+        return "".join(
+            wrap_run(r, self.text(r.text, fonts.name_for(r), span), code,
+                     lambda h: f'<a href="{escape_attr(h)}" color="{link_color}">')
+            for r in runs
+        )  # fmt: skip
 
     def warn(self) -> None:
         """One located warning per source object whose characters print as boxes."""
