@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +50,27 @@ def test_prepare_takes_the_shortcut_only_when_no_word_is_too_wide():
     assert fitter.prepare(plain, box).runs == hyphenate(
         plain.runs, fitter.body, 24.0, fitter.width(plain, box)
     )
+
+
+WIDE_ALPHABET = st.characters(max_codepoint=0x3FFFF, blacklist_categories=("Cs",))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(WIDE_ALPHABET | ALPHABET, max_size=30))
+def test_tokens_without_the_cjk_pattern_are_the_same_tokens(text):
+    """The fast path (no CJK class compiled for text that cannot hold CJK) changes nothing."""
+    from studypack.fit import CJK, _cjk_patterns, is_cjk, token_matches
+
+    full = _cjk_patterns()[1]
+    assert [m.span() for m in token_matches(text)] == [m.span() for m in full.finditer(text)]
+    for ch in set(text):
+        assert is_cjk(ch) == (re.fullmatch(f"[{CJK}]", ch) is not None)
+
+
+def test_widest_bounds_every_character_of_the_measured_fonts():
+    from studypack.fit import char_width
+    from studypack.plan.deck_fit import _widest
+
+    for name in ("Helvetica", "Helvetica-Bold", "Times-Italic", "Courier"):
+        repertoire = bytes(range(32, 256)).decode("cp1252", errors="ignore")
+        assert _widest(name) >= max(char_width(c, name) for c in repertoire)

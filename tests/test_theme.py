@@ -184,6 +184,7 @@ def test_theme_folder_ttf_is_embedded(tmp_path):
     canvas.drawString(72, 720, "Embedded")
     canvas.save()
     assert names.regular == "MyFont"
+    assert names.bold == names.italic == names.bold_italic == "MyFont"  # one file: one face, parsed once
     fonts = [f.get_object() for f in PdfReader(pdf).pages[0]["/Resources"]["/Font"].values()]
     ours = [f for f in fonts if str(f["/BaseFont"]).endswith("+BitstreamVeraSans-Roman")]  # the file's own name
     assert ours and "/FontFile2" in ours[0]["/FontDescriptor"], fonts  # a subset of our file, embedded

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -28,8 +28,31 @@ CJK = (
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
 # one CJK character (breakable on both sides), or a word.
 ZWSP = "\u200b"
-_IS_CJK = re.compile(f"[{CJK}]")
-_TOKEN = re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")
+_TOKEN_NO_CJK = re.compile(rf"\s+|{ZWSP}|[^\s{ZWSP}]+")
+
+
+@cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Compiled on first use: a class of ~50,000 code points costs milliseconds at start-up,
+    # and text below U+1100 (most Western text) never needs it.
+    return re.compile(f"[{CJK}]"), re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")
+
+
+_HANGUL_JAMO = re.compile("[\u1100-\u11ff]")  # the only CJK block below U+2E80
+
+
+def _may_have_cjk(text: str) -> bool:
+    top = max(text, default="")
+    return top >= "\u2e80" or (top >= "\u1100" and _HANGUL_JAMO.search(text) is not None)
+
+
+def token_matches(text: str) -> Iterator[re.Match[str]]:
+    """Tokens of `text`: white space, a zero-width space, one CJK character, or a word."""
+    return (_cjk_patterns()[1] if _may_have_cjk(text) else _TOKEN_NO_CJK).finditer(text)
+
+
+def is_cjk(ch: str) -> bool:
+    return _may_have_cjk(ch) and _cjk_patterns()[0].match(ch) is not None
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 
@@ -121,15 +144,15 @@ def _tokens(runs: Sequence[Run]) -> list[list[Piece]]:
     groups: list[list[Piece]] = []
     glue = False  # the previous run ended inside a word
     for run in runs:
-        for m in _TOKEN.finditer(run.text):
+        for m in token_matches(run.text):
             tok = m.group()
             is_space = tok[0].isspace() or tok == ZWSP
-            is_cjk = len(tok) == 1 and _IS_CJK.match(tok) is not None
-            if glue and not is_space and not is_cjk and m.start() == 0 and groups:
+            cjk = len(tok) == 1 and is_cjk(tok)
+            if glue and not is_space and not cjk and m.start() == 0 and groups:
                 groups[-1].append(Piece(tok, run))
             else:
                 groups.append([Piece(tok if tok == ZWSP else " " if is_space else tok, run)])
-            glue = not is_space and not is_cjk and m.end() == len(run.text)
+            glue = not is_space and not cjk and m.end() == len(run.text)
         if not run.text:
             glue = False
     return groups

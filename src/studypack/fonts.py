@@ -109,12 +109,16 @@ def register_pdf_family(family: str, theme_folder: Path | None = None) -> FontNa
         if taken and files.regular not in taken:
             key = f"{key}~{len(taken) + 1}"
         _THEME_FONT_KEYS[key] = files.regular
-    names = FontNames(key, f"{key}-Bold", f"{key}-Italic", f"{key}-BoldItalic")
-    for name, path in zip(
-        (names.regular, names.bold, names.italic, names.bold_italic),
-        (files.regular, files.bold, files.italic, files.bold_italic),
-    ):
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+    paths = (files.regular, files.bold, files.italic, files.bold_italic)
+    registered: list[str] = []
+    for suffix, path in zip(("", "-Bold", "-Italic", "-BoldItalic"), paths):
+        first = paths.index(path)
+        if first < len(registered):  # one file standing for several styles is parsed once
+            registered.append(registered[first])
+            continue
+        registered.append(key + suffix)
+        pdfmetrics.registerFont(TTFont(key + suffix, str(path)))
+    names = FontNames(*registered)
     for bold, italic, name in ((0, 0, names.regular), (1, 0, names.bold), (0, 1, names.italic), (1, 1, names.bold_italic)):
         addMapping(names.regular, bold, italic, name)
     return names

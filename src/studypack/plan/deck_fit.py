@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from studypack.errors import Report, Span
-from studypack.fit import CJK, ZWSP, FontSet, char_width, hyphenate
+from studypack.fit import CJK, ZWSP, FontSet, hyphenate
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, plain_text
 from studypack.plan.deck_lines import count_lines
@@ -68,15 +68,13 @@ def _widest(fontname: str) -> float:
 
     Characters a font lacks are measured at most 1250 by fit.char_width (colour emoji).
     """
-    repertoire = bytes(range(32, 256)).decode("cp1252", errors="ignore")
-    widest = max(char_width(c, fontname) for c in repertoire)
     from reportlab.pdfbase import pdfmetrics
 
-    face = getattr(pdfmetrics.getFont(fontname), "face", None)
-    widths = getattr(face, "charWidths", None)
-    if isinstance(widths, dict) and widths:
-        widest = max(widest, *widths.values())
-    return max(widest, 1250.0)
+    font = pdfmetrics.getFont(fontname)
+    widths = getattr(getattr(font, "face", None), "charWidths", None)
+    if isinstance(widths, dict) and widths:  # a TrueType face: every glyph it maps
+        return max(1250.0, *widths.values())
+    return max(1250.0, *font.widths)  # a standard font: its whole WinAnsi repertoire
 
 
 @lru_cache(maxsize=64)
@@ -260,10 +258,10 @@ class Fitter:
 
         def cut(runs: tuple[Run, ...], level: int) -> list[tuple[Run, ...]]:
             out: list[tuple[Run, ...]] = []
-            for chunk in _greedy(_split_runs(runs, _LEVELS[level]), fits):
+            for chunk in _greedy(_split_runs(runs, _level_pattern(level)), fits):
                 out.extend(
                     cut(chunk, level + 1)
-                    if not fits(chunk) and level + 1 < len(_LEVELS)
+                    if not fits(chunk) and level + 1 < _LEVELS
                     else [chunk]
                 )
             return out
@@ -363,8 +361,17 @@ def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[。！？]\s*")
 _SPACE = re.compile(r"\s+")
-_BREAK = re.compile(rf"{ZWSP}|[{CJK}]")  # a line may break after these even inside a word
-_LEVELS = (_SENTENCE_END, _SPACE, _BREAK)
+_LEVELS = 3
+
+
+@cache
+def _level_pattern(level: int) -> re.Pattern[str]:
+    """Where a too-long paragraph is cut, coarsest first: sentence ends, spaces, then after any
+    CJK character or zero-width space, even inside a word. The last is compiled on first use:
+    a class of ~50,000 code points costs milliseconds, and only over-long words need it."""
+    if level < 2:
+        return (_SENTENCE_END, _SPACE)[level]
+    return re.compile(rf"{ZWSP}|[{CJK}]")
 
 
 def sentences(runs: Sequence[Run]) -> list[tuple[Run, ...]]:

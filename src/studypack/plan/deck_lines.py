@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from studypack.fit import _IS_CJK, _TOKEN, ZWSP, FontSet, char_width
+from studypack.fit import ZWSP, FontSet, char_width, is_cjk, token_matches
 from studypack.fit import _em_width as _em
 from studypack.inline import Run
 
@@ -22,15 +22,15 @@ def _groups(runs: Sequence[Run], fonts: FontSet) -> list[list[Piece]]:
     glue = False
     for run in runs:
         fontname = fonts.name_for(run)
-        for m in _TOKEN.finditer(run.text):
+        for m in token_matches(run.text):
             tok = m.group()
             is_space = tok[0].isspace() or tok == ZWSP
-            is_cjk = len(tok) == 1 and _IS_CJK.match(tok) is not None
-            if glue and not is_space and not is_cjk and m.start() == 0 and groups:
+            cjk = len(tok) == 1 and is_cjk(tok)
+            if glue and not is_space and not cjk and m.start() == 0 and groups:
                 groups[-1].append((tok, fontname))
             else:
                 groups.append([(tok if tok == ZWSP else " " if is_space else tok, fontname)])
-            glue = not is_space and not is_cjk and m.end() == len(run.text)
+            glue = not is_space and not cjk and m.end() == len(run.text)
         if not run.text:
             glue = False
     return groups
