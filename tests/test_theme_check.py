@@ -139,3 +139,18 @@ def test_dark_background_is_also_checked_against_paper(tmp_path):
     assert result.exit_code == 1
     assert any("text #F2F2F2 on paper #FFFFFF" in line for line in lines(result.output, "FAIL"))
     assert any("text #F2F2F2 on background #101820" in line for line in lines(result.output, "PASS"))
+
+
+def test_an_aspect_the_template_cannot_honour_is_a_located_warning(tmp_path):
+    folder = template_theme(tmp_path, {"Title Slide", "Title and Content"})  # python-pptx's 4:3 master
+    theme_file = folder / "theme.yaml"
+    theme_file.write_text('slides:\n  template: template.pptx\n  aspect: "16:9"\n', encoding="utf-8")
+    report = Report()
+    assert load_theme(str(folder), report) is not None
+    assert [str(d) for d in report.diagnostics] == [
+        f"{theme_file}:3:11: warning: slides.aspect: '16:9' is not used: template.pptx is 4:3, "
+        "and decks keep the template's slide size"
+    ]
+    theme_file.write_text('slides:\n  template: template.pptx\n  aspect: "4:3"\n', encoding="utf-8")
+    report = Report()
+    assert load_theme(str(folder), report) is not None and report.diagnostics == []

@@ -378,6 +378,8 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
             err("slides.template", f"file '{get('slides.template')}' not found")
         elif not _is_pptx(template):
             err("slides.template", f"file '{get('slides.template')}' is not a PowerPoint .pptx file")
+        else:
+            _check_template_size(template, merged, [layer.path for layer in chain], report)
     if len(report.errors) > before:
         return None
 
@@ -406,6 +408,44 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         header=get("header"),
         style=Style(fills=fills in _TRUE),
     )
+
+
+def _check_template_size(template: Path, merged: dict[str, tuple[Any, yaml.Node, Path]], chain: list[Path], report: Report) -> None:
+    """A template keeps its own slide size: say so when the theme asks for another aspect.
+
+    Only when `slides.aspect` is set as specifically as the template (an inherited default
+    aspect is not a request)."""
+    aspect, node, path = merged["slides.aspect"]
+    if chain.index(path) > chain.index(merged["slides.template"][2]):
+        return
+    size = _slide_size(template)
+    if size is None or aspect not in ASPECTS:
+        return
+    ratio = size[0] / size[1]
+    if abs(ratio - _ratio(aspect)) < 0.01:
+        return
+    named = next((a for a in ASPECTS if abs(ratio - _ratio(a)) < 0.01), None)
+    shape = named or f"{size[0] / 360000:.1f} × {size[1] / 360000:.1f} cm"
+    report.warning(
+        Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1),
+        f"slides.aspect: '{aspect}' is not used: {template.name} is {shape}, and decks keep the template's slide size",
+    )
+
+
+def _ratio(aspect: str) -> float:
+    wide, high = aspect.split(":")
+    return int(wide) / int(high)
+
+
+def _slide_size(path: Path) -> tuple[int, int] | None:
+    """The template's slide size in EMU, from ppt/presentation.xml's p:sldSz."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("ppt/presentation.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    m = re.search(r"<p:sldSz\b[^>]*?\bcx=\"(\d+)\"[^>]*?\bcy=\"(\d+)\"", xml)
+    return (int(m.group(1)), int(m.group(2))) if m and int(m.group(2)) else None
 
 
 def _is_pptx(path: Path) -> bool:
