@@ -49,11 +49,33 @@ LABELS = {
 }  # fmt: skip
 
 
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+# "{d}" day, "{m}" month name (or number for CJK), "{y}" year.
+_DATE_FORMATS = {
+    "en": "{d} {m} {y}", "de": "{d}. {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}",
+    "pt": "{d} de {m} de {y}", "it": "{d} {m} {y}", "nl": "{d} {m} {y}",
+    "ja": "{y}年{m}月{d}日", "zh": "{y}年{m}月{d}日", "ko": "{y}년 {m}월 {d}일",
+}  # fmt: skip
+
+
 def format_date(date: dt.date, language: str) -> str:
-    """'24 November 2026' in English; ISO 8601 elsewhere (no month names to translate)."""
-    if language.lower().startswith("en"):
-        return f"{date.day} {date:%B} {date.year}"
-    return date.isoformat()
+    """The date as that language writes it ('24 November 2026', '24. November 2026', '2026年11月24日');
+    ISO 8601 for languages we have no format for."""
+    lang = language.split("-")[0].lower()
+    if lang not in _DATE_FORMATS:
+        return date.isoformat()
+    months = _MONTHS.get(lang)
+    month = months.split()[date.month - 1] if months else str(date.month)
+    day = "1er" if lang == "fr" and date.day == 1 else str(date.day)
+    return _DATE_FORMATS[lang].format(d=day, m=month, y=date.year)
 
 
 def labels_for(language: str) -> Labels:
