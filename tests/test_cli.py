@@ -62,7 +62,7 @@ def test_check_broken_pack_lists_every_problem(runner, tmp_path):
     assert [line.split("pack.yaml", 1)[1] for line in lines] == [
         ":1:1: error: missing required key 'title'",
         ":1:1: error: unknown key 'titel' (did you mean 'title'?)",
-        ":4:14: error: sections[0].points[0]: expected text, got a mapping",
+        ":4:14: error: sections[0].points[0]: expected text, got a mapping; a ': ' inside text starts a mapping, so put the whole text in quotes",
         ":5:5: error: sections[1]: missing required key 'title'",
     ]
     assert "Traceback" not in result.output

@@ -112,6 +112,14 @@ ERROR_CASES = {
     "null-title": ("title:\nsections: [{title: S}]\n", [":1:7: error: title: must not be empty"]),
     "point-mapping": (
         "title: T\nsections:\n  - title: S\n    points:\n      - {a: 1}\n",
+        [":5:9: error: sections[0].points[0]: expected text, got a mapping; a ': ' inside text starts a mapping, so put the whole text in quotes"],
+    ),
+    "french-colon": (
+        "title: T\nsections:\n  - title: S\n    points:\n      - Propriété 1 : l'eau est polaire.\n",
+        [":5:9: error: sections[0].points[0]: expected text, got a mapping; a ': ' inside text starts a mapping, so put the whole text in quotes"],
+    ),
+    "point-two-keys": (
+        "title: T\nsections:\n  - title: S\n    points:\n      - {a: 1, b: 2}\n",
         [":5:9: error: sections[0].points[0]: expected text, got a mapping"],
     ),
     "orphan-subpoints": (

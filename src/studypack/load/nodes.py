@@ -228,7 +228,11 @@ class NodeReader:
         self.report.warning(self.span(node), f"{where}: {message}" if where else message)
 
     def expect(self, node: yaml.Node, where: str, expected: str) -> None:
-        self.error(node, where, f"expected {expected}, got {kind_of(node)}")
+        hint = ""
+        if expected == "text" and isinstance(node, yaml.MappingNode) and len(node.value) == 1:
+            # `- Propriété 1 : l'eau …` (French spacing) or `- Note: …` is a mapping in YAML.
+            hint = "; a ': ' inside text starts a mapping, so put the whole text in quotes"
+        self.error(node, where, f"expected {expected}, got {kind_of(node)}{hint}")
 
     def mapping(
         self,

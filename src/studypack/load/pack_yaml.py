@@ -191,14 +191,16 @@ class _PackReader:
             term = r.text(m.get("term"), f"{where}.term", required=True)
             definition = r.text(m.get("definition"), f"{where}.definition", required=True)
             see_nodes = self._see_nodes(m.get("see"), f"{where}.see")
-            if term is None or definition is None:
+            if term is None:
                 continue
             key = term.casefold()
             if key in seen:
                 first = seen[key].span
                 r.error(m["term"], f"{where}.term", f"duplicate term '{term}' (first defined at line {first.line})")
                 continue
-            t = Term(term, definition, (), r.span(item))
+            # Kept even without a definition (already an error), so its duplicates and `see`
+            # references are checked in the same run.
+            t = Term(term, definition or "", (), r.span(item))
             seen[key] = t
             terms.append((t, where, see_nodes))
         return tuple(self._resolve_see(t, nodes, seen, where) for t, where, nodes in terms)
