@@ -102,6 +102,21 @@ def test_sample_like_deck_has_every_kind_in_order(theme):
     assert all(s.footer is not None for s in slides[1:]) and slides[0].footer is None
 
 
+def test_speaker_notes_keep_their_paragraphs_and_line_breaks(theme):
+    notes = "Open with a question.\n\nThen **demo**:\n- build a list\n- sort it\n"
+    pack = make_pack([Section("Lists", points=(Point("p"),), notes=notes)], [])
+    slides = plan_deck(pack, theme, GEOMETRY, Report())
+    section = next(s for s in slides if s.kind == "section")
+    assert section.notes == ("Open with a question.", "Then demo:\n- build a list\n- sort it")
+
+
+def test_key_terms_come_in_the_handout_glossary_order(theme):
+    terms = [Term("zeta", "z."), Term("Élan", "e."), Term("alpha", "a."), Term("Beta", "b.")]
+    slides = plan_deck(make_pack([Section("S", points=(Point("p"),))], terms), theme, GEOMETRY, Report())
+    shown = [p.runs[0].text for s in slides if s.kind.startswith("terms") for p in s.body]
+    assert shown == ["alpha", "Beta", "Élan", "zeta"]
+
+
 def test_sixty_points_continue_with_numbered_titles_and_each_slide_fits(theme):
     points = tuple(Point(f"Point {i}: " + " ".join([SENTENCE] * (1 + i % 3))) for i in range(60))
     slides = plan_deck(make_pack([Section("Many", points=points)]), theme, GEOMETRY, Report())

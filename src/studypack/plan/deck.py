@@ -11,6 +11,7 @@ from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
+from studypack.plan.handout import sort_key
 from studypack.templating import render_text
 from studypack.theme import Theme
 
@@ -76,9 +77,11 @@ def _continued(title: str, k: int, words: Labels) -> str:
 
 
 def _notes(text: str | None) -> tuple[str, ...]:
+    """Speaker-note paragraphs (split at blank lines) with their line breaks kept, as written."""
     if not text:
         return ()
-    return tuple(plain_text(p) for p in re.split(r"\n\s*\n", text) if p.strip())
+    paras = (p.strip() for p in re.split(r"\n\s*\n", text))
+    return tuple("\n".join(plain_text(line) for line in p.splitlines()) for p in paras if p)
 
 
 def _point_paras(
@@ -173,7 +176,8 @@ class _Planner:
 
     def terms(self) -> None:
         paras = []
-        for term in self.pack.glossary:
+        # In the handout glossary's order (alphabetical), so students can follow one in the other.
+        for term in sorted(self.pack.glossary, key=lambda t: sort_key(t.term)):
             runs = [
                 Run(plain_text(term.term), bold=True),
                 Run(" — "),
