@@ -109,7 +109,10 @@ def template_theme(tmp_path: Path, keep: set[str]) -> Path:
     folder = tmp_path / "dept"
     folder.mkdir()
     make_template(folder / "template.pptx", keep)
-    (folder / "theme.yaml").write_text("slides: {template: template.pptx}\n", encoding="utf-8")
+    # python-pptx's master is light blue (#4F81BD, 3.9:1 on white): set colours that pass AA.
+    (folder / "theme.yaml").write_text(
+        'slides: {template: template.pptx}\ncolors: {primary: "#1F3A5F", accent: "#8B1A1A"}\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -154,3 +157,17 @@ def test_an_aspect_the_template_cannot_honour_is_a_located_warning(tmp_path):
     theme_file.write_text('slides:\n  template: template.pptx\n  aspect: "4:3"\n', encoding="utf-8")
     report = Report()
     assert load_theme(str(folder), report) is not None and report.diagnostics == []
+
+
+def test_colours_the_theme_does_not_set_come_from_the_template(tmp_path):
+    """A department template is the brand: its master's colours reach every output."""
+    folder = template_theme(tmp_path, {"Title Slide", "Title and Content"})
+    theme = load_theme(str(folder), Report())
+    assert theme is not None
+    c = theme.colors
+    assert (c.primary, c.accent) == ("#1F3A5F", "#8B1A1A")  # set by the theme: kept
+    assert (c.text, c.background, c.muted) == ("#000000", "#FFFFFF", "#1F497D")  # dk1, lt1, dk2 of the master
+    (folder / "theme.yaml").write_text("slides: {template: template.pptx}\n", encoding="utf-8")
+    only_template = load_theme(str(folder), Report())
+    assert only_template is not None and only_template.colors.primary == "#4F81BD"  # accent1
+    assert lines(check(str(folder)).output, "FAIL")  # and themes check says it is too light for headings

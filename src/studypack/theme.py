@@ -383,6 +383,10 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
     if len(report.errors) > before:
         return None
 
+    colors = {key: get(f"colors.{key}").upper() for key in COLOR_KEYS}
+    if template is not None:
+        colors.update(_template_colors(template, merged, [layer.path for layer in chain]))
+
     def font(key: str) -> str:  # shipped family name, or the absolute path of a theme's TTF
         family = get(key)
         return family if family in PDF_FAMILIES else str((folder_of(key) / family).resolve())
@@ -395,7 +399,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         name=name,
         folder=chain[0].path.parent.resolve(),
         files=tuple(layer.path.resolve() for layer in chain),
-        colors=Colors(*(get(f"colors.{c}").upper() for c in COLOR_KEYS)),
+        colors=Colors(**colors),
         fonts=Fonts(font("fonts.heading"), font("fonts.body")),
         logo=logo,
         paper=get("paper"),
@@ -408,6 +412,40 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         header=get("header"),
         style=Style(fills=fills in _TRUE),
     )
+
+
+# Our colours <- the Office theme slots a template's master keeps them in (the inverse of
+# what render/deck_pptx.py writes into a deck's theme).
+_SCHEME_SLOTS = {"text": "dk1", "background": "lt1", "primary": "accent1", "accent": "accent2", "muted": "dk2"}
+
+
+def _template_colors(template: Path, merged: dict[str, tuple[Any, yaml.Node, Path]], chain: list[Path]) -> dict[str, str]:
+    """A department template's own colours, for every colour the theme does not set itself.
+
+    A colour set only by a less specific theme (what `extends` brings, e.g. default's blue) is
+    not a request: the template's master is the department's brand, so all outputs follow it.
+    """
+    rank = chain.index(merged["slides.template"][2])
+    inherited = [key for key in COLOR_KEYS if chain.index(merged[f"colors.{key}"][2]) > rank]
+    scheme = _color_scheme(template) if inherited else {}
+    return {key: scheme[_SCHEME_SLOTS[key]] for key in inherited if _SCHEME_SLOTS[key] in scheme}
+
+
+def _color_scheme(path: Path) -> dict[str, str]:
+    """{'dk1': '#000000', 'accent1': '#4472C4', …} from the first slide master's theme part."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            rels = z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels").decode("utf-8", "replace")
+            target = re.search(r'Target="([^"]*theme\d*\.xml)"', rels)
+            name = "ppt/theme/" + target.group(1).rsplit("/", 1)[-1] if target else "ppt/theme/theme1.xml"
+            xml = z.read(name).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return {}
+    scheme = re.search(r"<a:clrScheme\b.*?</a:clrScheme>", xml, re.S)
+    if scheme is None:
+        return {}
+    slots = re.findall(r'<a:(\w+)>\s*<a:(?:srgbClr val|sysClr\b[^>]*?lastClr)="([0-9A-Fa-f]{6})"', scheme.group(0))
+    return {slot: f"#{value.upper()}" for slot, value in slots}
 
 
 def _check_template_size(template: Path, merged: dict[str, tuple[Any, yaml.Node, Path]], chain: list[Path], report: Report) -> None:
