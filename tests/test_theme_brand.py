@@ -100,3 +100,15 @@ def test_brand_local_ttf_and_office_font(tmp_path):
     assert [d.message.split(";")[0] for d in report.warnings] == [
         "typography.headings: font 'Times New Roman' does not ship with studypack and has no local .ttf in typography.fonts"
     ]
+
+
+def test_a_brand_file_of_another_name_is_read_as_a_brand(tmp_path):
+    """Quarto lets a project point at `brand.yml`, `acme-brand.yml`…: the content decides."""
+    shutil.copytree(BRAND, tmp_path / "b")
+    (tmp_path / "b" / "_brand.yml").rename(tmp_path / "b" / "acme-brand.yml")
+    theme, problems = load(str(tmp_path / "b" / "acme-brand.yml"))
+    assert theme is not None and theme.colors.primary == "#12305A"
+    assert not [p for p in problems if "error" in p]
+    (tmp_path / "t.yml").write_text("colors: {primary: '#112233'}\nlogo: x.png\n", encoding="utf-8")
+    _, problems = load(str(tmp_path / "t.yml"))  # a theme file of another name stays a theme
+    assert problems == [f"{tmp_path / 't.yml'}:2:7: error: logo: file 'x.png' not found"]

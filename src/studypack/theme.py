@@ -192,7 +192,7 @@ def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
             report.error(Span(str(chain[-1].path), *_pos(chain[-1].values.get("extends"))), f"extends: cycle {names}")
             return None
         seen.append(resolved)
-        if current.name in BRAND_FILES:
+        if _is_brand(current):
             from studypack.brand import read_brand
 
             layer = read_brand(current, report)
@@ -215,6 +215,23 @@ def _read_chain(path: Path, report: Report) -> list[_Layer] | None:
         else:
             current = None
     return chain
+
+
+_BRAND_ONLY_KEYS = {"meta", "color", "typography", "defaults"}  # brand.yml's, never ours
+
+
+def _is_brand(path: Path) -> bool:
+    """A Quarto/Posit brand file: `_brand.yml`, or a YAML file of another name whose top level
+    is brand-shaped (Quarto lets a project point at a brand file of any name)."""
+    if path.name in BRAND_FILES:
+        return True
+    if path.name == THEME_FILE:
+        return False
+    try:
+        keys = set(re.findall(r"^([A-Za-z_]+)[ \t]*:", path.read_text(encoding="utf-8", errors="replace"), re.M))
+    except OSError:
+        return False
+    return bool(keys & _BRAND_ONLY_KEYS) and not keys & (set(SCHEMA) - {"logo"})
 
 
 def _short(path: Path) -> str:
@@ -343,7 +360,11 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
     for key in ("slides.heading_font", "slides.body_font"):
         if get(key) not in OFFICE_FONTS:
             options = list(OFFICE_FONTS)
-            err(key, f"'{get(key)}' is not a font we can measure{did_you_mean(get(key), options)}; use one of {', '.join(options)}")
+            err(
+                key,
+                f"'{get(key)}' is not a font we can measure{did_you_mean(get(key), options)}; use one of {', '.join(options)}"
+                " (decks name fonts every PowerPoint user has; fonts.heading and fonts.body set the PDFs' fonts)",
+            )
     choices = {"paper": PAPERS, "slides.aspect": ASPECTS, "cards.size": CARD_SIZES, "cards.duplex": DUPLEX}
     for key, options in choices.items():
         if get(key) not in options:
