@@ -111,3 +111,12 @@ def test_fields_are_escaped_html_and_duplicates_kept_apart(pack, theme, tmp_path
         == '<b>bold</b> and <code>code</code> and <a href="https://example.org/?a=1&amp;b=2">link</a>'
     )
     assert found[1][0] != found[2][0]
+
+
+def test_card_css_names_the_theme_fonts_and_colours(sample_outputs, theme, tmp_path):
+    conn = open_collection(sample_outputs["anki"], tmp_path)
+    models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+    (css,) = [m["css"] for m in models.values()]
+    assert f'font-family: "{theme.fonts.body}", "{theme.slides.body_font}", sans-serif' in css
+    assert f'font-family: "{theme.fonts.heading}", "{theme.slides.heading_font}", sans-serif' in css
+    assert theme.colors.primary in css and theme.colors.text in css

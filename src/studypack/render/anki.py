@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 import zipfile
+from pathlib import Path
 
 import genanki
 
@@ -25,9 +26,9 @@ from studypack.theme import Theme
 MODEL_VERSION = "1"  # bump when fields or templates change incompatibly
 
 CSS = """\
-.card {{ font-family: "Source Sans Pro", Arial, sans-serif; font-size: 22px; text-align: center;
+.card {{ font-family: {body}; font-size: 22px; text-align: center;
         color: {text}; background: {background}; }}
-.front {{ color: {primary}; font-weight: bold; }}
+.front {{ font-family: {heading}; color: {primary}; font-weight: bold; }}
 .hint {{ color: {muted}; font-size: 16px; font-style: italic; margin-top: 1em; }}
 a {{ color: {accent}; }}
 """
@@ -47,12 +48,21 @@ def to_html(text: str) -> str:
     )
 
 
+_CSS_UNSAFE = re.compile(r"[^\w .-]")  # what may not appear in a quoted CSS font name of ours
+
+
+def _font_stack(family: str, office: str) -> str:
+    """The theme's PDF family (a theme TTF by its file name), then the deck's Office font."""
+    name = Path(family).stem.removesuffix("-Regular") if family.lower().endswith((".ttf", ".otf")) else family
+    names = (_CSS_UNSAFE.sub("", n) for n in (name, office))
+    return ", ".join(f'"{n}"' for n in names) + ", sans-serif"
+
+
 def note_model(pack: Pack, theme: Theme) -> genanki.Model:
     css = CSS.format(
-        **{
-            k: getattr(theme.colors, k)
-            for k in ("text", "background", "primary", "muted", "accent")
-        }
+        body=_font_stack(theme.fonts.body, theme.slides.body_font),
+        heading=_font_stack(theme.fonts.heading, theme.slides.heading_font),
+        **{k: getattr(theme.colors, k) for k in ("text", "background", "primary", "muted", "accent")},
     )
     return genanki.Model(
         stable_id("studypack-model", MODEL_VERSION, pack.slug),
