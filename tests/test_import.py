@@ -254,6 +254,17 @@ def test_markdown_glossary_forms_and_front_matter():
     assert [d.line for d in report.warnings if "code block" in d.message] == [code_line]
 
 
+@pytest.mark.parametrize(
+    ("heading", "language"),
+    [("## Glossar", "de"), ("## Termes clés (2)", "fr"), ("## 用語集", "ja"), ("## Key terms", "en")],
+)
+def test_a_glossary_heading_in_another_language_is_found_and_sets_the_language(tmp_path, heading, language):
+    guide = tmp_path / "g.md"
+    guide.write_text(f"# T\n\n## Teil\n\n- Punkt\n\n{heading}\n\n- **Kern**: Er enthält.\n- **Haut**: Sie trennt.\n")
+    pack, _ = imported(guide)
+    assert [t.term for t in pack.glossary] == ["Kern", "Haut"] and pack.language == language
+
+
 def test_crlf_and_bom_read_like_plain_lf(tmp_path):
     raw = (GUIDES / "photosynthesis.txt").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw, "fixture must keep its BOM and CRLF"

@@ -321,8 +321,8 @@ class _Builder:
             return None
 
     def _language(self, raw: str | None, where: tuple[str, int] | None) -> str:
-        if raw is None or where is None:
-            return "en"
+        if raw is None or where is None:  # else the language its glossary heading is in
+            return self.outline.glossary_language or "en"
         if not _BCP47.match(raw):
             self.report.warning(
                 Span(self.path, where[1], 1), f"language '{raw}' is not a BCP 47 tag; 'en' used"

@@ -13,6 +13,7 @@ from studypack.load.outline import (
     OTerm,
     Outline,
     glossary_heading,
+    heading_language,
     noise_kind,
     split_term,
 )
@@ -153,6 +154,7 @@ def parse_guide_text(text: str, path: str, report: Report) -> Outline:
             is_glossary, count = glossary_heading(line.text)
             if is_glossary:
                 outline.glossary_line, outline.glossary_count = line.no, count
+                outline.glossary_language = heading_language(line.text)
                 i = _read_glossary(lines, i + 1, outline, path, report)
                 stack, last_text = [], None
                 continue

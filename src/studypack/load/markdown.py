@@ -15,6 +15,7 @@ from studypack.load.outline import (
     OTerm,
     Outline,
     glossary_heading,
+    heading_language,
     noise_kind,
     split_term,
 )
@@ -147,6 +148,7 @@ class _Reader:
         if is_glossary:
             self.glossary_level = level
             self.outline.glossary_line, self.outline.glossary_count = line, count
+            self.outline.glossary_language = heading_language(text)
             return
         if not text:
             self.report.warning(Span(self.path, line, 1), "empty heading skipped")

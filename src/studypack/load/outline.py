@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from studypack.labels import LABELS
+
 
 @dataclass
 class OPoint:
@@ -53,6 +55,7 @@ class Outline:
     glossary: list[OTerm] = field(default_factory=list)
     glossary_line: int = 0
     glossary_count: int | None = None  # the "(N)" the guide announces
+    glossary_language: str | None = None  # "de" when the glossary is headed "Glossar"
     dropped: list[Dropped] = field(default_factory=list)
 
 
@@ -81,10 +84,19 @@ def noise_kind(line: str) -> str | None:
 
 # --- glossary -------------------------------------------------------------------------------
 
+# Our own headings for a glossary in every language we print, so a German "## Glossar" or a
+# Japanese "## 用語集" is found as well as the English ones.
+_LOCAL_NAMES = sorted(
+    {name for words in LABELS.values() for name in (words.glossary, words.key_terms)}
+    | {"Lexique", "Vocabulaire", "Begriffe", "Wortschatz", "Vocabulario", "Vocabolario"},
+    key=len,
+    reverse=True,
+)
 _GLOSSARY_HEADING = re.compile(
     r"^(?:key\s+terms?(?:\s+to\s+(?:review|know))?|glossary|vocabulary|key\s+vocabulary|"
-    r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms)"
-    r"\s*(?:\(\s*(\d+)\s*\))?\s*:?$",
+    r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms|"
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in _LOCAL_NAMES)
+    + r")\s*(?:[(（]\s*(\d+)\s*[)）])?\s*[:：]?$",
     re.IGNORECASE,
 )
 
@@ -95,6 +107,17 @@ def glossary_heading(text: str) -> tuple[bool, int | None]:
     if not m:
         return False, None
     return True, int(m.group(1)) if m.group(1) else None
+
+
+_LANGUAGE_OF = {
+    name.casefold(): lang for lang, words in LABELS.items() if lang != "en" for name in (words.glossary, words.key_terms)
+}
+
+
+def heading_language(text: str) -> str | None:
+    """The language a glossary heading is in ('Glossar' -> 'de'); None for English or unknown."""
+    name = re.sub(r"\s*[(（].*$", "", strip_emphasis(text)).strip(" :：")
+    return _LANGUAGE_OF.get(name.casefold())
 
 
 def strip_emphasis(text: str) -> str:
