@@ -144,3 +144,26 @@ def test_theme_folder_ttf_is_embedded_in_handout_and_cards(tmp_path):
         with pdfplumber.open(path) as pdf:
             fonts = {c["fontname"].split("+")[-1] for page in pdf.pages[:3] for c in page.chars}
         assert "BitstreamVeraSans-Roman" in fonts, (output, fonts)  # House.ttf's own name
+
+
+def test_a_theme_font_without_latin_letters_is_a_build_warning(tmp_path):
+    """A font wrong for the text does not pass silently: the build names it, --strict fails."""
+    import os
+    import shutil
+
+    from studypack.build import BuildOptions, build_pack
+
+    droid = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")  # CJK only
+    if not droid.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{droid} is required under CI=true (fonts-droid-fallback in .ci/run)")
+        pytest.skip("fonts-droid-fallback is not installed")
+    folder = tmp_path / "cjk-theme"
+    folder.mkdir()
+    shutil.copy(droid, folder / "Droid.ttf")
+    (folder / "theme.yaml").write_text("fonts: {body: Droid.ttf}\n", encoding="utf-8")
+    options = BuildOptions(out=tmp_path / "o", only=("handout",), theme=str(folder))
+    result = build_pack(SAMPLE, options)
+    warned = [d.message for d in result.diagnostics if "the theme's font 'Droid' lacks" in d.message]
+    assert len(warned) == 1 and "fallback font" in warned[0], [str(d) for d in result.diagnostics]
+    assert result.failed(strict=True) and not result.failed(strict=False)

@@ -137,6 +137,9 @@ class Glyphs:
 
     report: Report
     missing: dict[Span, set[str]] = field(default_factory=dict)
+    # Latin characters a theme font lacks (a font that is wrong for the text, not a rare
+    # symbol): font -> (where first seen, characters). They print in a fallback font.
+    lacking: dict[str, tuple[Span, set[str]]] = field(default_factory=dict)
 
     def text(self, text: str, fontname: str, span: Span) -> str:
         """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
@@ -151,6 +154,8 @@ class Glyphs:
         for ch in text:
             font: str | None = None
             if ord(ch) not in have and ch not in _INVISIBLE:
+                if ch < "\u0250" and ch.isprintable():
+                    self.lacking.setdefault(fontname, (span, set()))[1].add(ch)
                 font = fallback_for(ch)
                 if font is None:
                     self.missing.setdefault(span, set()).add(ch)
@@ -183,6 +188,14 @@ class Glyphs:
             more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
             self.report.warning(span, f"no installed font has {shown}{more}; they print as empty boxes")
         self.missing.clear()
+        for fontname, (span, chars) in self.lacking.items():
+            shown = " ".join(sorted(chars)[:20]) + (" …" if len(chars) > 20 else "")
+            self.report.warning(
+                span,
+                f"the theme's font '{fontname}' lacks {len(chars)} Latin character(s) this pack uses ({shown});"
+                " they print in a fallback font, without the theme's bold and italic",
+            )
+        self.lacking.clear()
 
 
 _NOTDEF_FONT = "studypack-notdef"
