@@ -167,3 +167,15 @@ def test_a_theme_font_without_latin_letters_is_a_build_warning(tmp_path):
     warned = [d.message for d in result.diagnostics if "the theme's font 'Droid' lacks" in d.message]
     assert len(warned) == 1 and "fallback font" in warned[0], [str(d) for d in result.diagnostics]
     assert result.failed(strict=True) and not result.failed(strict=False)
+
+
+def test_colours_below_aa_contrast_are_a_build_warning(tmp_path):
+    from studypack.build import BuildOptions, build_pack
+
+    (tmp_path / "pale").mkdir()
+    (tmp_path / "pale" / "theme.yaml").write_text('colors: {text: "#BBBBBB"}\n', encoding="utf-8")
+    result = build_pack(SAMPLE, BuildOptions(out=tmp_path / "o", only=("csv",), theme=str(tmp_path / "pale")))
+    assert [d.message for d in result.diagnostics] == [
+        "colours below WCAG AA contrast (4.5:1): 1.92:1 text #BBBBBB on background #FFFFFF (body text)"
+    ]
+    assert result.failed(strict=True)

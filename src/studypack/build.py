@@ -63,6 +63,11 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
         theme = load_theme(pack.theme or DEFAULT_THEME, report, span, relative_to=pack.root)
     if theme is None:
         return None
+    from studypack.theme_check import check_contrast
+
+    failing = [" ".join(c.message.split()) for c in check_contrast(theme) if c.failed]
+    if failing:  # readable text is part of the theme's job; `themes check` explains each pair
+        report.warning(Span(str(theme.files[0])), f"colours below WCAG AA contrast (4.5:1): {'; '.join(failing)}")
     if options.paper:
         theme = dataclasses.replace(theme, paper=options.paper)
     if options.cards_offset is not None:
