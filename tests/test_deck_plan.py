@@ -18,7 +18,8 @@ from studypack.theme import load_theme
 
 ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
 BODY = Box(36.0, 99.0, 648.0, 356.4)
-# The default template's frames at 16:9 (points), as the renderer measures them.
+# Frames like the default template's at 16:9 (points); the planner only needs plausible boxes
+# (the real section-header frames now put the title above the body).
 GEOMETRY = Geometry(
     960.0, 540.0,
     cover_title=Box(72, 167.7, 816, 115.8), cover_sub=Box(144, 306, 672, 138),

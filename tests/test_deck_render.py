@@ -176,3 +176,44 @@ def test_rendered_text_is_the_text_we_wrote(sample_pdf):
         assert "The Japan–US Security Treaty" in first.replace("\n", " ")
         fonts = {c["fontname"].split("+")[-1] for p in doc.pages[:5] for c in p.chars}
         assert any(f.startswith("LiberationSans") for f in fonts), fonts
+
+
+def rgb(colour: str) -> tuple[float, ...]:
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def painted(page, colour: str) -> bool:
+    """LibreOffice drew a slide-sized rectangle in this colour (the slide's background)."""
+    return any(
+        r["width"] >= page.width - 1
+        and r["height"] >= page.height - 1
+        and all(abs(a - b) < 0.01 for a, b in zip(r["non_stroking_color"] or (), rgb(colour)))
+        for r in page.rects
+    )
+
+
+def test_title_and_section_slides_are_drawn_on_primary_with_the_title_first(
+    sample_outputs, sample_pdf, theme
+):
+    prs = Presentation(str(sample_outputs["deck"]))
+    primary, paper = theme.colors.primary, theme.colors.background
+    section_pages = [
+        i for i, s in enumerate(prs.slides) if s.slide_layout._element.get("type") == "secHead"
+    ]
+    assert len(section_pages) >= 2
+    with pdfplumber.open(str(sample_pdf)) as doc:
+        for i, page in enumerate(doc.pages):
+            filled = i == 0 or i in section_pages
+            assert painted(page, primary) == filled, f"slide {i + 1}"
+            if filled:
+                colours = {tuple(c["non_stroking_color"]) for c in page.chars}
+                assert all(
+                    all(abs(a - b) < 0.01 for a, b in zip(c, rgb(paper))) for c in colours
+                ), f"slide {i + 1}: {colours}"
+        for i in section_pages:
+            chars = [c for c in doc.pages[i].chars if c["text"].strip()]
+            title = [c for c in chars if c["size"] > 30]
+            summary = [c for c in chars if 14 < c["size"] <= 30]
+            assert title and summary, f"slide {i + 1}"
+            assert max(c["bottom"] for c in title) < min(c["top"] for c in summary)
+            assert min(c["top"] for c in title) < doc.pages[i].height / 2  # upper half

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn as _qn
@@ -67,7 +68,29 @@ def _open(theme: Theme) -> Any:
                     off.set("x", str(round(int(off.get("x")) * factor)))
                     ext.set("cx", str(round(int(ext.get("cx")) * factor)))
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
+    _upright_section_header(prs)
     return prs
+
+
+# y, height (EMU, both aspects are 7.5 in tall) and text anchor of the default Section Header's
+# placeholders: the title in the upper middle, resting on the summary under it.
+_SECTION_FRAMES = {PP_PLACEHOLDER.TITLE: (1143000, 1828800, "b"), PP_PLACEHOLDER.BODY: (3048000, 1828800, "t")}  # fmt: skip
+
+
+def _upright_section_header(prs: Any) -> None:
+    """python-pptx's Section Header has its text above a left-aligned title (upside down next to
+    every other slide): put the title first and centre both, like the Title Slide."""
+    layout = next((la for la in prs.slide_layouts if la._element.get("type") == "secHead"), None)
+    if layout is None:
+        return
+    for ph in layout.placeholders:
+        frame = _SECTION_FRAMES.get(ph.placeholder_format.type)
+        if frame is None:
+            continue
+        ph.top, ph.height = Emu(frame[0]), Emu(frame[1])
+        body = ph._element.txBody
+        body.find(qn("a:bodyPr")).set("anchor", frame[2])
+        body.find(qn("a:lstStyle")).find(qn("a:lvl1pPr")).set("algn", "ctr")
 
 
 def _restyle_theme(prs: Any, theme: Theme) -> None:
@@ -183,19 +206,26 @@ class _Drawer:
     def __init__(self, deck: _Deck, pack: Pack, theme: Theme, out: Package):
         self.deck, self.pack, self.theme, self.out = deck, pack, theme, out
         self.writer = Writer(theme.colors, pack.language)
-        self.protos: dict[int, SlideProto] = {}
+        self.protos: dict[tuple[int, bool], SlideProto] = {}
+        # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
+        self.fills = theme.style.fills and theme.slides.template is None
         self.notes: NotesProto | None = None
         self.logo_size: tuple[int, int] | None = None
 
-    def proto(self, layout: Any) -> SlideProto:
-        proto = self.protos.get(id(layout))
+    def proto(self, layout: Any, filled: bool) -> SlideProto:
+        proto = self.protos.get((id(layout), filled))
         if proto is None:
-            proto = self.protos[id(layout)] = slide_proto(layout, self.deck.prs.part.package)
+            background = self.theme.colors.primary if filled else None
+            proto = self.protos[(id(layout), filled)] = slide_proto(
+                layout, self.deck.prs.part.package, background
+            )
         return proto
 
     def draw(self, plan: SlidePlan, number: int) -> None:
         role = self.deck.role(plan)
-        proto = self.proto(role.layout)
+        filled = self.fills and plan.kind in ("title", "section")
+        on = "background" if filled else None  # every run's colour on a filled slide
+        proto = self.proto(role.layout, filled)
         partname = f"/ppt/slides/slide{number}.xml"
         rels: list[Rel] = [
             ("rId1", RT.SLIDE_LAYOUT, role.layout.part.partname.relative_ref("/ppt/slides"), False)
@@ -228,12 +258,13 @@ class _Drawer:
                 out[id(s)] = s.raw
         title = shapes.pop(role.title, None) if role.title is not None else None
         if title is not None:
-            fill(title, (Para(plan.title, plan.title_size, color="primary"),), heading, None, False)
+            fill(title, (Para(plan.title, plan.title_size, color="primary"),), heading, on, False)
         texts = [plan.body] if not plan.columns else list(plan.columns)
+        body_color = on or ("muted" if plan.kind == "title" else None)
         for idx, paras in zip(role.bodies, texts):
             shape = shapes.pop(idx)
             if paras:
-                fill(shape, paras, body_font, "muted" if plan.kind == "title" else None, True)
+                fill(shape, paras, body_font, body_color, True)
             else:
                 out[id(shape)] = shape.raw
         next_id = [0]
@@ -263,13 +294,13 @@ class _Drawer:
                 loose.append(xml)
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
-            paras = self.writer.paragraphs((plan.footer,), body_font, None, False, link)
+            paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link)
             loose.append(
                 furniture(new_id(), "Footer Placeholder", ph.type.xml_value, ph.idx, paras)
             )
         if role.number is not None and plan.kind != "title":
             ph = role.number.placeholder_format
-            paras = self.writer.number(number, body_font)
+            paras = self.writer.number(number, body_font, on or "muted")
             loose.append(
                 furniture(new_id(), "Slide Number Placeholder", ph.type.xml_value, ph.idx, paras)
             )
@@ -310,7 +341,8 @@ class _Drawer:
         scale = min(frame.w / w, frame.h / h)
         rid = relate(RT.IMAGE, self.image_ref(self.theme.logo), False)
         frame_emu = (emu(frame.x), emu(frame.y), emu(w * scale), emu(h * scale))
-        return picture(new_id(), "Logo", "Logo", rid, frame_emu, "")
+        descr = XML_UNSAFE.sub("", f"{self.theme.name} logo")
+        return picture(new_id(), "Logo", descr, rid, frame_emu, "")
 
     def notes_slide(self, number: int, notes: tuple[str, ...]) -> None:
         master = self.deck.notes_master

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from lxml import etree
+from pptx.dml.color import RGBColor
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -97,10 +98,17 @@ def _serialize(element: Any) -> str:
     return etree.tostring(element, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
-def slide_proto(layout: Any, package: Any) -> SlideProto:
-    """A layout's prototype slide, cut into head, one piece per placeholder, and tail."""
+def slide_proto(layout: Any, package: Any, background: str | None = None) -> SlideProto:
+    """A layout's prototype slide, cut into head, one piece per placeholder, and tail.
+
+    `background` ('#RRGGBB'): the slide's own solid background, which a teacher can change.
+    """
     part = SlidePart.new(PackURI("/ppt/slides/slide0.xml"), package, layout.part)
     part.slide.shapes.clone_layout_placeholders(layout)
+    if background is not None:
+        fill = part.slide.background.fill
+        fill.solid()
+        fill.fore_color.rgb = RGBColor.from_string(background.lstrip("#"))
     element = part._element
     filled = copy.deepcopy(element)
     pieces = []
@@ -232,10 +240,10 @@ class Writer:
             rpr += f'<a:hlinkClick r:id="{link(run.href)}"/>'
         return f"<a:r>{rpr}</a:rPr><a:t>{text(XML_UNSAFE.sub('', run.text))}</a:t></a:r>"
 
-    def number(self, n: int, font: str) -> str:
+    def number(self, n: int, font: str, color: str = "muted") -> str:
         return (
             f'<a:p><a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum"><a:rPr lang="{self.lang}"><a:solidFill>'
-            f'<a:srgbClr val="{self.hex("muted")}"/></a:solidFill><a:latin typeface="{attr(font)}"/>'
+            f'<a:srgbClr val="{self.hex(color)}"/></a:solidFill><a:latin typeface="{attr(font)}"/>'
             f'<a:ea typeface="{OFFICE_EA_FONT}"/></a:rPr><a:t>{n}</a:t></a:fld></a:p>'
         )
 

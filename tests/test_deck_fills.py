@@ -1,0 +1,141 @@
+"""style.fills in deck.pptx: title and section-header slides on primary, text in the background colour."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+
+from conftest import SAMPLE
+from studypack.errors import Report
+from studypack.load import load_pack
+from studypack.render.deck_pptx import render
+from studypack.theme import Theme, load_theme
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+
+
+@pytest.fixture(scope="module")
+def pack():
+    report = Report()
+    loaded = load_pack(SAMPLE, report)
+    assert loaded is not None, report.diagnostics
+    return loaded
+
+
+def theme_named(name: str) -> Theme:
+    report = Report()
+    theme = load_theme(name, report)
+    assert theme is not None, report.diagnostics
+    return theme
+
+
+def with_template(theme: Theme, folder: Path) -> Theme:
+    """The theme with a department template (python-pptx's default master, saved as a file)."""
+    template = folder / "template.pptx"
+    Presentation().save(str(template))
+    return dataclasses.replace(theme, slides=dataclasses.replace(theme.slides, template=template))
+
+
+def deck(pack, theme: Theme):
+    report = Report()
+    prs = Presentation(io.BytesIO(render(pack, theme, report)))
+    assert not report.errors
+    return prs
+
+
+def background(slide) -> str | None:
+    """The slide's own solid background colour (RRGGBB), or None."""
+    fill = slide._element.find(f"{P}cSld/{P}bg/{P}bgPr/{A}solidFill/{A}srgbClr")
+    return None if fill is None else fill.get("val")
+
+
+def run_colours(slide) -> set[str]:
+    """Colours of every text run and field (slide number) on the slide."""
+    return {
+        c.get("val")
+        for rpr in slide._element.iter(f"{A}rPr")
+        for c in rpr.iterfind(f"{A}solidFill/{A}srgbClr")
+    }
+
+
+def is_section(slide) -> bool:
+    return slide.slide_layout._element.get("type") == "secHead"
+
+
+def hex_of(colour: str) -> str:
+    return colour.lstrip("#").upper()
+
+
+def test_default_theme_fills_title_and_section_slides_only(pack):
+    theme = theme_named("default")
+    assert theme.style.fills and theme.slides.template is None
+    primary, paper = hex_of(theme.colors.primary), hex_of(theme.colors.background)
+    slides = list(deck(pack, theme).slides)
+    sections = [s for s in slides if is_section(s)]
+    assert len(sections) == len(pack.sections)
+    for slide in [slides[0], *sections]:
+        assert background(slide) == primary
+        assert run_colours(slide) == {paper}  # title, summary, footer and number alike
+    number = sections[0]._element.xpath(
+        ".//a:fld[@type='slidenum']/a:rPr/a:solidFill/a:srgbClr/@val"
+    )
+    assert number == [paper]
+    content = [s for s in slides[1:] if not is_section(s)]
+    assert content
+    for slide in content:
+        assert background(slide) is None
+        assert paper not in run_colours(slide)
+
+
+@pytest.mark.parametrize("which", ["print", "template"])
+def test_no_fills_with_the_print_theme_or_a_template(pack, tmp_path, which):
+    if which == "print":
+        theme = theme_named("print")
+        assert not theme.style.fills
+    else:  # fills stay on, but a department template brings its own look
+        theme = with_template(theme_named("default"), tmp_path)
+    slides = list(deck(pack, theme).slides)
+    assert any(is_section(s) for s in slides)
+    for slide in slides:
+        assert background(slide) is None
+        assert hex_of(theme.colors.background) not in run_colours(slide)
+    title = next(ph for ph in slides[0].placeholders if ph.placeholder_format.type in TITLES)
+    assert run_colours(slides[0]) >= {hex_of(theme.colors.primary)}
+    assert title.text_frame.text == pack.title
+
+
+def section_frames(prs) -> tuple:
+    layout = next(s for s in prs.slides if is_section(s)).slide_layout
+    kinds = {ph.placeholder_format.type: ph for ph in layout.placeholders}
+    return kinds[PP_PLACEHOLDER.TITLE], kinds[PP_PLACEHOLDER.BODY]
+
+
+def test_default_section_header_has_its_title_above_the_text(pack):
+    title, body = section_frames(deck(pack, theme_named("default")))
+    assert title.top + title.height <= body.top
+    for ph in (title, body):  # centred alike, like the title slide
+        assert ph._element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/@algn") == ["ctr"]
+
+
+def test_a_template_section_header_is_left_as_it_is(pack, tmp_path):
+    title, body = section_frames(deck(pack, with_template(theme_named("default"), tmp_path)))
+    assert body.top < title.top  # python-pptx's own arrangement, untouched
+
+
+def test_logo_alt_text_names_the_theme(pack):
+    theme = theme_named("northfield-history")
+    assert theme.logo is not None
+    prs = deck(pack, theme)
+    logos = [sh for s in prs.slides for sh in s.shapes if sh.name.startswith("Logo")]
+    assert logos
+    assert {sh._element.nvPicPr.cNvPr.get("descr") for sh in logos} == {
+        "Northfield History Department logo"
+    }
+    assert Path(theme.logo).name not in logos[0]._element.nvPicPr.cNvPr.get("descr")
