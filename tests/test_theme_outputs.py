@@ -179,3 +179,16 @@ def test_colours_below_aa_contrast_are_a_build_warning(tmp_path):
         "colours below WCAG AA contrast (4.5:1): 1.92:1 text #BBBBBB on background #FFFFFF (body text)"
     ]
     assert result.failed(strict=True)
+
+
+def test_a_department_template_keeps_its_colour_scheme_in_the_deck(tmp_path):
+    from pptx import Presentation
+
+    folder = tmp_path / "dept"
+    folder.mkdir()
+    Presentation().save(folder / "template.pptx")  # python-pptx's master: the "Office" scheme
+    (folder / "theme.yaml").write_text('slides: {template: template.pptx}\ncolors: {primary: "#1F3A5F"}\n', encoding="utf-8")
+    out = build_or_fail(SAMPLE, tmp_path / "o", only=("deck",), theme=str(folder))
+    scheme = deck_scheme(out["deck"])
+    assert scheme["accent1"] == "1F3A5F"  # what the theme sets
+    assert (scheme["dk2"], scheme["accent3"], scheme["hlink"]) == ("1F497D", "9BBB59", "0000FF")  # the master's own

@@ -437,7 +437,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
 
 # Our colours <- the Office theme slots a template's master keeps them in (the inverse of
 # what render/deck_pptx.py writes into a deck's theme).
-_SCHEME_SLOTS = {"text": "dk1", "background": "lt1", "primary": "accent1", "accent": "accent2", "muted": "dk2"}
+SCHEME_SLOTS = {"text": "dk1", "background": "lt1", "primary": "accent1", "accent": "accent2", "muted": "dk2"}
 
 
 def _template_colors(template: Path, merged: dict[str, tuple[Any, yaml.Node, Path]], chain: list[Path]) -> dict[str, str]:
@@ -449,7 +449,7 @@ def _template_colors(template: Path, merged: dict[str, tuple[Any, yaml.Node, Pat
     rank = chain.index(merged["slides.template"][2])
     inherited = [key for key in COLOR_KEYS if chain.index(merged[f"colors.{key}"][2]) > rank]
     scheme = _color_scheme(template) if inherited else {}
-    return {key: scheme[_SCHEME_SLOTS[key]] for key in inherited if _SCHEME_SLOTS[key] in scheme}
+    return {key: scheme[SCHEME_SLOTS[key]] for key in inherited if SCHEME_SLOTS[key] in scheme}
 
 
 def _color_scheme(path: Path) -> dict[str, str]:

@@ -39,7 +39,7 @@ from studypack.render.pptx_slides import (
     picture,
     slide_proto,
 )
-from studypack.theme import Theme
+from studypack.theme import SCHEME_SLOTS, Theme
 
 qn = lru_cache(maxsize=None)(_qn)
 
@@ -98,6 +98,10 @@ def _restyle_theme(prs: Any, theme: Theme) -> None:
     c = theme.colors
     colours = {"dk1": c.text, "lt1": c.background, "dk2": c.primary, "accent1": c.primary, "accent2": c.accent,
                "accent3": c.muted, "hlink": c.accent, "folHlink": c.muted}  # fmt: skip
+    if theme.slides.template is not None:
+        # Only the slots our colours came from (theme.py reads them there), so a department
+        # master keeps the rest of its scheme (accents 3-6, link colours) as designed.
+        colours = {slot: getattr(c, key) for key, slot in SCHEME_SLOTS.items()}
     fonts = {"majorFont": theme.slides.heading_font, "minorFont": theme.slides.body_font}
     for master in prs.slide_masters:
         part = master.part.part_related_by(RT.THEME)
