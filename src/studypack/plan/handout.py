@@ -24,6 +24,7 @@ MARGIN_X = 0.85 * 72
 MARGIN_TOP = 0.95 * 72  # room for the running header above the frame
 MARGIN_BOTTOM = 0.9 * 72
 IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page alone
+IMAGE_MIN_SCALE = 0.6  # a figure at a page foot may shrink this far to stay there (never further)
 SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's
 
 

@@ -14,6 +14,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from studypack.plan.handout import IMAGE_MIN_SCALE
 from studypack.render.handout_para import Para
 
 
@@ -156,6 +157,100 @@ class Figure(Flowable):
             canv.drawImage(self.image, x, 0, self.w, self.h, mask="auto", extraReturn=names)
             drawn[self.image] = (names["name"], names["regName"])
         canv.addLiteral("EMC")
+
+
+class FigureBlock(Flowable):
+    """A figure with its caption below, never parted; at a page foot it shrinks before it moves.
+
+    A figure that does not fit the space left on a page is drawn smaller (aspect kept, caption
+    unchanged) down to IMAGE_MIN_SCALE of its planned height, rather than leaving that space empty.
+    """
+
+    def __init__(self, figure: Figure, caption: Paragraph | None, space_after: float):
+        super().__init__()
+        self.figure, self.caption = figure, caption
+        self.gap = caption.style.spaceBefore if caption is not None else 0.0
+        self.spaceAfter = space_after
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, fh = self.figure.wrap(availWidth, availHeight)
+        ch = self.caption.wrap(availWidth, availHeight)[1] if self.caption is not None else 0.0
+        self.width, self.height = availWidth, fh + self.gap + ch
+        return (availWidth, self.height)
+
+    @property
+    def slack(self) -> float:
+        """How much shorter the block may become (known after wrap)."""
+        return self.figure.h * (1 - IMAGE_MIN_SCALE)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        f = self.figure
+        scale = (availHeight - (self.height - f.h)) / f.h
+        if scale < IMAGE_MIN_SCALE or scale >= 1:
+            return []  # too little room: the whole block moves on
+        smaller = Figure(f.image, f.w * scale, f.h * scale, f.alt)
+        return [FigureBlock(smaller, self.caption, self.spaceAfter)]
+
+    def draw(self) -> None:
+        ch = self.caption.height if self.caption is not None else 0.0
+        self.figure.drawOn(self.canv, 0, ch + self.gap)
+        if self.caption is not None:
+            self.caption.drawOn(self.canv, 0, 0)
+
+
+class CoverBand(Flowable):
+    """The cover's title block on a band of the primary colour that bleeds off the top and sides.
+
+    The first flowable of the cover frame: the band reaches from the paper's top edge down to
+    a little below the title, and at least `min_height` below the frame's top. The logo sits on
+    a tile of the background colour at the band's top, so a logo drawn in the primary colour
+    still shows; the title lines stand at the band's foot.
+    """
+
+    LOGO_PAD = 8.0  # tile margin around the logo
+    FOOT = 30.0  # band below the last title line
+
+    def __init__(self, parts: list[Flowable], logo: Figure | None, fill: Any, tile: Any,
+                 page_size: tuple[float, float], min_height: float):  # fmt: skip
+        super().__init__()
+        self.parts, self.logo, self.fill, self.tile = parts, logo, fill, tile
+        self.page_size, self.min_height = page_size, min_height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.heights = [part.wrap(availWidth, availHeight)[1] for part in self.parts]
+        text = sum(self.heights)
+        for i, part in enumerate(self.parts):
+            if i:
+                text += self.parts[i - 1].getSpaceAfter() + part.getSpaceBefore()
+        self.text_height = text
+        top = 0.0
+        if self.logo is not None:
+            top = self.logo.wrap(availWidth, availHeight)[1] + self.LOGO_PAD * 2 + 24
+        self.height = max(self.min_height, top + text + self.FOOT)
+        return (availWidth, self.height)
+
+    def draw(self) -> None:
+        canv = self.canv
+        x0, y0 = canv.absolutePosition(0, 0)
+        page_w, page_h = self.page_size
+        canv.saveState()
+        canv.setFillColor(self.fill)
+        canv.rect(-x0, 0, page_w, page_h - y0, stroke=0, fill=1)
+        if self.logo is not None:
+            pad, logo = self.LOGO_PAD, self.logo
+            canv.setFillColor(self.tile)
+            canv.roundRect(0, self.height - logo.h - 2 * pad, logo.w + 2 * pad, logo.h + 2 * pad, 4, stroke=0, fill=1)
+        canv.restoreState()
+        if self.logo is not None:
+            self.logo.drawOn(canv, self.LOGO_PAD, self.height - self.logo.h - self.LOGO_PAD)
+        y = self.FOOT + self.text_height
+        for i, part in enumerate(self.parts):
+            if i:
+                y -= self.parts[i - 1].getSpaceAfter() + part.getSpaceBefore()
+            y -= self.heights[i]
+            part.drawOn(canv, 0, y)
 
 
 @dataclass

@@ -1,6 +1,8 @@
-"""Handout paragraphs made cheaply: markup parsed once per shape, lines broken once per width.
+"""Handout paragraphs and keep-with-next groups on top of reportlab's.
 
-Byte-for-byte the same PDF as plain reportlab Paragraph/KeepTogether; only the work differs.
+Paragraphs are made cheaply (markup parsed once per shape, lines broken once per width) and
+come out byte-for-byte as reportlab's, except that lines with CJK text are broken by the
+kinsoku rules. A keep-with-next group lets a figure at its end shrink to stay on the page.
 """
 
 from __future__ import annotations
@@ -11,15 +13,36 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.platypus import KeepTogether, Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import (
+    ParaLines,
+    _handleBulletWidth,
+    cjkU,
+    cleanBlockQuotedText,
+    makeCJKParaLine,
+)
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
+from reportlab.rl_config import _FUZZ
 
 # Markup as reportlab's parser sees it: a tag, an entity, or text up to the next '<' or '&'.
 _TOKEN = re.compile(r"<[^>]*>|&([a-z]+);|[^<&]+")
 _TARGET = re.compile(r'\b(href|name)="([^"]*)"')
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}  # all that escape() writes outside attributes
 _SLOT = "\ue000"  # stands for one text token while parsing a paragraph's shape
+# Kinsoku shori (JIS X 4051): what may not start a line, what may not end one. reportlab's
+# tables plus the kin they lack (full-width ，．：；？！, half-width forms, more brackets and kana).
+CANNOT_START = frozenset(
+    ALL_CANNOT_START + "}〉》〙〗〟｝］｠｣､｡･ｰｧｨｩｪｫｬｭｮｯゕゖㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "，．：；？！゠〜～‥…”’"
+)  # fmt: skip
+CANNOT_END = frozenset(ALL_CANNOT_END + "｢〘〖｟〝")
+# Scripts written without spaces between words (Han, kana, full-width forms; Hangul breaks so too):
+# a line may break between any two of their characters.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303f\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003fffd]"
+)
 # Parsed shapes per style; weak, so styles of finished renders (and their shapes) go away.
 _shapes: WeakKeyDictionary[ParagraphStyle, dict[str, list[ParaFrag] | None]] = WeakKeyDictionary()
 
@@ -85,6 +108,52 @@ def _fill_targets(frag: ParaFrag, targets: list[str]) -> None:
         frag.cbDefn = anchor.clone(name=real(anchor.name))
 
 
+def _may_break(units: list[str], j: int, k: int) -> bool:
+    """Whether a line may end after units[j] and the next begin at units[k] (only spaces between)."""
+    a, b = units[j], units[k]
+    if a in CANNOT_END or b in CANNOT_START:
+        return False
+    return k > j + 1 or bool(_WIDE.match(a) or _WIDE.match(b))
+
+
+def kinsoku_lines(frags: list[ParaFrag], max_widths: list[float], calc_bounds: bool) -> ParaLines:
+    """Lines of a paragraph with CJK text: breaks at spaces or next to a CJK character, never
+    leaving closing punctuation or a small kana at a line's start or an opening bracket at its end.
+
+    reportlab's own CJK wrap hangs one forbidden character in the margin and knows no line-end
+    rule; here the characters that cannot be parted travel to the next line together.
+    """
+    units = [cjkU(c, f, "utf8") for f in frags for c in (getattr(f, "text", "") or [""])]
+    lines = []
+    start, n = 0, len(units)
+
+    def skip_spaces(i: int, step: int) -> int:
+        while 0 <= i < n and units[i].isspace():
+            i += step
+        return i
+
+    while start < n:
+        max_w = max_widths[min(len(lines), len(max_widths) - 1)]
+        end, used = start, 0.0
+        while end < n and (end == start or used + units[end].width <= max_w + _FUZZ):
+            used += units[end].width
+            end += 1
+        if end < n:
+            # The break: the last allowed one before the overflow, else the overflow itself.
+            for cut in range(end, start, -1):
+                j, k = skip_spaces(cut - 1, -1), skip_spaces(cut, 1)
+                if j >= start and (k == n or _may_break(units, j, k)):
+                    break
+            else:
+                j, k = end - 1, skip_spaces(end, 1)
+            line, start = units[start : j + 1], k
+        else:
+            line, start = units[start:], n
+        width = sum(u.width for u in line)
+        lines.append(makeCJKParaLine(line, max_w, width, max_w - width, False, calc_bounds))
+    return ParaLines(kind=1, lines=lines)
+
+
 class Para(Paragraph):
     """A Paragraph that parses its markup by shape and breaks its lines once per width.
 
@@ -111,6 +180,19 @@ class Para(Paragraph):
         self._wrapped_width = availWidth
         return size
 
+    def breakLines(self, width: Any) -> Any:
+        if any(_WIDE.search(getattr(f, "text", "") or "") for f in self.frags):
+            return self.breakLinesCJK(width)
+        return super().breakLines(width)
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if "blPara" in self.__dict__ and getattr(self, "_splitpara", 0):
+            return self.blPara  # the first part of a split keeps the lines it was cut from
+        widths = maxWidths if isinstance(maxWidths, list) else [maxWidths]
+        _handleBulletWidth(self.bulletText, self.style, widths)
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return kinsoku_lines(self.frags, widths, auto not in ("", "off"))
+
 
 class Keep(KeepTogether):
     """reportlab's keep-with-next group, measured without deep-copying the frame.
@@ -122,10 +204,14 @@ class Keep(KeepTogether):
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         doc = getattr(self.canv, "_doctemplate", None)
         frame = getattr(doc, "frame", None)
-        if frame is None:
-            return super().wrap(aW, aH)
-        doc.frame = None
+        if frame is not None:
+            doc.frame = None
         try:
-            return super().wrap(aW, aH)
+            size = super().wrap(aW, aH)
         finally:
-            doc.frame = frame
+            if frame is not None:
+                doc.frame = frame
+        # A figure ending the group may shrink to fit (handout_flow.FigureBlock): the group
+        # stays on this page if it fits with the figure at its smallest.
+        self._H -= getattr(self._content[-1], "slack", 0.0)
+        return size

@@ -97,6 +97,10 @@ class Styles:
                                           textColor=self.primary, spaceAfter=12)  # fmt: skip
         self.cover_sub = ParagraphStyle("cover_sub", base, fontName=head.regular, fontSize=16, leading=21,
                                         textColor=self.muted, spaceAfter=4)  # fmt: skip
+        # On the cover band (style.fills): the page's background colour on primary.
+        self.background = colors.HexColor(c.background)
+        self.band_title = ParagraphStyle("band_title", self.cover_title, textColor=self.background)
+        self.band_sub = ParagraphStyle("band_sub", self.cover_sub, textColor=self.background)
         self.cover_line = ParagraphStyle("cover_line", base, fontName=head.regular, fontSize=12, leading=17,
                                          spaceAfter=2)  # fmt: skip
 
@@ -169,12 +173,9 @@ class Builder:
         except Exception as e:  # reportlab/PIL raise many kinds for unreadable images
             self.report.error(f.span, f"image '{f.path.name}' cannot be embedded in the handout: {e}")
             return []
-        parts: list[Flowable] = [hf.Figure(image, f.width, f.height, plain_text(f.alt) or f.alt)]
-        if f.caption:
-            parts.append(self.para(f.caption, self.st.caption, f.span))
-        else:
-            parts.append(Spacer(1, 10))
-        return [hp.Keep(parts)]
+        figure = hf.Figure(image, f.width, f.height, plain_text(f.alt) or f.alt)
+        caption = self.para(f.caption, self.st.caption, f.span) if f.caption else None
+        return [hf.FigureBlock(figure, caption, self.st.caption.spaceAfter)]
 
     def term(self, g: GlossaryEntry) -> list[Flowable]:
         name = f'<a name="{g.anchor}"/>'
@@ -213,7 +214,18 @@ class Builder:
 
     def cover(self, c: Cover) -> list[Flowable]:
         st = self.st
-        frame_h = self.plan.page.frame_height
+        out = self.cover_band(c) if self.theme.style.fills else self.cover_plain(c)
+        out.append(Spacer(1, 36))
+        for line in (c.course, c.author):
+            if line:
+                out.append(self.para(line, st.cover_line, c.span, heading=True))
+        if c.date:
+            out.append(self.plain(c.date, st.cover_line, c.span))
+        return out
+
+    def cover_plain(self, c: Cover) -> list[Flowable]:
+        """Title block on white paper: no filled areas (ink-saving themes)."""
+        st, frame_h = self.st, self.plan.page.frame_height
         out: list[Flowable] = []
         logo = self.logo(c)
         out.append(Spacer(1, frame_h * (0.12 if logo else 0.2)))
@@ -223,15 +235,22 @@ class Builder:
         out.append(HRFlowable(width="35%", thickness=3, color=st.accent, hAlign="LEFT", spaceBefore=2, spaceAfter=14))
         if c.subtitle:
             out.append(self.para(c.subtitle, st.cover_sub, c.span, heading=True))
-        out.append(Spacer(1, 36))
-        for line in (c.course, c.author):
-            if line:
-                out.append(self.para(line, st.cover_line, c.span, heading=True))
-        if c.date:
-            out.append(self.plain(c.date, st.cover_line, c.span))
         return out
 
-    def logo(self, c: Cover) -> Flowable | None:
+    def cover_band(self, c: Cover) -> list[Flowable]:
+        """Title block in the background colour on a full-bleed band of primary."""
+        st, page = self.st, self.plan.page
+        parts: list[Flowable] = [
+            self.para(c.title, st.band_title, c.span, heading=True),
+            HRFlowable(width="35%", thickness=3, color=st.background, hAlign="LEFT", spaceBefore=2, spaceAfter=14),
+        ]  # fmt: skip
+        if c.subtitle:
+            parts.append(self.para(c.subtitle, st.band_sub, c.span, heading=True))
+        band = hf.CoverBand(parts, self.logo(c), st.primary, st.background, (page.width, page.height),
+                            page.frame_height * 0.42)  # fmt: skip
+        return [band]
+
+    def logo(self, c: Cover) -> hf.Figure | None:
         if c.logo is None:
             return None
         try:

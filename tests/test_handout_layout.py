@@ -1,0 +1,227 @@
+"""handout.pdf layout: the cover band (style.fills), figures that shrink at a page foot, kinsoku.
+
+Everything is read back from real PDFs with pdfplumber (and poppler where pixels matter).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PIL import Image
+
+from conftest import SAMPLE, build_or_fail, require_tool
+from studypack.build import BuildOptions, resolve_theme
+from studypack.errors import Report
+from studypack.load import load_pack
+from studypack.plan.handout import Page, fit_image, plan_handout
+from studypack.render import handout_pdf
+from studypack.render.handout_para import CANNOT_END, CANNOT_START
+from studypack.render.pdf_text import fallback_for
+from studypack.theme import load_theme
+
+TITLE = "The Japan–US Security Treaty"
+SUBTITLE = "Alliance, bases and burden sharing"
+LINES = ["East Asian Security · Unit 4", "Studypack sample content", "24 November 2026"]
+FRAME_BOTTOM = 792 - Page(612, 792).margin_bottom  # from the top of a Letter page
+
+
+def _load(folder: Path):
+    report = Report()
+    pack = load_pack(folder, report)
+    assert pack is not None, [str(d) for d in report.diagnostics]
+    theme = resolve_theme(pack, BuildOptions(), report)
+    assert theme is not None and not report.errors, [str(d) for d in report.diagnostics]
+    return pack, theme
+
+
+def _colors(chars) -> set[tuple[int, ...]]:
+    """Fill colours of the drawn (non-space) characters, as 0-255 RGB."""
+    return {tuple(round(float(v) * 255) for v in c["non_stroking_color"]) for c in chars if c["text"].strip()}
+
+
+def _rgb(value: str) -> tuple[int, ...]:
+    return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))
+
+
+# --- cover band ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def covers(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    out = tmp_path_factory.mktemp("covers")
+    return {
+        (name, paper): build_or_fail(SAMPLE, out / f"{name}-{paper}", only=("handout",), theme=name, paper=paper)[
+            "handout"
+        ]
+        for name in ("default", "print", "northfield-history")
+        for paper in ("letter", "a4")
+    }
+
+
+def _band(page) -> dict:
+    filled = [r for r in page.rects if r["fill"]]
+    assert len(filled) == 1, filled
+    return filled[0]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("name", ["default", "northfield-history"])
+def test_cover_band_bleeds_across_the_top_in_primary(covers, name, paper):
+    colors = load_theme(name, Report()).colors
+    with pdfplumber.open(covers[(name, paper)]) as pdf:
+        page = pdf.pages[0]
+        band = _band(page)
+        # Full bleed: edge to edge, from the paper's top edge down over its top part.
+        assert band["x0"] <= 0.01 and band["x1"] >= float(page.width) - 0.01 and band["top"] <= 0.01
+        assert 0.3 * float(page.height) < band["bottom"] < 0.6 * float(page.height)
+        assert _colors([{"text": "x", "non_stroking_color": band["non_stroking_color"]}]) == {_rgb(colors.primary)}
+        inside = page.crop((0, 0, page.width, band["bottom"]))
+        assert inside.extract_text().splitlines() == [TITLE, SUBTITLE]
+        assert _colors(inside.chars) == {_rgb(colors.background)}
+        below = page.crop((0, band["bottom"], page.width, page.height))
+        assert below.extract_text().splitlines() == LINES
+        assert _colors(below.chars) == {_rgb(colors.text)}
+        # Reading order of the whole page: title first, then subtitle, then the lines below.
+        assert page.extract_text().splitlines() == [TITLE, SUBTITLE, *LINES]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_print_theme_cover_has_no_filled_areas(covers, paper):
+    colors = load_theme("print", Report()).colors
+    with pdfplumber.open(covers[("print", paper)]) as pdf:
+        page = pdf.pages[0]
+        assert not [r for r in page.rects if r["fill"]] and not page.curves and not page.images
+        assert page.extract_text().splitlines() == [TITLE, SUBTITLE, *LINES]
+        title = [c for c in page.chars if c["size"] > 25]
+        assert _colors(title) == {_rgb(colors.primary)}
+
+
+def test_logo_stays_visible_on_the_band(covers, tmp_path):
+    """The Northfield shield is drawn in the band's own maroon: it sits on a background tile."""
+    pdftoppm = require_tool("pdftoppm")
+    pdf_path = covers[("northfield-history", "letter")]
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[0]
+        band = _band(page)
+        (logo,) = page.images
+        assert band["top"] < logo["top"] and logo["bottom"] < min(c["top"] for c in page.chars)  # above the title
+    subprocess.run([pdftoppm, "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
+                    str(tmp_path / "cover")], check=True)  # fmt: skip
+    image = Image.open(tmp_path / "cover.png").convert("RGB")
+    # Just outside the logo's corners: the tile (white); farther out: the band (maroon).
+    near = [(logo["x0"] - 3, logo["top"] - 3), (logo["x1"] + 3, logo["bottom"] + 3)]
+    assert all(min(image.getpixel((int(x), int(y)))) > 240 for x, y in near)
+    assert image.getpixel((int(logo["x1"] + 40), int(logo["top"] + 10))) == pytest.approx(
+        _rgb(load_theme("northfield-history", Report()).colors.primary), abs=3
+    )
+
+
+# --- figures at a page foot ---------------------------------------------------------------------
+
+
+def _figure_pack(folder: Path, points: int, heading_first: bool = False) -> Path:
+    """A pack whose figure follows `points` one-line points (under its own heading if asked)."""
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (600, 400), "#3366AA").save(folder / "images" / "fig.png")
+    image = "    image: {path: images/fig.png, alt: A blue box, caption: The caption under the figure}\n"
+    items = "".join(f"      - Point number {i} about the alliance\n" for i in range(points))
+    text = f"title: Foot\nlanguage: en\ndate: 2026-01-15\nsections:\n  - title: Points\n    points:\n{items}"
+    text += f"  - title: Figure section\n{image}" if heading_first else image
+    text += "  - title: After\n    points:\n      - One more point\n"
+    (folder / "pack.yaml").write_text(text)
+    return folder
+
+
+def _figure_layout(pdf_bytes: bytes) -> dict:
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        for n, page in enumerate(pdf.pages):
+            if page.images:
+                (im,) = page.images
+                words = page.extract_words()
+                caption = [w for w in words if w["text"] == "caption"]
+                last_point = [w for w in words if w["text"] == "alliance"]
+                heading = [w for w in words if w["text"] == "Figure"]
+                return {
+                    "page": n,
+                    "height": im["bottom"] - im["top"],
+                    "width": im["x1"] - im["x0"],
+                    "caption_gap": caption[0]["top"] - im["bottom"] if caption else None,
+                    "with_points": bool(last_point),
+                    "with_heading": bool(heading),
+                    "bottom": (caption[0]["bottom"] if caption else im["bottom"]),
+                }
+    raise AssertionError("no image in the handout")
+
+
+@pytest.mark.parametrize("heading_first", [False, True], ids=["after-points", "after-heading"])
+def test_figure_shrinks_at_a_page_foot_then_moves(tmp_path, heading_first):
+    folder = tmp_path / "pack"
+    planned_w, planned_h = fit_image(600, 400, Page(612, 792))
+    seen = {"full": 0, "shrunk": 0, "moved": 0}
+    for points in range(10, 32):
+        _figure_pack(folder, points, heading_first)
+        pack, theme = _load(folder)
+        f = _figure_layout(handout_pdf.render(pack, theme, Report()))
+        ratio = f["height"] / planned_h
+        assert f["width"] / f["height"] == pytest.approx(planned_w / planned_h, rel=0.01)  # aspect kept
+        assert 0.6 - 0.005 <= ratio <= 1 + 0.001, (points, ratio)  # never below 60 %, never enlarged
+        assert f["caption_gap"] is not None and 0 < f["caption_gap"] < 12  # caption right below it
+        assert f["bottom"] <= FRAME_BOTTOM + 1  # inside the frame, above the footer
+        if heading_first:
+            assert f["with_heading"], points  # a figure never leaves its heading behind
+        if ratio < 0.999:
+            assert f["page"] == 2 and f["with_points"], points
+            # Only as much as it must: the caption ends at the frame's foot.
+            assert f["bottom"] == pytest.approx(FRAME_BOTTOM, abs=4), points
+            seen["shrunk"] += 1
+        elif f["page"] == 2:
+            seen["full"] += 1
+        else:
+            # Moved: it went only after its room dropped below 60 %, so no bigger figure fitted.
+            assert f["page"] == 3 and not f["with_points"] and ratio == pytest.approx(1, abs=0.001)
+            seen["moved"] += 1
+    assert all(seen.values()), seen
+
+
+# --- Japanese line breaking (kinsoku) -----------------------------------------------------------
+
+JA_TEXT = (
+    "日本国内の大規模な内乱に米軍が出動できるとした「内乱条項」は、旧条約の大きな問題点とされた。"
+    "この条項で、主権国家としての日本の地位は損なわれていると批判され、一九六〇年の改定で削除された。"
+)
+
+
+def test_kinsoku_tables_hold_what_qa_listed():
+    assert set("、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょ､｡･ｰ｣") <= CANNOT_START
+    assert set("（「『【〔〈《｢") <= CANNOT_END
+
+
+def test_no_japanese_line_starts_with_closing_punctuation(tmp_path):
+    if fallback_for("日") is None:
+        pytest.skip("no installed font draws Japanese")
+    (tmp_path / "pack.yaml").write_text(
+        f"title: 日米安全保障条約\nlanguage: ja\ndate: 2026-01-15\noverview: {JA_TEXT}\n"
+        f"sections:\n  - title: 歴史的背景\n    summary: {JA_TEXT}\n    points:\n      - 「{JA_TEXT}」\n"
+    )
+    pack, theme = _load(tmp_path)
+    plan = plan_handout(pack, theme, Report())
+    width, height = plan.page.width, plan.page.height
+    checked = 0
+    for margin in range(150, 260, 4):  # frames 312 down to 92 pt wide: breaks land everywhere
+        narrow = dataclasses.replace(plan, page=Page(width, height, margin_x=margin))
+        frame = (0, narrow.page.margin_top, width, height - narrow.page.margin_bottom)  # no header, footer
+        with pdfplumber.open(io.BytesIO(handout_pdf.draw(narrow, theme, Report()))) as pdf:
+            text = "\n".join(p.crop(frame).extract_text() for p in pdf.pages[2:])
+        lines = [line for line in text.splitlines() if any("\u3000" <= c <= "\u9fff" for c in line)]
+        starts = [line for line in lines if line[0] in CANNOT_START]
+        ends = [line for line in lines if line[-1] in CANNOT_END]
+        assert not starts and not ends, (margin, starts, ends)
+        # Nothing lost or doubled: the paragraphs' lines join back into the source text.
+        assert "".join(lines).count(JA_TEXT) == 3, margin
+        checked += len(lines)
+    assert checked > 500
