@@ -240,3 +240,15 @@ def test_edge_pack_builds_with_markup_like_text_and_scripts(tmp_path):
         "émigré",
     ):
         assert literal in text
+
+
+def test_footer_has_room_for_course_and_title_on_one_line(deck):
+    """The default master's footer box is a third of the slide; ours spans date and footer."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    slide = deck.slides[3]
+    footer = next(p for p in slide.placeholders if p.placeholder_format.type == PP_PLACEHOLDER.FOOTER)
+    number = next(p for p in slide.placeholders if p.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER)
+    assert footer.width > deck.slide_width * 0.6
+    assert footer.left + footer.width < number.left  # never under the slide number
+    assert footer.text_frame.text == "East Asian Security · Unit 4 · The Japan–US Security Treaty"

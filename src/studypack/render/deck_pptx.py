@@ -69,7 +69,18 @@ def _open(theme: Theme) -> Any:
                     ext.set("cx", str(round(int(ext.get("cx")) * factor)))
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
     _upright_section_header(prs)
+    _wide_footer(prs)
     return prs
+
+
+def _wide_footer(prs: Any) -> None:
+    """python-pptx's master centres the footer in a third of the slide, so "course · title"
+    wraps to two tiny lines: give it the date's room too (our slides show no date)."""
+    found = {ph.placeholder_format.type: ph for ph in prs.slide_master.placeholders}
+    date, footer, number = (found.get(t) for t in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER))
+    if date is None or footer is None or number is None:
+        return
+    footer.left, footer.width = date.left, Emu(number.left - date.left - 91440)  # 0.1 in short of the number
 
 
 # y, height (EMU, both aspects are 7.5 in tall) and text anchor of the default Section Header's
