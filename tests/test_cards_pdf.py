@@ -12,7 +12,7 @@ from conftest import SAMPLE
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.model import Card
-from studypack.plan.cards import MM, SIZES
+from studypack.plan.cards import HEADER, MM, SIZES
 from studypack.render import cards_pdf
 from studypack.render.pdf_text import fallback_for
 
@@ -100,6 +100,28 @@ def test_back_lands_behind_front(pack, theme, paper, size, duplex):
                 assert abs(bx - ex) <= TOL and abs(by - ey) <= TOL, (n, (bx, by), (ex, ey))
                 seen.add(n)
     assert seen == set(range(1, len(pack.flashcards()) + 1))
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_each_back_is_one_left_aligned_block_centred_in_its_frame(pack, theme, size):
+    with pdfplumber.open(io.BytesIO(render(pack, variant(theme, size=size)))) as pdf:
+        blocks = 0
+        for page in pdf.pages[1::2]:
+            for frame in page.curves:
+                x0, x1, frame_top = frame["x0"], frame["x1"], float(page.height) - frame["top"]
+                rows: dict[float, list] = {}
+                for c in page.chars:
+                    baseline = c["matrix"][5]  # PDF y, up from the page's foot
+                    # Below the header strip (card number, pack title): the card's text.
+                    if c["text"].strip() and x0 <= c["x0"] <= x1 and baseline < frame_top - HEADER:
+                        if baseline > frame_top - frame["height"]:
+                            rows.setdefault(round(baseline, 2), []).append(c)
+                lefts = [min(c["x0"] for c in row) for row in rows.values()]
+                right = max(c["x1"] for row in rows.values() for c in row)
+                assert max(lefts) - min(lefts) < 0.05, lefts  # one left edge, hint line included
+                assert (lefts[0] - x0) == pytest.approx(x1 - right, abs=0.3)  # block centred
+                blocks += 1
+        assert blocks == len(pack.flashcards())
 
 
 @pytest.mark.parametrize("paper", ("letter", "a4"))

@@ -9,8 +9,9 @@ import pytest
 
 from conftest import SAMPLE
 from studypack.errors import Report, Span
+from studypack.fit import LEADING
 from studypack.model import Card
-from studypack.plan.cards import MM, SIZES, CardsPlan, Rect, mirror, plan_cards
+from studypack.plan.cards import HEADER, MM, SIZES, CardsPlan, Rect, mirror, plan_cards
 from studypack.render.cards_pdf import card_fonts
 
 PAPERS = ("letter", "a4")
@@ -216,6 +217,32 @@ def test_text_that_cannot_fit_is_named_and_stays_inside(pack, theme, size, lengt
             back.rect.y <= line.baseline - 0.3 * line.size
             and line.baseline + line.size <= back.rect.top
         )
+
+
+def content(side):
+    """A side's text without its labels (card number and pack title sit in the header strip)."""
+    return [line for line in side.lines if line.baseline < side.frame.top - HEADER]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_backs_are_left_aligned_blocks_centred_and_fronts_centred_lines(pack, theme, size):
+    plan = make(pack, theme, size=size)
+    heights = set()
+    for back in sides(plan, "back").values():
+        lines = content(back)
+        heights.add(min(len(lines), 3))
+        # One left edge for every line, the hint included; the block as wide as its longest line.
+        assert {line.x for line in lines} == {lines[0].x}
+        right = max(line.x + line.width for line in lines)
+        assert lines[0].x - back.frame.x == pytest.approx(back.frame.right - right)
+        # Vertically centred too: line boxes are LEADING * size tall, baselines 0.27 * size up.
+        top = lines[0].baseline + (LEADING - 0.27) * lines[0].size
+        bottom = lines[-1].baseline - 0.27 * lines[-1].size
+        assert back.frame.top - top == pytest.approx(bottom - back.frame.y)
+    assert heights == {1, 2, 3}  # short answers and long definitions, laid out alike
+    for front in sides(plan, "front").values():
+        for line in content(front):
+            assert line.x - front.frame.x == pytest.approx(front.frame.right - line.x - line.width)
 
 
 def test_overlong_front_is_named_too(pack, theme):

@@ -15,7 +15,10 @@ from studypack.plan.deck_lines import count_lines
 
 ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
 TIMES = FontSet(OFFICE_FONTS["Times New Roman"], OFFICE_FONTS["Courier New"])
-ALPHABET = st.sampled_from(list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301"])
+ALPHABET = st.sampled_from(
+    list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301"]
+    + list("、。」）ーっャ！「（\u3000")  # kinsoku marks, and the ideographic space
+)  # fmt: skip
 RUNS = st.lists(
     st.builds(Run, st.text(ALPHABET, max_size=40), st.booleans(), st.booleans(), st.booleans()),
     max_size=6,

@@ -1,7 +1,8 @@
 """Text measurement and fitting with real font metrics, shared by the deck and the cards.
 
 Lines are wrapped the way PowerPoint and LibreOffice wrap: at spaces, between CJK
-characters, and inside a word only when the word alone is wider than the line.
+characters (but never before a closing mark like "。" or after an opening bracket: kinsoku),
+and inside a word only when the word alone is wider than the line.
 The result is the exact lines to draw, so what was measured is what gets drawn.
 """
 
@@ -26,8 +27,19 @@ CJK = (
 )
 
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
-# one CJK character (breakable on both sides), or a word.
+# one CJK character (breakable on both sides, except as kinsoku below), or a word.
 ZWSP = "\u200b"
+
+# Kinsoku (Japanese and Chinese line breaking): these never start a line, so they stay with
+# what precedes them: closing marks, small kana, prolonged-sound and iteration marks...
+NO_LINE_START = frozenset(
+    "、。，．・：；？！ー）」』】〕〉》〙〗〟〜゠ゝゞヽヾ々〻゛゜"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "！％），．：；？］｝｠｡｣､･ｧｨｩｪｫｬｭｮｯｰﾞﾟ"
+)
+# ...and these never end one, so they stay with what follows: opening brackets.
+NO_LINE_END = frozenset("（「『【〔〈《〘〖〝［｛｟｢")
+
 _TOKEN_NO_CJK = re.compile(rf"\s+|{ZWSP}|[^\s{ZWSP}]+")
 
 
@@ -53,6 +65,34 @@ def token_matches(text: str) -> Iterator[re.Match[str]]:
 
 def is_cjk(ch: str) -> bool:
     return _may_have_cjk(ch) and _cjk_patterns()[0].match(ch) is not None
+
+
+def token_stream(runs: Sequence[Run]) -> Iterator[tuple[Run, str, bool]]:
+    """Each token with its run (white space as " ") and whether it joins the token before it.
+
+    A word joins across runs ("**bold**er"); a mark in NO_LINE_START joins what precedes it
+    and one in NO_LINE_END what follows it, so no line starts with "。" or ends with "「".
+    Both sets are CJK, so text without CJK keeps the fast path of token_matches.
+    """
+    prev = ""  # the token before, "" after white space or a zero-width space (a break)
+    prev_word = False
+    for run in runs:
+        for m in token_matches(run.text):
+            tok = m.group()
+            if tok == ZWSP or tok[0].isspace():
+                yield run, tok if tok == ZWSP else " ", False
+                prev = ""
+                continue
+            word = len(tok) > 1 or not is_cjk(tok)
+            if not prev:
+                yield run, tok, False
+            elif word:
+                yield run, tok, prev_word or prev in NO_LINE_END
+            else:
+                yield run, tok, tok in NO_LINE_START or prev in NO_LINE_END
+            prev, prev_word = tok, word
+
+
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 
@@ -139,23 +179,15 @@ def runs_width(runs: Sequence[Run | Piece], fonts: FontSet, size: float) -> floa
     return total
 
 
-def _tokens(runs: Sequence[Run]) -> list[list[Piece]]:
-    """Unbreakable groups: words may span runs ("**bold**er" is one word)."""
-    groups: list[list[Piece]] = []
-    glue = False  # the previous run ended inside a word
-    for run in runs:
-        for m in token_matches(run.text):
-            tok = m.group()
-            is_space = tok[0].isspace() or tok == ZWSP
-            cjk = len(tok) == 1 and is_cjk(tok)
-            if glue and not is_space and not cjk and m.start() == 0 and groups:
-                groups[-1].append(Piece(tok, run))
-            else:
-                groups.append([Piece(tok if tok == ZWSP else " " if is_space else tok, run)])
-            glue = not is_space and not cjk and m.end() == len(run.text)
-        if not run.text:
-            glue = False
-    return groups
+def groups(runs: Sequence[Run]) -> list[list[Piece]]:
+    """Unbreakable groups: words may span runs, kinsoku marks stay with their neighbours."""
+    out: list[list[Piece]] = []
+    for run, tok, joins in token_stream(runs):
+        if joins:
+            out[-1].append(Piece(tok, run))
+        else:
+            out.append([Piece(tok, run)])
+    return out
 
 
 def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
@@ -171,7 +203,7 @@ def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tupl
             lines.append(tuple(line))
         line, line_w = [], 0.0
 
-    for group in _tokens(runs):
+    for group in groups(runs):
         if group[0].text in (" ", ZWSP):
             if line:
                 pending = group[0]
@@ -224,7 +256,7 @@ def hyphenate(runs: Sequence[Run], fonts: FontSet, size: float, width: float) ->
     breaking (PowerPoint, LibreOffice, both break at U+200B) agree, and no word spills.
     """
     out: list[Piece] = []
-    for group in _tokens(runs):
+    for group in groups(runs):
         if group[0].text in (" ", ZWSP) or runs_width(group, fonts, size) <= width:
             out.extend(group)
             continue

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from studypack.fit import LEADING, Fitted, FontSet, Line, Piece, runs_width, text_width, wrap
+from studypack.fit import (
+    LEADING,
+    Fitted,
+    FontSet,
+    Line,
+    Piece,
+    groups,
+    runs_width,
+    text_width,
+    wrap,
+)
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.model import Card
 
@@ -82,16 +91,8 @@ def _truncate(
 
 
 def _longest_word(runs: tuple[Run, ...], fonts: FontSet) -> float:
-    """Width at 1 pt of the widest word; CJK characters are words of their own."""
-    widest = 0.0
-    for run in runs:
-        for word in run.text.split():
-            if not word.isascii() and any(
-                unicodedata.east_asian_width(ch) in ("W", "F") for ch in word
-            ):
-                continue  # lines break between CJK characters anyway
-            widest = max(widest, text_width(word, fonts.name_for(run), 1.0))
-    return widest
+    """Width at 1 pt of the widest unbreakable group: a word, or CJK with its kinsoku marks."""
+    return max((runs_width(g, fonts, 1.0) for g in groups(runs)), default=0.0)
 
 
 def fit_runs(
@@ -197,14 +198,16 @@ def fit_side(
     return FittedSide((_block(Fitted(FLOOR_SIZE, lines, True), fonts, color),), (note,))
 
 
-def place(blocks: tuple[Block, ...], box: Rect, align_all_center: bool) -> list[TextLine]:
-    """Lines centred vertically in the box; centred horizontally when short, else ragged right."""
+def place(blocks: tuple[Block, ...], box: Rect, center_lines: bool) -> list[TextLine]:
+    """Lines centred vertically in the box. Each line centred (fronts), or all lines left-aligned
+    in one block as wide as its longest line and centred in the box (backs): every back reads
+    the same way, short or long, with or without a hint line."""
     heights = [
         len(b.fitted.lines) * b.fitted.size * LEADING + (b.gap_before if b.fitted.lines else 0)
         for b in blocks
     ]
-    nlines = sum(len(b.fitted.lines) for b in blocks)
-    center = align_all_center or nlines <= 2
+    block_w = max((w for b in blocks for w in b.widths), default=0.0)
+    left = box.x + max(0.0, (box.w - block_w) / 2)
     y = box.y + (box.h + sum(heights)) / 2
     out: list[TextLine] = []
     for b in blocks:
@@ -214,7 +217,7 @@ def place(blocks: tuple[Block, ...], box: Rect, align_all_center: bool) -> list[
         size = b.fitted.size
         for line, width in zip(b.fitted.lines, b.widths, strict=True):
             y -= size * LEADING
-            x = box.x + (box.w - width) / 2 if center else box.x
+            x = box.x + (box.w - width) / 2 if center_lines else left
             # Baseline above the line's bottom by the descent, so glyphs stay inside the line box.
             out.append(TextLine(x, y + 0.27 * size, size, width, line, b.fonts, b.color))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from studypack.fit import ZWSP, FontSet, char_width, is_cjk, token_matches
+from studypack.fit import ZWSP, FontSet, char_width, token_stream
 from studypack.fit import _em_width as _em
 from studypack.inline import Run
 
@@ -17,22 +17,16 @@ Piece = tuple[str, str]  # text, reportlab font name
 
 
 def _groups(runs: Sequence[Run], fonts: FontSet) -> list[list[Piece]]:
-    """fit._tokens: unbreakable groups; a word may span runs."""
+    """fit.groups with font names instead of runs, from the same fit.token_stream."""
     groups: list[list[Piece]] = []
-    glue = False
-    for run in runs:
-        fontname = fonts.name_for(run)
-        for m in token_matches(run.text):
-            tok = m.group()
-            is_space = tok[0].isspace() or tok == ZWSP
-            cjk = len(tok) == 1 and is_cjk(tok)
-            if glue and not is_space and not cjk and m.start() == 0 and groups:
-                groups[-1].append((tok, fontname))
-            else:
-                groups.append([(tok if tok == ZWSP else " " if is_space else tok, fontname)])
-            glue = not is_space and not cjk and m.end() == len(run.text)
-        if not run.text:
-            glue = False
+    last, fontname = None, ""  # name_for once per run, not per token
+    for run, tok, joins in token_stream(runs):
+        if run is not last:
+            last, fontname = run, fonts.name_for(run)
+        if joins:
+            groups[-1].append((tok, fontname))
+        else:
+            groups.append([(tok, fontname)])
     return groups
 
 
