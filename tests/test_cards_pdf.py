@@ -236,6 +236,26 @@ def test_text_is_literal_and_cjk_is_drawn(pack, theme):
         assert any("no installed font has" in str(d) for d in report.warnings)
 
 
+def test_bold_cjk_in_a_one_weight_fallback_font_is_stroked_bold(pack, theme):
+    """Card fronts are bold; CJK falls back to a font with one weight, so it is emboldened by
+    drawing the outline too (text render mode 2) in the text colour. Backs stay regular."""
+    if fallback_for("日") is None:
+        pytest.skip("no CJK font installed")
+    cards = (Card("日本国憲法第9条", "戦争の放棄を定める条文。", span=Span("p.yaml", 5, 1)),)
+    data = render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
+    from pypdf import PdfReader
+
+    front, back = (page.get_contents().get_data().decode("latin-1") for page in PdfReader(io.BytesIO(data)).pages[:2])
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.rl_accel import fp_str
+
+    c = HexColor(theme.colors.primary)
+    primary = fp_str((c.red, c.green, c.blue))  # as the canvas writes colours
+    assert front.count(" 2 Tr") == len("日本国憲法第") + 1  # every CJK character of the front; not "9"
+    assert f"{primary} RG" in front
+    assert " 2 Tr" not in back
+
+
 def test_same_input_same_bytes(pack, theme):
     assert render(pack, theme) == render(pack, theme)
 

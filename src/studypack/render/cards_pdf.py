@@ -87,15 +87,18 @@ class _Painter:
             color = "accent" if piece.run.href else line.color
             self.c.addLiteral(self.ops.color(self.color(color), "rg"))
             if not self._is_plain(font, piece.text):
-                x = self._mixed(piece.text, x, line, font, span)
+                bold = self.color(color) if piece.run.bold else None
+                x = self._mixed(piece.text, x, line, font, span, bold)
                 continue
             self._text(piece.text, x, line.baseline, font, size)
             if i < last:  # advance exactly as the character loop below does, so pieces line up
                 for ch in piece.text:
                     x += char_width(ch, font) * size / 1000.0
 
-    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span) -> float:
-        """Text with characters the font lacks or that draw nothing; returns the x after it."""
+    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span, bold: str | None) -> float:
+        """Text with characters the font lacks or that draw nothing; returns the x after it.
+
+        `bold`: the text colour when the run is bold (fallback fonts have one weight)."""
         have = coverage(font)
         buf = ""
         buf_x = x
@@ -109,7 +112,7 @@ class _Painter:
                 self._text(buf, buf_x, line.baseline, font, line.size)
                 buf, buf_x = "", x + w
                 if ch not in _SKIP and not ch.isspace():
-                    self._fallback(ch, x, line.baseline, line.size, w, span)
+                    self._fallback(ch, x, line.baseline, line.size, w, span, bold)
             x += w
         self._text(buf, buf_x, line.baseline, font, line.size)
         return x
@@ -123,7 +126,7 @@ class _Painter:
                 self.c.setFont(font, size)
                 self.c.drawString(x, y, text)
 
-    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span) -> None:
+    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span, bold: str | None = None) -> None:
         font = fallback_for(ch)
         if font is None:
             self.missing.setdefault(span, set()).add(ch)
@@ -133,8 +136,15 @@ class _Painter:
         t.setFont(font, size)
         if actual > slot > 0:
             t.setHorizScale(100.0 * slot / actual)  # never wider than what fit.py measured
+        if bold is not None:  # one weight only (CJK fallback): embolden by stroking the outline too
+            self.c.saveState()
+            self.c.addLiteral(self.ops.color(bold, "RG"))
+            self.c.setLineWidth(size * BOLD_STROKE)
+            t.setTextRenderMode(2)
         t.textOut(ch)
         self.c.drawText(t)
+        if bold is not None:
+            self.c.restoreState()
 
     def warn(self) -> None:
         for span, chars in self.missing.items():
@@ -142,6 +152,9 @@ class _Painter:
             self.report.warning(
                 span, f"no installed font has {shown}; left blank on the flashcards"
             )
+
+
+BOLD_STROKE = 0.035  # outline width / size for a faux bold: close to a real bold's stem growth
 
 
 def _logo(theme: Theme, report: Report) -> tuple[ImageReader | None, float | None]:
