@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 
 from studypack.fonts import FontNames
@@ -23,22 +24,23 @@ LEADING = 1.2  # line height / font size, as single spacing in PowerPoint and ou
 
 CJK = (
     "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u9fff\ua960-\ua97f\uac00-\ud7af"
-    "\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
 )
 
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
 # one CJK character (breakable on both sides, except as kinsoku below), or a word.
 ZWSP = "\u200b"
 
-# Kinsoku (Japanese and Chinese line breaking): these never start a line, so they stay with
-# what precedes them: closing marks, small kana, prolonged-sound and iteration marks...
+# Kinsoku shori (JIS X 4051), one table for every output: what may not start a line (closing
+# marks, small kana, prolonged-sound and iteration marks, so they stay with what precedes them)
+# and what may not end one (opening brackets, which stay with what follows). reportlab's tables
+# plus the kin they lack: full-width and half-width forms, more brackets and kana, ellipses.
 NO_LINE_START = frozenset(
-    "、。，．・：；？！ー）」』】〕〉》〙〗〟〜゠ゝゞヽヾ々〻゛゜"
+    ALL_CANNOT_START + "、。，．・：；？！ー）」』】〕〉》〙〗〟〜～゠ゝゞヽヾ々〻゛゜‥…”’"
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-    "！％），．：；？］｝｠｡｣､･ｧｨｩｪｫｬｭｮｯｰﾞﾟ"
-)
-# ...and these never end one, so they stay with what follows: opening brackets.
-NO_LINE_END = frozenset("（「『【〔〈《〘〖〝［｛｟｢")
+    "！％），．：；？］｝｠｡｣､･ｧｨｩｪｫｬｭｮｯｰﾞﾟ}"
+)  # fmt: skip
+NO_LINE_END = frozenset(ALL_CANNOT_END + "（「『【〔〈《〘〖〝［｛｟｢")
 
 _TOKEN_NO_CJK = re.compile(rf"\s+|{ZWSP}|[^\s{ZWSP}]+")
 
@@ -67,6 +69,11 @@ def is_cjk(ch: str) -> bool:
     return _may_have_cjk(ch) and _cjk_patterns()[0].match(ch) is not None
 
 
+def has_cjk(text: str) -> bool:
+    """Whether text holds a CJK character (lines may then break between characters)."""
+    return _may_have_cjk(text) and _cjk_patterns()[0].search(text) is not None
+
+
 def token_stream(runs: Sequence[Run]) -> Iterator[tuple[Run, str, bool]]:
     """Each token with its run (white space as " ") and whether it joins the token before it.
 
@@ -86,8 +93,8 @@ def token_stream(runs: Sequence[Run]) -> Iterator[tuple[Run, str, bool]]:
             word = len(tok) > 1 or not is_cjk(tok)
             if not prev:
                 yield run, tok, False
-            elif word:
-                yield run, tok, prev_word or prev in NO_LINE_END
+            elif word:  # "……" or "”" after a CJK character is a word that must not start a line
+                yield run, tok, prev_word or prev in NO_LINE_END or tok[0] in NO_LINE_START
             else:
                 yield run, tok, tok in NO_LINE_START or prev in NO_LINE_END
             prev, prev_word = tok, word

@@ -13,7 +13,6 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.platypus import KeepTogether, Paragraph
 from reportlab.platypus.paragraph import (
     ParaLines,
@@ -25,24 +24,13 @@ from reportlab.platypus.paragraph import (
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 from reportlab.rl_config import _FUZZ
 
+from studypack.fit import NO_LINE_END, NO_LINE_START, has_cjk, is_cjk
+
 # Markup as reportlab's parser sees it: a tag, an entity, or text up to the next '<' or '&'.
 _TOKEN = re.compile(r"<[^>]*>|&([a-z]+);|[^<&]+")
 _TARGET = re.compile(r'\b(href|name)="([^"]*)"')
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}  # all that escape() writes outside attributes
 _SLOT = "\ue000"  # stands for one text token while parsing a paragraph's shape
-# Kinsoku shori (JIS X 4051): what may not start a line, what may not end one. reportlab's
-# tables plus the kin they lack (full-width ，．：；？！, half-width forms, more brackets and kana).
-CANNOT_START = frozenset(
-    ALL_CANNOT_START + "}〉》〙〗〟｝］｠｣､｡･ｰｧｨｩｪｫｬｭｮｯゕゖㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
-    "，．：；？！゠〜～‥…”’"
-)  # fmt: skip
-CANNOT_END = frozenset(ALL_CANNOT_END + "｢〘〖｟〝")
-# Scripts written without spaces between words (Han, kana, full-width forms; Hangul breaks so too):
-# a line may break between any two of their characters.
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303f\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003fffd]"
-)
 # Parsed shapes per style; weak, so styles of finished renders (and their shapes) go away.
 _shapes: WeakKeyDictionary[ParagraphStyle, dict[str, list[ParaFrag] | None]] = WeakKeyDictionary()
 
@@ -111,9 +99,9 @@ def _fill_targets(frag: ParaFrag, targets: list[str]) -> None:
 def _may_break(units: list[str], j: int, k: int) -> bool:
     """Whether a line may end after units[j] and the next begin at units[k] (only spaces between)."""
     a, b = units[j], units[k]
-    if a in CANNOT_END or b in CANNOT_START:
+    if a in NO_LINE_END or b in NO_LINE_START:
         return False
-    return k > j + 1 or bool(_WIDE.match(a) or _WIDE.match(b))
+    return k > j + 1 or is_cjk(a) or is_cjk(b)
 
 
 def kinsoku_lines(frags: list[ParaFrag], max_widths: list[float], calc_bounds: bool) -> ParaLines:
@@ -181,7 +169,7 @@ class Para(Paragraph):
         return size
 
     def breakLines(self, width: Any) -> Any:
-        if any(_WIDE.search(getattr(f, "text", "") or "") for f in self.frags):
+        if any(has_cjk(getattr(f, "text", "") or "") for f in self.frags):
             return self.breakLinesCJK(width)
         return super().breakLines(width)
 
