@@ -104,11 +104,11 @@ def test_sample_like_deck_has_every_kind_in_order(theme):
 
 
 def test_speaker_notes_keep_their_paragraphs_and_line_breaks(theme):
-    notes = "Open with a question.\n\nThen **demo**:\n- build a list\n- sort it\n"
+    notes = "Open with a question.\n\nThen **live\ndemo**:\n- build a list\n- sort it\n"
     pack = make_pack([Section("Lists", points=(Point("p"),), notes=notes)], [])
     slides = plan_deck(pack, theme, GEOMETRY, Report())
     section = next(s for s in slides if s.kind == "section")
-    assert section.notes == ("Open with a question.", "Then demo:\n- build a list\n- sort it")
+    assert section.notes == ("Open with a question.", "Then live\ndemo:\n- build a list\n- sort it")
 
 
 def test_key_terms_come_in_the_handout_glossary_order(theme):

@@ -256,7 +256,7 @@ def test_markdown_glossary_forms_and_front_matter():
 
 @pytest.mark.parametrize(
     ("heading", "language"),
-    [("## Glossar", "de"), ("## Termes clés (2)", "fr"), ("## 用語集", "ja"), ("## Key terms", "en")],
+    [("## Glossar", "de"), ("## Termes  clés (2)", "fr"), ("## 用語集", "ja"), ("## Lexique", "fr"), ("## Wortschatz:", "de")],
 )
 def test_a_glossary_heading_in_another_language_is_found_and_sets_the_language(tmp_path, heading, language):
     guide = tmp_path / "g.md"

@@ -321,7 +321,7 @@ class _Builder:
             return None
 
     def _language(self, raw: str | None, where: tuple[str, int] | None) -> str:
-        if raw is None or where is None:  # else the language its glossary heading is in
+        if raw is None or where is None:  # none given: the language of its glossary heading
             return self.outline.glossary_language or "en"
         if not _BCP47.match(raw):
             self.report.warning(

@@ -84,21 +84,21 @@ def noise_kind(line: str) -> str | None:
 
 # --- glossary -------------------------------------------------------------------------------
 
-# Our own headings for a glossary in every language we print, so a German "## Glossar" or a
-# Japanese "## 用語集" is found as well as the English ones.
-_LOCAL_NAMES = sorted(
-    {name for words in LABELS.values() for name in (words.glossary, words.key_terms)}
-    | {"Lexique", "Vocabulaire", "Begriffe", "Wortschatz", "Vocabulario", "Vocabolario"},
-    key=len,
-    reverse=True,
-)
+# Glossary headings in the other languages we print, with the language each names: our own
+# labels (so a German "## Glossar" or a Japanese "## 用語集" is found) and common synonyms.
+_HEADING_LANGUAGE = {
+    **{name: lang for lang, words in LABELS.items() if lang != "en" for name in (words.glossary, words.key_terms)},
+    "Lexique": "fr", "Vocabulaire": "fr", "Begriffe": "de", "Wortschatz": "de",
+    "Vocabulario": "es", "Vocabolario": "it",
+}  # fmt: skip
 _GLOSSARY_HEADING = re.compile(
     r"^(?:key\s+terms?(?:\s+to\s+(?:review|know))?|glossary|vocabulary|key\s+vocabulary|"
     r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms|"
-    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in _LOCAL_NAMES)
+    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_HEADING_LANGUAGE, key=len, reverse=True))
     + r")\s*(?:[(（]\s*(\d+)\s*[)）])?\s*[:：]?$",
     re.IGNORECASE,
 )
+_LANGUAGE_OF = {" ".join(name.casefold().split()): lang for name, lang in _HEADING_LANGUAGE.items()}
 
 
 def glossary_heading(text: str) -> tuple[bool, int | None]:
@@ -109,15 +109,10 @@ def glossary_heading(text: str) -> tuple[bool, int | None]:
     return True, int(m.group(1)) if m.group(1) else None
 
 
-_LANGUAGE_OF = {
-    name.casefold(): lang for lang, words in LABELS.items() if lang != "en" for name in (words.glossary, words.key_terms)
-}
-
-
 def heading_language(text: str) -> str | None:
     """The language a glossary heading is in ('Glossar' -> 'de'); None for English or unknown."""
     name = re.sub(r"\s*[(（].*$", "", strip_emphasis(text)).strip(" :：")
-    return _LANGUAGE_OF.get(name.casefold())
+    return _LANGUAGE_OF.get(" ".join(name.casefold().split()))
 
 
 def strip_emphasis(text: str) -> str:

@@ -11,7 +11,7 @@ from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
-from studypack.plan.handout import sort_key
+from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
 
@@ -81,7 +81,12 @@ def _notes(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     paras = (p.strip() for p in re.split(r"\n\s*\n", text))
-    return tuple("\n".join(plain_text(line) for line in p.splitlines()) for p in paras if p)
+    # Markup may span a line break ("**very\nimportant**"): read each paragraph whole, with its
+    # line breaks standing in as a character Markdown leaves alone.
+    return tuple(plain_text(p.replace("\n", _NL)).replace(_NL, "\n") for p in paras if p)
+
+
+_NL = "\ue001"  # a private-use character: a line break while a note is read as Markdown
 
 
 def _point_paras(
@@ -176,8 +181,7 @@ class _Planner:
 
     def terms(self) -> None:
         paras = []
-        # In the handout glossary's order (alphabetical), so students can follow one in the other.
-        for term in sorted(self.pack.glossary, key=lambda t: sort_key(t.term)):
+        for term in glossary_in_order(self.pack):  # as the handout lists them
             runs = [
                 Run(plain_text(term.term), bold=True),
                 Run(" — "),

@@ -261,7 +261,7 @@ class Fitter:
             for chunk in _greedy(_split_runs(runs, _level_pattern(level)), fits):
                 out.extend(
                     cut(chunk, level + 1)
-                    if not fits(chunk) and level + 1 < _LEVELS
+                    if not fits(chunk) and level + 1 < _LEVEL_COUNT
                     else [chunk]
                 )
             return out
@@ -361,7 +361,7 @@ def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|[。！？]\s*")
 _SPACE = re.compile(r"\s+")
-_LEVELS = 3
+_LEVEL_COUNT = 3  # sentence ends, spaces, anywhere (see _level_pattern)
 
 
 @cache

@@ -14,7 +14,7 @@ from pathlib import Path
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.labels import Labels, format_date, labels_for
-from studypack.model import Pack, Point, Section
+from studypack.model import Pack, Point, Section, Term
 from studypack.templating import render_text
 from studypack.theme import Theme
 
@@ -139,6 +139,12 @@ class HandoutPlan:
     words: Labels  # headings and page labels in the pack's language
 
 
+def glossary_in_order(pack: Pack) -> list[Term]:
+    """Alphabetical, ignoring case and accents: the order of the handout glossary and of the
+    deck's key-term slides, so students can follow one in the other."""
+    return sorted(pack.glossary, key=lambda t: sort_key(t.term))
+
+
 def sort_key(term: str) -> tuple[str, str]:
     """Alphabetical ignoring case and accents ('Élan' files under E); ties broken by spelling."""
     text = plain_text(term)
@@ -189,7 +195,7 @@ def _section_blocks(section: Section, number: str, level: int, page: Page) -> li
 
 def glossary_entries(pack: Pack) -> tuple[GlossaryEntry, ...]:
     """Terms in alphabetical order, each with a unique anchor; `see` names resolve to anchors."""
-    terms = sorted(pack.glossary, key=lambda t: sort_key(t.term))
+    terms = glossary_in_order(pack)
     anchors: dict[str, str] = {}
     used: set[str] = set()
     for t in terms:

@@ -87,18 +87,18 @@ class _Painter:
             color = "accent" if piece.run.href else line.color
             self.c.addLiteral(self.ops.color(self.color(color), "rg"))
             if not self._is_plain(font, piece.text):
-                bold = self.color(color) if piece.run.bold else None
-                x = self._mixed(piece.text, x, line, font, span, bold)
+                stroke = self.color(color) if piece.run.bold else None
+                x = self._mixed(piece.text, x, line, font, span, stroke)
                 continue
             self._text(piece.text, x, line.baseline, font, size)
             if i < last:  # advance exactly as the character loop below does, so pieces line up
                 for ch in piece.text:
                     x += char_width(ch, font) * size / 1000.0
 
-    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span, bold: str | None) -> float:
+    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span, stroke: str | None) -> float:
         """Text with characters the font lacks or that draw nothing; returns the x after it.
 
-        `bold`: the text colour when the run is bold (fallback fonts have one weight)."""
+        `stroke`: the text colour when the run is bold (fallback fonts have one weight)."""
         have = coverage(font)
         buf = ""
         buf_x = x
@@ -112,7 +112,7 @@ class _Painter:
                 self._text(buf, buf_x, line.baseline, font, line.size)
                 buf, buf_x = "", x + w
                 if ch not in _SKIP and not ch.isspace():
-                    self._fallback(ch, x, line.baseline, line.size, w, span, bold)
+                    self._fallback(ch, x, line.baseline, line.size, w, span, stroke)
             x += w
         self._text(buf, buf_x, line.baseline, font, line.size)
         return x
@@ -126,7 +126,7 @@ class _Painter:
                 self.c.setFont(font, size)
                 self.c.drawString(x, y, text)
 
-    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span, bold: str | None = None) -> None:
+    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span, stroke: str | None = None) -> None:
         font = fallback_for(ch)
         if font is None:
             self.missing.setdefault(span, set()).add(ch)
@@ -136,14 +136,14 @@ class _Painter:
         t.setFont(font, size)
         if actual > slot > 0:
             t.setHorizScale(100.0 * slot / actual)  # never wider than what fit.py measured
-        if bold is not None:  # one weight only (CJK fallback): embolden by stroking the outline too
+        if stroke is not None:  # bold in a one-weight fallback (CJK): stroke the outline too
             self.c.saveState()
-            self.c.addLiteral(self.ops.color(bold, "RG"))
+            self.c.addLiteral(self.ops.color(stroke, "RG"))
             self.c.setLineWidth(size * BOLD_STROKE)
             t.setTextRenderMode(2)
         t.textOut(ch)
         self.c.drawText(t)
-        if bold is not None:
+        if stroke is not None:
             self.c.restoreState()
 
     def warn(self) -> None:

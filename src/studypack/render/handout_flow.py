@@ -180,7 +180,7 @@ class FigureBlock(Flowable):
 
     @property
     def slack(self) -> float:
-        """How much shorter the block may become (known after wrap)."""
+        """How much shorter the block may become: its image down to IMAGE_MIN_SCALE."""
         return self.figure.h * (1 - IMAGE_MIN_SCALE)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:

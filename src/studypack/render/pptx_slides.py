@@ -240,7 +240,7 @@ class Writer:
             rpr += f'<a:hlinkClick r:id="{link(run.href)}"/>'
         return f"<a:r>{rpr}</a:rPr><a:t>{text(XML_UNSAFE.sub('', run.text))}</a:t></a:r>"
 
-    def number(self, n: int, font: str, color: str = "muted") -> str:
+    def number(self, n: int, font: str, color: str) -> str:
         return (
             f'<a:p><a:fld id="{SLIDENUM_FIELD_ID}" type="slidenum"><a:rPr lang="{self.lang}"><a:solidFill>'
             f'<a:srgbClr val="{self.hex(color)}"/></a:solidFill><a:latin typeface="{attr(font)}"/>'
