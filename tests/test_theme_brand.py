@@ -112,3 +112,13 @@ def test_a_brand_file_of_another_name_is_read_as_a_brand(tmp_path):
     (tmp_path / "t.yml").write_text("colors: {primary: '#112233'}\nlogo: x.png\n", encoding="utf-8")
     _, problems = load(str(tmp_path / "t.yml"))  # a theme file of another name stays a theme
     assert problems == [f"{tmp_path / 't.yml'}:2:7: error: logo: file 'x.png' not found"]
+
+
+def test_a_brand_file_with_quoted_keys_is_still_a_brand(tmp_path):
+    import re
+
+    shutil.copytree(BRAND, tmp_path / "b")
+    text = (tmp_path / "b" / "_brand.yml").read_text(encoding="utf-8")
+    (tmp_path / "b" / "brand.yml").write_text(re.sub(r"^(\w+):", r'"\1":', text, flags=re.M), encoding="utf-8")
+    theme, problems = load(str(tmp_path / "b" / "brand.yml"))
+    assert theme is not None and theme.colors.primary == "#12305A", problems

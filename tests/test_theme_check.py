@@ -171,3 +171,24 @@ def test_colours_the_theme_does_not_set_come_from_the_template(tmp_path):
     only_template = load_theme(str(folder), Report())
     assert only_template is not None and only_template.colors.primary == "#4F81BD"  # accent1
     assert lines(check(str(folder)).output, "FAIL")  # and themes check says it is too light for headings
+
+
+def test_template_size_and_colours_are_read_as_xml_not_as_text(tmp_path):
+    """Attribute order and spacing are the writer's choice; the readers must not care."""
+    import zipfile
+
+    from studypack.theme import _color_scheme, _slide_size
+
+    plain = make_template(tmp_path / "t.pptx", {"Title Slide", "Title and Content"})
+    odd = tmp_path / "odd.pptx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(odd, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "ppt/presentation.xml":
+                data = data.replace(b'cx="9144000" cy="6858000"', b'cy="6858000"  cx="9144000"')
+            if item.filename.startswith("ppt/theme/"):
+                data = data.replace(b"<a:srgbClr val=", b"<a:srgbClr   val=")
+            dst.writestr(item, data)
+    assert _slide_size(odd) == _slide_size(plain) == (9144000, 6858000)
+    assert _color_scheme(odd) == _color_scheme(plain)
+    assert _color_scheme(plain)["accent1"] == "#4F81BD" and len(_color_scheme(plain)) == 12

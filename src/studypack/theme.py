@@ -228,9 +228,13 @@ def _is_brand(path: Path) -> bool:
     if path.name == THEME_FILE:
         return False
     try:
-        keys = set(re.findall(r"^([A-Za-z_]+)[ \t]*:", path.read_text(encoding="utf-8", errors="replace"), re.M))
-    except OSError:
+        with open(path, "rb") as f:
+            root = yaml.compose(f, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return False  # reading it as a theme reports the problem, located
+    if not isinstance(root, yaml.MappingNode):
         return False
+    keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
     return bool(keys & _BRAND_ONLY_KEYS) and not keys & (set(SCHEMA) - {"logo"})
 
 
@@ -454,19 +458,43 @@ def _template_colors(template: Path, merged: dict[str, tuple[Any, yaml.Node, Pat
 
 def _color_scheme(path: Path) -> dict[str, str]:
     """{'dk1': '#000000', 'accent1': '#4472C4', …} from the first slide master's theme part."""
+    from lxml import etree
+
+    root = _template_part(path, "theme")
+    scheme = root.find(".//a:clrScheme", _NS) if root is not None else None
+    out: dict[str, str] = {}
+    for slot in scheme if scheme is not None else ():
+        colour = slot.find("a:srgbClr", _NS)
+        value = colour.get("val") if colour is not None else None
+        if colour is None and (system := slot.find("a:sysClr", _NS)) is not None:
+            value = system.get("lastClr")  # windowText / window: the colour last resolved
+        if value and _COLOR.match(f"#{value}"):
+            out[etree.QName(slot).localname] = f"#{value.upper()}"
+    return out
+
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _template_part(path: Path, which: str) -> Any:
+    """The parsed ppt/presentation.xml ('presentation') or first master's theme part ('theme')."""
+    from lxml import etree  # only themes with a template need it
+
     try:
         with zipfile.ZipFile(path) as z:
-            rels = z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels").decode("utf-8", "replace")
-            target = re.search(r'Target="([^"]*theme\d*\.xml)"', rels)
-            name = "ppt/theme/" + target.group(1).rsplit("/", 1)[-1] if target else "ppt/theme/theme1.xml"
-            xml = z.read(name).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return {}
-    scheme = re.search(r"<a:clrScheme\b.*?</a:clrScheme>", xml, re.S)
-    if scheme is None:
-        return {}
-    slots = re.findall(r'<a:(\w+)>\s*<a:(?:srgbClr val|sysClr\b[^>]*?lastClr)="([0-9A-Fa-f]{6})"', scheme.group(0))
-    return {slot: f"#{value.upper()}" for slot, value in slots}
+            if which == "presentation":
+                return etree.fromstring(z.read("ppt/presentation.xml"))
+            rels = etree.fromstring(z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels"))
+            target = next((r.get("Target") for r in rels if (r.get("Type") or "").endswith("/theme")), None)
+            if target is None:
+                return None
+            return etree.fromstring(z.read("ppt/theme/" + target.rsplit("/", 1)[-1]))
+    except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+        return None
 
 
 def _check_template_size(template: Path, merged: dict[str, tuple[Any, yaml.Node, Path]], chain: list[Path], report: Report) -> None:
@@ -498,13 +526,13 @@ def _ratio(aspect: str) -> float:
 
 def _slide_size(path: Path) -> tuple[int, int] | None:
     """The template's slide size in EMU, from ppt/presentation.xml's p:sldSz."""
+    root = _template_part(path, "presentation")
+    size = root.find("p:sldSz", _NS) if root is not None else None
     try:
-        with zipfile.ZipFile(path) as z:
-            xml = z.read("ppt/presentation.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, KeyError):
+        cx, cy = int(size.get("cx")), int(size.get("cy"))  # type: ignore[union-attr,arg-type]
+    except (AttributeError, TypeError, ValueError):
         return None
-    m = re.search(r"<p:sldSz\b[^>]*?\bcx=\"(\d+)\"[^>]*?\bcy=\"(\d+)\"", xml)
-    return (int(m.group(1)), int(m.group(2))) if m and int(m.group(2)) else None
+    return (cx, cy) if cx > 0 and cy > 0 else None
 
 
 def _is_pptx(path: Path) -> bool:
