@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import yaml
 from PIL import Image
 
 from conftest import SAMPLE, build_or_fail, require_tool
@@ -224,3 +225,21 @@ def test_no_japanese_line_starts_with_closing_punctuation(tmp_path):
         assert "".join(lines).count(JA_TEXT) == 3, margin
         checked += len(lines)
     assert checked > 500
+
+
+def test_a_title_too_long_for_the_cover_band_shrinks_instead_of_failing(tmp_path):
+    """The band cannot continue on page 2: a 1,200-character title is drawn smaller, whole."""
+    title = " ".join(["Extraordinary security arrangements and alliance politics"] * 20)
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(
+        yaml.safe_dump({"title": title, "sections": [{"title": "S", "points": ["p"]}]}), encoding="utf-8"
+    )
+    out = build_or_fail(folder, tmp_path / "o", only=("handout",))
+    with pdfplumber.open(out["handout"]) as pdf:
+        cover = pdf.pages[0]
+        text = " ".join(cover.extract_text().split())
+        assert title in text
+        inside = [c for c in cover.chars if 0 <= c["x0"] and c["x1"] <= cover.width and 0 <= c["top"] and c["bottom"] <= cover.height]
+        assert len(inside) == len(cover.chars)  # nothing pushed off the page
+        assert max(c["size"] for c in cover.chars if c["text"] == "E") < 25  # scaled down from 28 pt

@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from studypack.plan.handout import IMAGE_MIN_SCALE
 from studypack.render.handout_para import Para
@@ -219,17 +219,25 @@ class CoverBand(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.heights = [part.wrap(availWidth, availHeight)[1] for part in self.parts]
+        top = 0.0
+        if self.logo is not None:
+            top = self.logo.wrap(availWidth, availHeight)[1] + self.LOGO_PAD * 2 + 24
+        self.text_height = self._wrap_text(availWidth, availHeight)
+        room = availHeight - top - self.FOOT
+        if self.text_height > room > 0 and not isinstance(self.parts[0], KeepInFrame):
+            # A band cannot continue on the next page: a title too long for the cover shrinks.
+            self.parts = [KeepInFrame(availWidth, room, self.parts, mode="shrink")]
+            self.text_height = self._wrap_text(availWidth, availHeight)
+        self.height = max(self.min_height, top + self.text_height + self.FOOT)
+        return (availWidth, self.height)
+
+    def _wrap_text(self, availWidth: float, availHeight: float) -> float:
+        self.heights = [part.wrapOn(self.canv, availWidth, availHeight)[1] for part in self.parts]
         text = sum(self.heights)
         for i, part in enumerate(self.parts):
             if i:
                 text += self.parts[i - 1].getSpaceAfter() + part.getSpaceBefore()
-        self.text_height = text
-        top = 0.0
-        if self.logo is not None:
-            top = self.logo.wrap(availWidth, availHeight)[1] + self.LOGO_PAD * 2 + 24
-        self.height = max(self.min_height, top + text + self.FOOT)
-        return (availWidth, self.height)
+        return text
 
     def draw(self) -> None:
         canv = self.canv
