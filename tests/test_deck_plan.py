@@ -296,3 +296,13 @@ def test_a_long_glossary_uses_two_column_term_slides(theme):
     slides = plan_deck(make_pack([Section("S", points=(Point("p"),))], terms), theme, GEOMETRY, Report())
     kinds = [s.kind for s in slides]
     assert "terms-single" not in kinds and kinds.count("terms") >= 2
+
+
+def test_a_title_without_spaces_is_cut_between_characters_not_to_nothing(theme):
+    title = "日米安全保障条約は冷戦初期に締結された同盟の基盤であり、沖縄の基地問題を含む。" * 8
+    report = Report()
+    fitter = Fitter(theme)
+    runs, _ = fitter.fit_title(title, GEOMETRY.content_title, (40.0, 32.0), Span("p.yaml", 1, 1), report)
+    text = "".join(r.text for r in runs).replace(ZWSP, "")
+    assert text.endswith("…") and len(text) > 20 and title.startswith(text[:-1])
+    assert [d.message.split("; ")[-1] for d in report.warnings] == [f"cut to {len(text) - 1} characters"]

@@ -283,24 +283,30 @@ class Fitter:
                 return para.runs, size
         size = sizes[-1]
         runs, kept = self.ellipsize(title, Para((), size), box, self.heading)
-        report.warning(
-            span, f"slide title '{short(title)}' is too long for its box; cut to {kept} words"
-        )
+        report.warning(span, f"slide title '{short(title)}' is too long for its box; cut to {kept}")
         return runs, size
 
     def ellipsize(
         self, text: str, para: Para, box: Box, fonts: FontSet | None = None
-    ) -> tuple[tuple[Run, ...], int]:
-        """The most words of `text`, then '…', that fit the box at the paragraph's size."""
+    ) -> tuple[tuple[Run, ...], str]:
+        """The longest start of `text`, then '…', that fits the box at the paragraph's size, and
+        what was kept ("3 words"): whole words, or characters when not even one word fits
+        (Japanese and Chinese titles have no spaces)."""
         words = text.split()
-        lo, hi = 0, len(words)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            cut = self.prepare(replace(para, runs=(Run(" ".join(words[:mid]) + " …"),)), box, fonts)
-            lo, hi = (mid, hi) if self.fits([cut], box, fonts) else (lo, mid - 1)
-        return self.prepare(
-            replace(para, runs=(Run(" ".join(words[:lo]) + " …"),)), box, fonts
-        ).runs, lo
+
+        def shown(n: int, by_words: bool) -> tuple[Run, ...]:
+            start = " ".join(words[:n]) + " …" if by_words else text[:n].rstrip() + "…"
+            return self.prepare(replace(para, runs=(Run(start),)), box, fonts).runs
+
+        for by_words, total in ((True, len(words)), (False, len(text))):
+            lo, hi = 0, total
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                fits = self.fits([replace(para, runs=shown(mid, by_words))], box, fonts)
+                lo, hi = (mid, hi) if fits else (lo, mid - 1)
+            if lo:
+                return shown(lo, by_words), f"{lo} {'words' if by_words else 'characters'}"
+        return shown(0, False), "nothing"
 
     def fit_paras(
         self, paras: Sequence[Para], box: Box, sizes: Sequence[float]
