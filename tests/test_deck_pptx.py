@@ -252,3 +252,13 @@ def test_footer_has_room_for_course_and_title_on_one_line(deck):
     assert footer.width > deck.slide_width * 0.6
     assert footer.left + footer.width < number.left  # never under the slide number
     assert footer.text_frame.text == "East Asian Security · Unit 4 · The Japan–US Security Treaty"
+
+
+def test_footer_stays_clear_of_the_logo(tmp_path):
+    from conftest import build_or_fail
+
+    out = build_or_fail(SAMPLE, tmp_path, only=("deck",), theme="northfield-history")
+    for slide in list(Presentation(str(out["deck"])).slides)[1:6]:
+        shapes = {s.name.split()[0]: s for s in slide.shapes}
+        logo, footer = shapes["Logo"], shapes["Footer"]
+        assert logo.left + logo.width < footer.left, slide.shapes.title.text

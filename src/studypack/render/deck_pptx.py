@@ -69,18 +69,20 @@ def _open(theme: Theme) -> Any:
                     ext.set("cx", str(round(int(ext.get("cx")) * factor)))
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
     _upright_section_header(prs)
-    _wide_footer(prs)
+    _wide_footer(prs, keep_date_room=theme.logo is not None)
     return prs
 
 
-def _wide_footer(prs: Any) -> None:
+def _wide_footer(prs: Any, keep_date_room: bool) -> None:
     """python-pptx's master centres the footer in a third of the slide, so "course · title"
-    wraps to two tiny lines: give it the date's room too (our slides show no date)."""
+    wraps to two tiny lines: widen it to the slide number, and over the date's room too unless
+    the logo stands there (our slides show no date)."""
     found = {ph.placeholder_format.type: ph for ph in prs.slide_master.placeholders}
     date, footer, number = (found.get(t) for t in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER))
     if date is None or footer is None or number is None:
         return
-    footer.left, footer.width = date.left, Emu(number.left - date.left - 91440)  # 0.1 in short of the number
+    left = date.left + date.width + 91440 if keep_date_room else date.left
+    footer.left, footer.width = Emu(left), Emu(number.left - left - 91440)  # 0.1 in clear of both
 
 
 # y, height (EMU, both aspects are 7.5 in tall) and text anchor of the default Section Header's
