@@ -133,9 +133,26 @@ def test_logo_alt_text_names_the_theme(pack):
     theme = theme_named("northfield-history")
     assert theme.logo is not None
     prs = deck(pack, theme)
-    logos = [sh for s in prs.slides for sh in s.shapes if sh.name.startswith("Logo")]
+    logos = [sh for s in prs.slides for sh in s.shapes if sh.name.startswith("Logo ") and sh.shape_type == 13]
     assert logos
     assert {sh._element.nvPicPr.cNvPr.get("descr") for sh in logos} == {
         "Northfield History Department logo"
     }
     assert Path(theme.logo).name not in logos[0]._element.nvPicPr.cNvPr.get("descr")
+
+
+def test_on_filled_slides_the_logo_sits_on_a_background_coloured_backdrop(pack):
+    """A logo drawn in the primary colour (Northfield's shield) would vanish on the fill."""
+    theme = theme_named("northfield-history")
+    for slide in deck(pack, theme).slides:
+        shapes = list(slide.shapes)
+        logo = next(i for i, sh in enumerate(shapes) if sh.shape_type == 13 and sh.name.startswith("Logo "))
+        backdrops = [sh for sh in shapes if sh.name.startswith("Logo backdrop")]
+        if background(slide) is None:
+            assert not backdrops
+            continue
+        (backdrop,) = backdrops
+        assert shapes.index(backdrop) < logo  # drawn first, so underneath
+        assert str(backdrop.fill.fore_color.rgb) == hex_of(theme.colors.background)
+        pic = shapes[logo]
+        assert backdrop.left < pic.left and pic.left + pic.width < backdrop.left + backdrop.width

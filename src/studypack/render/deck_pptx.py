@@ -38,6 +38,7 @@ from studypack.render.pptx_slides import (
     notes_xml,
     picture,
     slide_proto,
+    tile,
 )
 from studypack.theme import SCHEME_SLOTS, Theme
 
@@ -45,6 +46,7 @@ qn = lru_cache(maxsize=None)(_qn)
 
 SIZES = {"16:9": (12192000, 6858000), "4:3": (9144000, 6858000)}
 _XML_UNSAFE = XML_UNSAFE
+LOGO_PAD = 4.0  # pt of tile around the logo on a filled slide
 _KIND_ROLE = {"title": "title", "section": "section", "image": "picture", "terms": "two"}
 
 
@@ -322,7 +324,7 @@ class _Drawer:
                 furniture(new_id(), "Slide Number Placeholder", ph.type.xml_value, ph.idx, paras)
             )
         if self.theme.logo is not None and role.date is not None:
-            loose.append(self.logo(role.date, new_id, relate))
+            loose.append(self.logo(role.date, new_id, relate, filled))
         kept = [out[id(s)] for s in proto.shapes if id(s) in out]
         if plan.notes:
             relate(RT.NOTES_SLIDE, f"../notesSlides/notesSlide{number}.xml", False)
@@ -345,8 +347,10 @@ class _Drawer:
         return "../media/" + partname.rsplit("/", 1)[1]
 
     def logo(
-        self, date_ph: Any, new_id: Callable[[], int], relate: Callable[[str, str, bool], str]
+        self, date_ph: Any, new_id: Callable[[], int], relate: Callable[[str, str, bool], str], filled: bool
     ) -> str:
+        """The logo in the date's corner; on a filled slide on a tile of the background colour,
+        so a logo drawn in the primary colour still shows (as on the handout's cover band)."""
         assert self.theme.logo is not None
         if self.logo_size is None:
             from PIL import Image as PILImage
@@ -359,7 +363,12 @@ class _Drawer:
         rid = relate(RT.IMAGE, self.image_ref(self.theme.logo), False)
         frame_emu = (emu(frame.x), emu(frame.y), emu(w * scale), emu(h * scale))
         descr = XML_UNSAFE.sub("", f"{self.theme.name} logo")
-        return picture(new_id(), "Logo", descr, rid, frame_emu, "")
+        if not filled:
+            return picture(new_id(), "Logo", descr, rid, frame_emu, "")
+        x, y, cx, cy = frame_emu
+        pad = emu(LOGO_PAD)
+        under = tile(new_id(), (x - pad, y - pad, cx + 2 * pad, cy + 2 * pad), self.theme.colors.background.lstrip("#"))
+        return under + picture(new_id(), "Logo", descr, rid, frame_emu, "")
 
     def notes_slide(self, number: int, notes: tuple[str, ...]) -> None:
         master = self.deck.notes_master

@@ -262,6 +262,17 @@ def furniture(sp_id: int, name: str, ph_type: str, idx: int, paragraphs: str) ->
     )
 
 
+def tile(sp_id: int, frame: tuple[int, int, int, int], hex_color: str) -> str:
+    """A plain rounded rectangle in one colour (behind the logo on a filled slide)."""
+    x, y, cx, cy = frame
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Logo backdrop {sp_id}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr>'
+        f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="roundRect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="{hex_color}"/>'
+        f"</a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>"
+    )
+
+
 def picture(
     sp_id: int, name: str, descr: str, rid: str, frame: tuple[int, int, int, int], ph: str
 ) -> str:
