@@ -144,6 +144,17 @@ def test_dark_background_is_also_checked_against_paper(tmp_path):
     assert any("text #F2F2F2 on background #101820" in line for line in lines(result.output, "PASS"))
 
 
+def test_a_dark_theme_has_its_light_headings_checked_on_paper_too(tmp_path):
+    """QA: khaki headings on a dark slide background printed khaki on white, unflagged."""
+    (tmp_path / "theme.yaml").write_text(
+        'colors: {background: "#1A1A2E", text: "#EEEEEE", primary: "#F0E68C", muted: "#AAAAAA", accent: "#FFD700"}\n',
+        encoding="utf-8",
+    )
+    failed = lines(check(str(tmp_path)).output, "FAIL")
+    for name, colour in (("primary", "#F0E68C"), ("muted", "#AAAAAA"), ("accent", "#FFD700")):
+        assert any(f"{name} {colour} on paper #FFFFFF" in line for line in failed), failed
+
+
 def test_an_aspect_the_template_cannot_honour_is_a_located_warning(tmp_path):
     folder = template_theme(tmp_path, {"Title Slide", "Title and Content"})  # python-pptx's 4:3 master
     theme_file = folder / "theme.yaml"

@@ -58,8 +58,14 @@ def check_contrast(theme: Theme) -> list[Check]:
         ("primary", c.primary, "background", c.background, "headings"),
     ]
     if c.background != PAPER:
-        # The PDFs are printed: their text sits on white paper, not on the theme's background.
-        pairs.append(("text", c.text, "paper", PAPER, "handout and card text"))
+        # The PDFs are printed: their text, headings, captions and links sit on white paper,
+        # not on the theme's background.
+        pairs += [
+            ("text", c.text, "paper", PAPER, "handout and card text"),
+            ("primary", c.primary, "paper", PAPER, "handout headings, card fronts"),
+            ("muted", c.muted, "paper", PAPER, "handout captions, card numbers"),
+            ("accent", c.accent, "paper", PAPER, "handout links"),
+        ]
     if theme.style.fills:
         # Title slides and the cover band put background-coloured text on primary.
         pairs.append(("background", c.background, "primary", c.primary, "title slides, cover"))
