@@ -192,3 +192,14 @@ def test_a_department_template_keeps_its_colour_scheme_in_the_deck(tmp_path):
     scheme = deck_scheme(out["deck"])
     assert scheme["accent1"] == "1F3A5F"  # what the theme sets
     assert (scheme["dk2"], scheme["accent3"], scheme["hlink"]) == ("1F497D", "9BBB59", "0000FF")  # the master's own
+
+
+def test_an_empty_footer_means_no_footer_not_the_inherited_one(tmp_path):
+    from pptx import Presentation
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "theme.yaml").write_text('extends: default\nfooter: ""\nheader:\n', encoding="utf-8")
+    assert (theme(str(tmp_path / "t")).footer, theme(str(tmp_path / "t")).header) == ("", "")
+    out = build_or_fail(SAMPLE, tmp_path / "o", only=("deck",), theme=str(tmp_path / "t"))
+    names = [sh.name for slide in Presentation(str(out["deck"])).slides for sh in slide.shapes]
+    assert not [n for n in names if n.startswith("Footer")] and [n for n in names if n.startswith("Slide Number")]

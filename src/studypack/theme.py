@@ -267,6 +267,8 @@ def _read_layer(path: Path, report: Report) -> _Layer | None:
         sub = SCHEMA[key]
         if sub is None:
             text = r.text(node, key)
+            if text is None and key in ("header", "footer") and isinstance(node, yaml.ScalarNode):
+                text = ""  # `footer: ""` (or nothing) asks for no footer, not for the inherited one
             if text is not None:
                 values[key] = (text, node)
             continue
