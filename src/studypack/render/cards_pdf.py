@@ -16,7 +16,14 @@ from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, TextLine, plan_cards
 from studypack.render.card_ops import Ops
-from studypack.render.pdf_text import coverage, fallback_for, font_set
+from studypack.render.pdf_text import (
+    Lacking,
+    coverage,
+    fallback_for,
+    font_set,
+    note_lacking,
+    warn_lacking,
+)
 from studypack.theme import Theme
 
 # Never drawn: fit.py measures them as zero width (break opportunities, joiners, soft hyphen).
@@ -63,6 +70,7 @@ class _Painter:
         self.theme = theme
         self.report = report
         self.missing: dict[Span, set[str]] = {}
+        self.lacking: Lacking = {}
         self._plain: dict[tuple[str, str], bool] = {}
 
     def color(self, role: str) -> str:
@@ -107,6 +115,7 @@ class _Painter:
             if ord(ch) in have and ch not in _SKIP:
                 buf += ch  # drawn in one string: reportlab advances by the widths fit measured
             else:
+                note_lacking(self.lacking, font, span, ch)
                 # Flush, so nothing after this character moves: it is either invisible
                 # (measured as zero width) or drawn alone in a fallback font.
                 self._text(buf, buf_x, line.baseline, font, line.size)
@@ -152,6 +161,7 @@ class _Painter:
             self.report.warning(
                 span, f"no installed font has {shown}; left blank on the flashcards"
             )
+        warn_lacking(self.report, self.lacking)
 
 
 BOLD_STROKE = 0.035  # outline width / size for a faux bold: close to a real bold's stem growth

@@ -131,15 +131,16 @@ def fallback_for(ch: str) -> str | None:
     return None
 
 
+Lacking = dict[str, tuple[Span, set[str]]]  # font -> (where first seen, Latin characters it lacks)
+
+
 @dataclass
 class Glyphs:
     """Turns text into markup for given fonts; remembers characters no installed font has."""
 
     report: Report
     missing: dict[Span, set[str]] = field(default_factory=dict)
-    # Latin characters a theme font lacks (a font that is wrong for the text, not a rare
-    # symbol): font -> (where first seen, characters). They print in a fallback font.
-    lacking: dict[str, tuple[Span, set[str]]] = field(default_factory=dict)
+    lacking: Lacking = field(default_factory=dict)  # see note_lacking
 
     def text(self, text: str, fontname: str, span: Span) -> str:
         """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
@@ -154,8 +155,7 @@ class Glyphs:
         for ch in text:
             font: str | None = None
             if ord(ch) not in have and ch not in _INVISIBLE:
-                if ch < "\u0250" and ch.isprintable():
-                    self.lacking.setdefault(fontname, (span, set()))[1].add(ch)
+                note_lacking(self.lacking, fontname, span, ch)
                 font = fallback_for(ch)
                 if font is None:
                     self.missing.setdefault(span, set()).add(ch)
@@ -188,14 +188,25 @@ class Glyphs:
             more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
             self.report.warning(span, f"no installed font has {shown}{more}; they print as empty boxes")
         self.missing.clear()
-        for fontname, (span, chars) in self.lacking.items():
-            shown = " ".join(sorted(chars)[:20]) + (" …" if len(chars) > 20 else "")
-            self.report.warning(
-                span,
-                f"the theme's font '{fontname}' lacks {len(chars)} Latin character(s) this pack uses ({shown});"
-                " they print in a fallback font, without the theme's bold and italic",
-            )
-        self.lacking.clear()
+        warn_lacking(self.report, self.lacking)
+
+
+def note_lacking(lacking: Lacking, fontname: str, span: Span, ch: str) -> None:
+    """Remember a Latin character a theme font lacks: a font wrong for the text, not a rare
+    symbol (those have their fallback fonts by design)."""
+    if ch < "\u0250" and ch.isprintable():
+        lacking.setdefault(fontname, (span, set()))[1].add(ch)
+
+
+def warn_lacking(report: Report, lacking: Lacking) -> None:
+    for fontname, (span, chars) in lacking.items():
+        shown = " ".join(sorted(chars)[:20]) + (" …" if len(chars) > 20 else "")
+        report.warning(
+            span,
+            f"the theme's font '{fontname}' lacks {len(chars)} Latin character(s) this pack uses ({shown});"
+            " they print in a fallback font, without the theme's bold and italic",
+        )
+    lacking.clear()
 
 
 _NOTDEF_FONT = "studypack-notdef"
