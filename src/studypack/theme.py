@@ -441,8 +441,8 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
     )
 
 
-# Our colours <- the Office theme slots a template's master keeps them in (the inverse of
-# what render/deck_pptx.py writes into a deck's theme).
+# Our colours <-> the Office theme slots they live in: read from a template's master here,
+# written into every deck's theme by render/deck_pptx.py.
 SCHEME_SLOTS = {"text": "dk1", "background": "lt1", "primary": "accent1", "accent": "accent2", "muted": "dk2"}
 
 

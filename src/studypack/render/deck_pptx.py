@@ -111,12 +111,11 @@ def _upright_section_header(prs: Any) -> None:
 def _restyle_theme(prs: Any, theme: Theme) -> None:
     """Theme colours and fonts into every master's theme part, so slides a teacher adds match."""
     c = theme.colors
-    colours = {"dk1": c.text, "lt1": c.background, "dk2": c.primary, "accent1": c.primary, "accent2": c.accent,
-               "accent3": c.muted, "hlink": c.accent, "folHlink": c.muted}  # fmt: skip
-    if theme.slides.template is not None:
-        # Only the slots our colours came from (theme.py reads them there), so a department
-        # master keeps the rest of its scheme (accents 3-6, link colours) as designed.
-        colours = {slot: getattr(c, key) for key, slot in SCHEME_SLOTS.items()}
+    # The slots theme.py reads a template's colours from; a department master keeps the rest
+    # of its scheme (accents 3-6, link colours) as designed, python-pptx's gets ours.
+    colours = {slot: getattr(c, key) for key, slot in SCHEME_SLOTS.items()}
+    if theme.slides.template is None:
+        colours |= {"accent3": c.muted, "hlink": c.accent, "folHlink": c.muted}
     fonts = {"majorFont": theme.slides.heading_font, "minorFont": theme.slides.body_font}
     for master in prs.slide_masters:
         part = master.part.part_related_by(RT.THEME)
