@@ -120,3 +120,12 @@ def test_card_css_names_the_theme_fonts_and_colours(sample_outputs, theme, tmp_p
     assert f'font-family: "{theme.fonts.body}", "{theme.slides.body_font}", sans-serif' in css
     assert f'font-family: "{theme.fonts.heading}", "{theme.slides.heading_font}", sans-serif' in css
     assert theme.colors.primary in css and theme.colors.text in css
+
+
+def test_a_theme_ttf_is_named_by_its_family_in_the_card_css():
+    import reportlab
+
+    from studypack.render.anki import _font_stack
+
+    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    assert _font_stack(str(vera), "Arial") == '"Bitstream Vera Sans", "Arial", sans-serif'

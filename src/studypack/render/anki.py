@@ -53,9 +53,21 @@ _CSS_UNSAFE = re.compile(r"[^\w .-]")  # what may not appear in a quoted CSS fon
 
 def _font_stack(family: str, office: str) -> str:
     """The theme's PDF family (a theme TTF by its file name), then the deck's Office font."""
-    name = Path(family).stem.removesuffix("-Regular") if family.lower().endswith((".ttf", ".otf")) else family
+    name = _family_name(family) if family.lower().endswith((".ttf", ".otf")) else family
     names = (_CSS_UNSAFE.sub("", n) for n in (name, office))
     return ", ".join(f'"{n}"' for n in names) + ", sans-serif"
+
+
+def _family_name(path: str) -> str:
+    """The family a font file names itself ('DejaVu Serif'), which Anki's CSS must match;
+    its file name when it cannot be read."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
+
+    try:
+        name = TTFontFile(path).familyName
+    except (TTFError, OSError, ValueError, KeyError, IndexError):
+        return Path(path).stem.removesuffix("-Regular")
+    return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
 
 
 def note_model(pack: Pack, theme: Theme) -> genanki.Model:
