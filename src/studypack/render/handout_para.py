@@ -110,6 +110,7 @@ def kinsoku_lines(frags: list[ParaFrag], max_widths: list[float], calc_bounds: b
 
     reportlab's own CJK wrap hangs one forbidden character in the margin and knows no line-end
     rule; here the characters that cannot be parted travel to the next line together.
+    Forced breaks (<br/>) are not handled: the markup we write never contains them.
     """
     units = [cjkU(c, f, "utf8") for f in frags for c in (getattr(f, "text", "") or [""])]
     lines = []
