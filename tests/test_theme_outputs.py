@@ -175,8 +175,9 @@ def test_colours_below_aa_contrast_are_a_build_warning(tmp_path):
     (tmp_path / "pale").mkdir()
     (tmp_path / "pale" / "theme.yaml").write_text('colors: {text: "#BBBBBB"}\n', encoding="utf-8")
     result = build_pack(SAMPLE, BuildOptions(out=tmp_path / "o", only=("csv",), theme=str(tmp_path / "pale")))
-    assert [d.message for d in result.diagnostics] == [
-        "colours below WCAG AA contrast (4.5:1): 1.92:1 text #BBBBBB on background #FFFFFF (body text)"
+    assert [str(d) for d in result.diagnostics] == [
+        f"{tmp_path / 'pale' / 'theme.yaml'}:1:16: warning: colors.text: 1.92:1 text #BBBBBB on background"
+        " #FFFFFF (body text) is below WCAG AA (4.5:1)"
     ]
     assert result.failed(strict=True)
 

@@ -65,9 +65,10 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
         return None
     from studypack.theme_check import check_contrast
 
-    failing = [" ".join(c.message.split()) for c in check_contrast(theme) if c.failed]
-    if failing:  # readable text is part of the theme's job; `themes check` explains each pair
-        report.warning(Span(str(theme.files[0])), f"colours below WCAG AA contrast (4.5:1): {'; '.join(failing)}")
+    for check in check_contrast(theme):  # readable text is part of the theme's job
+        if check.failed:
+            message = " ".join(check.message.split())
+            report.warning(theme.color_span(check.subject), f"colors.{check.subject}: {message} is below WCAG AA (4.5:1)")
     if options.paper:
         theme = dataclasses.replace(theme, paper=options.paper)
     if options.cards_offset is not None:

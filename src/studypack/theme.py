@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,11 @@ class Theme:
     footer: str  # Jinja2 source, rendered sandboxed
     header: str
     style: Style = Style()
+    # Where each colour was set (theme file line, or the template it came from), for warnings.
+    color_spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
+
+    def color_span(self, key: str) -> Span:
+        return dict(self.color_spans).get(key, Span(str(self.files[0])))
 
 
 def builtin_themes_dir() -> Path:
@@ -341,9 +346,12 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
     def get(key: str) -> Any:
         return merged[key][0]
 
-    def err(key: str, message: str) -> None:
+    def span_of(key: str) -> Span:
         _, node, path = merged[key]
-        report.error(Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1), f"{key}: {message}")
+        return Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def err(key: str, message: str) -> None:
+        report.error(span_of(key), f"{key}: {message}")
 
     def folder_of(key: str) -> Path:
         return merged[key][2].parent
@@ -411,8 +419,11 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         return None
 
     colors = {key: get(f"colors.{key}").upper() for key in COLOR_KEYS}
+    spans = {key: span_of(f"colors.{key}") for key in COLOR_KEYS}
     if template is not None:
-        colors.update(_template_colors(template, merged, [layer.path for layer in chain]))
+        from_template = _template_colors(template, merged, [layer.path for layer in chain])
+        colors.update(from_template)
+        spans.update({key: span_of("slides.template") for key in from_template})
 
     def font(key: str) -> str:  # shipped family name, or the absolute path of a theme's TTF
         family = get(key)
@@ -438,6 +449,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         footer=get("footer"),
         header=get("header"),
         style=Style(fills=fills in _TRUE),
+        color_spans=tuple(spans.items()),
     )
 
 

@@ -28,6 +28,7 @@ SAMPLE_TEXT = (
 class Check:
     status: str  # PASS, FAIL, WARN, SKIP
     message: str
+    subject: str = ""  # the theme colour a contrast check is about ('text', 'primary', …)
 
     @property
     def failed(self) -> bool:
@@ -73,7 +74,8 @@ def check_contrast(theme: Theme) -> list[Check]:
     for fg_name, fg, bg_name, bg, use in pairs:
         ratio = contrast_ratio(fg, bg)
         status = "PASS" if ratio >= AA else "FAIL"
-        checks.append(Check(status, f"{ratio:5.2f}:1  {fg_name} {fg} on {bg_name} {bg} ({use})"))
+        subject = fg_name if fg_name != "background" else bg_name  # the colour a fix would change
+        checks.append(Check(status, f"{ratio:5.2f}:1  {fg_name} {fg} on {bg_name} {bg} ({use})", subject))
     if not theme.style.fills:
         checks.append(Check("SKIP", "text on primary: this theme draws no filled areas (style.fills: false)"))
     return checks
