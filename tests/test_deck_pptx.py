@@ -262,3 +262,19 @@ def test_footer_stays_clear_of_the_logo(tmp_path):
         shapes = {s.name.split()[0]: s for s in slide.shapes}
         logo, footer = shapes["Logo"], shapes["Footer"]
         assert logo.left + logo.width < footer.left, slide.shapes.title.text
+
+
+def test_no_slide_keeps_an_empty_text_placeholder(tmp_path):
+    """An empty placeholder shows "Click to add text" in PowerPoint's editor."""
+    import yaml
+
+    from conftest import build_or_fail
+
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    data = {"title": "Bare", "sections": [{"title": "No summary", "points": ["a"]}, {"title": "Only a title"}]}
+    (folder / "pack.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = build_or_fail(folder, tmp_path / "o", only=("deck",))
+    for number, slide in enumerate(Presentation(str(out["deck"])).slides, 1):
+        empty = [p.name for p in slide.placeholders if p.has_text_frame and not p.text_frame.text.strip()]
+        assert not empty, (number, empty)

@@ -281,10 +281,8 @@ class _Drawer:
         body_color = on or ("muted" if plan.kind == "title" else None)
         for idx, paras in zip(role.bodies, texts):
             shape = shapes.pop(idx)
-            if paras:
+            if paras:  # an empty one is left out: PowerPoint would show "Click to add text" there
                 fill(shape, paras, body_font, body_color, True)
-            else:
-                out[id(shape)] = shape.raw
         next_id = [0]
 
         def new_id() -> int:
