@@ -70,7 +70,7 @@ _KEEP = {"see", "term", "image", "alt", "theme", "language", "date", "slug"}  # 
 
 def _tagged(value, tag: str):
     if isinstance(value, str):
-        return value + tag if " " in value.strip() else value
+        return value + tag if value.strip() else value
     if isinstance(value, list):
         return [_tagged(v, tag) for v in value]
     if isinstance(value, dict):
