@@ -40,6 +40,18 @@ def build_or_fail(pack: Path, out: Path, output_jobs: int = 1, **options) -> dic
     return {name: folder / o.filename for name, o in OUTPUTS.items() if (folder / o.filename).exists()}
 
 
+def load_with_theme(path: Path):
+    """A pack and the theme it builds with; fails the test on any error."""
+    from studypack.build import resolve_theme
+
+    report = Report()
+    pack = load_pack(path, report)
+    assert pack is not None, [str(d) for d in report.diagnostics]
+    theme = resolve_theme(pack, BuildOptions(), report)
+    assert theme is not None and not report.errors, [str(d) for d in report.diagnostics]
+    return pack, theme
+
+
 @pytest.fixture(scope="session")
 def pack():
     """The sample pack, loaded."""

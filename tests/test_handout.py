@@ -10,11 +10,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import ROOTS, SAMPLE, build_or_fail, require_tool
-from studypack.build import BuildOptions, build_pack, resolve_theme
+from conftest import ROOTS, SAMPLE, build_or_fail, load_with_theme, require_tool
+from studypack.build import BuildOptions, build_pack
 from studypack.errors import Report
 from studypack.inline import plain_text
-from studypack.load import load_pack
 from studypack.model import Pack
 from studypack.plan.handout import (
     Bullets,
@@ -31,18 +30,9 @@ from studypack.render.pdf_text import fallback_for, visual_order
 HOSTILE = ROOTS / "handout-hostile"
 
 
-def _load(path: Path) -> tuple[Pack, object]:
-    report = Report()
-    pack = load_pack(path, report)
-    assert pack is not None, [str(d) for d in report.diagnostics]
-    theme = resolve_theme(pack, BuildOptions(), report)
-    assert theme is not None and not report.errors, [str(d) for d in report.diagnostics]
-    return pack, theme
-
-
 @pytest.fixture(scope="module")
 def sample() -> tuple[Pack, object]:
-    return _load(SAMPLE)
+    return load_with_theme(SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +55,7 @@ def norm(text: str) -> str:
 
 
 def test_glossary_sorted_ignoring_case_and_accents():
-    pack, theme = _load(HOSTILE)
+    pack, theme = load_with_theme(HOSTILE)
     entries = [b for b in plan_handout(pack, theme, Report()).blocks if isinstance(b, GlossaryEntry)]
     assert [e.term for e in entries] == ["apple & pear", "Éclair", "Emu", "zebra <z>", "東京"]
     anchors = {e.term: e.anchor for e in entries}

@@ -15,10 +15,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import SAMPLE, build_or_fail, require_tool
-from studypack.build import BuildOptions, resolve_theme
+from conftest import SAMPLE, build_or_fail, load_with_theme, require_tool
 from studypack.errors import Report
-from studypack.load import load_pack
 from studypack.plan.handout import Page, fit_image, plan_handout
 from studypack.render import handout_pdf
 from studypack.render.pdf_text import fallback_for
@@ -28,15 +26,6 @@ TITLE = "The Japan–US Security Treaty"
 SUBTITLE = "Alliance, bases and burden sharing"
 LINES = ["East Asian Security · Unit 4", "Studypack sample content", "24 November 2026"]
 FRAME_BOTTOM = 792 - Page(612, 792).margin_bottom  # from the top of a Letter page
-
-
-def _load(folder: Path):
-    report = Report()
-    pack = load_pack(folder, report)
-    assert pack is not None, [str(d) for d in report.diagnostics]
-    theme = resolve_theme(pack, BuildOptions(), report)
-    assert theme is not None and not report.errors, [str(d) for d in report.diagnostics]
-    return pack, theme
 
 
 def _colors(chars) -> set[tuple[int, ...]]:
@@ -165,7 +154,7 @@ def test_figure_shrinks_at_a_page_foot_then_moves(tmp_path, heading_first):
     seen = {"full": 0, "shrunk": 0, "moved": 0}
     for points in range(10, 32):
         _figure_pack(folder, points, heading_first)
-        pack, theme = _load(folder)
+        pack, theme = load_with_theme(folder)
         f = _figure_layout(handout_pdf.render(pack, theme, Report()))
         ratio = f["height"] / planned_h
         assert f["width"] / f["height"] == pytest.approx(planned_w / planned_h, rel=0.01)  # aspect kept
@@ -208,7 +197,7 @@ def test_no_japanese_line_starts_with_closing_punctuation(tmp_path):
         f"title: 日米安全保障条約\nlanguage: ja\ndate: 2026-01-15\noverview: {JA_TEXT}\n"
         f"sections:\n  - title: 歴史的背景\n    summary: {JA_TEXT}\n    points:\n      - 「{JA_TEXT}」\n"
     )
-    pack, theme = _load(tmp_path)
+    pack, theme = load_with_theme(tmp_path)
     plan = plan_handout(pack, theme, Report())
     width, height = plan.page.width, plan.page.height
     checked = 0
