@@ -156,3 +156,30 @@ def test_on_filled_slides_the_logo_sits_on_a_background_coloured_backdrop(pack):
         assert str(backdrop.fill.fore_color.rgb) == hex_of(theme.colors.background)
         pic = shapes[logo]
         assert backdrop.left < pic.left and pic.left + pic.width < backdrop.left + backdrop.width
+
+
+def test_a_link_on_a_filled_slide_is_drawn_in_the_text_colour_not_accent_on_primary(tmp_path):
+    """Clients colour links from the theme's hyperlink slot: accent on primary would be 1.8:1."""
+    import pdfplumber
+    import yaml
+
+    from conftest import build_or_fail, pdf_from_pptx
+
+    folder = tmp_path / "links"
+    folder.mkdir()
+    data = {"title": "Links", "sections": [{"title": "With a link", "summary": "See [the text](https://example.org) now.",
+                                              "points": ["Also [over here](https://example.org/2)."]}]}  # fmt: skip
+    (folder / "pack.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = build_or_fail(folder, tmp_path / "o", only=("deck",))
+    theme = theme_named("default")
+
+    def colours(page, words: str) -> set[str]:
+        chars = [c for c in page.chars if not c["text"].isspace()]
+        text = "".join(c["text"] for c in chars)
+        start = text.index(words.replace(" ", ""))
+        span = chars[start : start + len(words.replace(" ", ""))]
+        return {"".join(f"{round(v * 255):02X}" for v in c["non_stroking_color"]) for c in span}
+
+    with pdfplumber.open(pdf_from_pptx(out["deck"], tmp_path)) as pdf:
+        assert colours(pdf.pages[2], "the text") == {hex_of(theme.colors.background)}  # the filled section slide
+        assert colours(pdf.pages[3], "over here") == {hex_of(theme.colors.accent)}  # a white slide: link colour

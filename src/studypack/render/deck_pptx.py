@@ -267,7 +267,7 @@ class _Drawer:
         ) -> None:
             out[id(shape)] = (
                 shape.open
-                + self.writer.paragraphs(paras, font, color, level_attr, link)
+                + self.writer.paragraphs(paras, font, color, level_attr, link, links_in_text_color=filled)
                 + shape.close
             )
 
@@ -310,7 +310,7 @@ class _Drawer:
                 loose.append(xml)
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
-            paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link)
+            paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link, links_in_text_color=filled)
             loose.append(
                 furniture(new_id(), "Footer Placeholder", ph.type.xml_value, ph.idx, paras)
             )

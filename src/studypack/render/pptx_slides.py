@@ -221,7 +221,8 @@ class Writer:
         return getattr(self.colors, name).lstrip("#").upper()
 
     def paragraphs(
-        self, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, link: Any
+        self, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, link: Any,
+        links_in_text_color: bool = False,
     ) -> str:
         out = []
         for i, para in enumerate(paras):
@@ -229,15 +230,20 @@ class Writer:
             out.append("<a:p>" + self.ppr(key, i == 0, level_attr))
             hex_color = self.hex(color or para.color)
             for run in para.runs:
-                out.append(self.run(run, para.size, font, hex_color, para.bold, link))
+                out.append(self.run(run, para.size, font, hex_color, para.bold, link, links_in_text_color))
             out.append("</a:p>")
         return "".join(out)
 
-    def run(self, run: Run, size: float, font: str, hex_color: str, bold: bool, link: Any) -> str:
+    def run(
+        self, run: Run, size: float, font: str, hex_color: str, bold: bool, link: Any, link_in_text_color: bool = False
+    ) -> str:
         latin = OFFICE_CODE_FONT if run.code else font
         rpr = self.rpr(size, run.bold or bold, run.italic, hex_color, latin)
         if run.href:
-            rpr += f'<a:hlinkClick r:id="{link(run.href)}"/>'
+            # Clients draw links in the theme's hyperlink colour; on a filled slide that is
+            # accent on primary, so ask for the run's own colour (Office 2019+, LibreOffice).
+            own = _LINK_IN_TEXT_COLOR if link_in_text_color else ""
+            rpr += f'<a:hlinkClick r:id="{link(run.href)}"' + (f">{own}</a:hlinkClick>" if own else "/>")
         return f"<a:r>{rpr}</a:rPr><a:t>{text(XML_UNSAFE.sub('', run.text))}</a:t></a:r>"
 
     def number(self, n: int, font: str, color: str) -> str:
@@ -250,6 +256,12 @@ class Writer:
 
 SLIDENUM_FIELD_ID = "{6D3E5C52-6A37-4D1B-9C1E-5F0B5B7A1C01}"  # fixed: reproducible bytes
 BODY_PR = "<a:bodyPr " + " ".join(f'{k}="{v}"' for k, v in _INSETS) + "><a:noAutofit/></a:bodyPr>"
+
+
+_LINK_IN_TEXT_COLOR = (
+    '<a:extLst><a:ext uri="{A12FA001-AC4F-418D-AE19-62706E023703}"><ahyp:hlinkClr'
+    ' xmlns:ahyp="http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor" val="tx"/></a:ext></a:extLst>'
+)
 
 
 def furniture(sp_id: int, name: str, ph_type: str, idx: int, paragraphs: str) -> str:
