@@ -234,3 +234,46 @@ def test_csv_keeps_link_addresses(runner, tmp_path):
     assert runner.invoke(cli, ["build", str(pack), "--out", str(tmp_path / "o"), "--only", "csv"]).exit_code == 0
     rows = list(csv.reader(io.StringIO((tmp_path / "o" / "p" / "cards.csv").read_text(encoding="utf-8"))))
     assert rows[1][:2] == ["Q", "See the treaty (https://example.org/treaty)."]
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_stops_early_is_not_an_internal_error(unbuffered):
+    """`studypack themes show default | head -1`: the pipe closes before we finish writing."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    cmd = [sys.executable, "-c", "from studypack.cli import main; main()", "themes", "show", "default"]
+    for _ in range(3):  # the race is on our side: writing after the reader has gone
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as proc:
+            proc.stdout.close()
+            stderr = proc.stderr.read().decode()
+        assert proc.returncode == 0 and stderr == "", (proc.returncode, stderr)
+
+
+def test_csv_tags_are_single_words_as_anki_splits_them(runner, tmp_path):
+    import csv
+
+    folder = tmp_path / "My Course (2026)"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text(
+        "title: T\nsections: [{title: S}]\nglossary: [{term: A, definition: b}]\n"
+        "cards: [{front: Q, back: R, tags: [week one]}]\n", encoding="utf-8",
+    )  # fmt: skip
+    assert runner.invoke(cli, ["build", str(folder), "--out", str(tmp_path / "o"), "--only", "csv"]).exit_code == 0
+    with open(tmp_path / "o" / "My Course (2026)" / "cards.csv", encoding="utf-8", newline="") as f:
+        tags = [row["tags"] for row in csv.DictReader(f)]
+    assert tags == ["My_Course_(2026) glossary", "My_Course_(2026) week_one"]
+
+
+def test_the_same_pack_named_another_way_is_unchanged(runner, tmp_path, monkeypatch):
+    """The input key holds resolved paths: a relative folder, its pack.yaml or an absolute path."""
+    out = str(tmp_path / "o")
+    monkeypatch.chdir(SAMPLE.parent)
+    assert runner.invoke(cli, ["build", SAMPLE.name, "--out", out, "--only", "csv"]).exit_code == 0
+    for again in (f"{SAMPLE.name}/pack.yaml", str(SAMPLE)):
+        result = runner.invoke(cli, ["build", again, "--out", out, "--only", "csv"])
+        assert "1 unchanged" in result.output, (again, result.output)

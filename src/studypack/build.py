@@ -183,8 +183,8 @@ def _input_key(name: str, pack: Pack, theme: Theme) -> str:
     files = [pack.source, *pack.extra_inputs, *(i.path for i in pack.images()), *theme.files]
     files += [p for p in (theme.logo, theme.slides.template) if p is not None]
     files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
-    for path in files:
-        h.update(str(path).encode() + b"\0")
+    for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
+        h.update(str(path.resolve()).encode() + b"\0")
         try:
             h.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:

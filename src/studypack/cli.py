@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 import traceback
@@ -97,6 +98,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader stopped early (`studypack themes list | head -1`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+            ctx.exit(0)
         except StudypackError as e:
             for d in getattr(e, "diagnostics", None) or []:
                 click.echo(str(d), err=True)
@@ -288,4 +292,10 @@ def calibrate(paper: str, theme: str, output: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="studypack")
+    try:
+        cli(prog_name="studypack")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader stopped early (`| head`): drop what it did not read
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

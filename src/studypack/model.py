@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,3 +131,8 @@ class Pack:
         if self.date is not None:
             return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def tag_word(tag: str) -> str:
+    """A tag as Anki stores it: one word (Anki splits tags at spaces), so 'My Course' -> 'My_Course'."""
+    return re.sub(r"\s+", "_", tag.strip()) or "_"

@@ -20,7 +20,7 @@ import genanki
 
 from studypack.errors import Report
 from studypack.inline import parse_inline, plain_text, wrap_run
-from studypack.model import Pack
+from studypack.model import Pack, tag_word
 from studypack.theme import Theme
 
 MODEL_VERSION = "1"  # bump when fields or templates change incompatibly
@@ -91,10 +91,6 @@ def note_model(pack: Pack, theme: Theme) -> genanki.Model:
     )
 
 
-def _tag(tag: str) -> str:
-    return re.sub(r"\s+", "_", tag.strip()) or "_"
-
-
 def build_deck(pack: Pack, theme: Theme) -> genanki.Deck:
     model = note_model(pack, theme)
     deck = genanki.Deck(stable_id("studypack-deck", pack.slug), plain_text(pack.title))
@@ -109,7 +105,7 @@ def build_deck(pack: Pack, theme: Theme) -> genanki.Deck:
             genanki.Note(
                 model=model,
                 fields=[to_html(card.front), to_html(card.back), to_html(card.hint or "")],
-                tags=[_tag(t) for t in card.tags],
+                tags=[tag_word(t) for t in card.tags],
                 guid=genanki.guid_for("studypack", pack.slug, key, *suffix),
                 due=position,  # new cards come up in pack order
             )

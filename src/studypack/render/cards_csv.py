@@ -7,7 +7,7 @@ import io
 
 from studypack.errors import Report
 from studypack.inline import text_with_urls
-from studypack.model import Pack
+from studypack.model import Pack, tag_word
 from studypack.theme import Theme
 
 
@@ -18,7 +18,7 @@ def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
         back = text_with_urls(card.back)
         if card.hint:
             back += "\n\n" + text_with_urls(card.hint)
-        rows.append((text_with_urls(card.front), back, " ".join(card.tags)))
+        rows.append((text_with_urls(card.front), back, " ".join(tag_word(t) for t in card.tags)))
     return rows
 
 
