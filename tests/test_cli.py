@@ -277,3 +277,17 @@ def test_the_same_pack_named_another_way_is_unchanged(runner, tmp_path, monkeypa
     for again in (f"{SAMPLE.name}/pack.yaml", str(SAMPLE)):
         result = runner.invoke(cli, ["build", again, "--out", out, "--only", "csv"])
         assert "1 unchanged" in result.output, (again, result.output)
+
+
+def test_an_option_rebuilds_only_the_outputs_that_read_it(runner, tmp_path):
+    out = str(tmp_path / "o")
+    assert runner.invoke(cli, ["build", str(SAMPLE), "--out", out, "-v"]).exit_code == 0
+
+    def rewritten(*options: str) -> set[str]:
+        result = runner.invoke(cli, ["build", str(SAMPLE), "--out", out, "-v", *options])
+        assert result.exit_code == 0, result.output
+        return {line.split("/")[-1] for line in result.output.splitlines() if line.startswith("  wrote ")}
+
+    assert rewritten("--paper", "a4") == {"handout.pdf", "flashcards.pdf"}
+    assert rewritten("--paper", "a4", "--cards-offset", "1,1") == {"flashcards.pdf"}
+    assert rewritten("--paper", "a4", "--cards-offset", "1,1") == set()

@@ -176,13 +176,27 @@ def _read_state(folder: Path) -> dict[str, str]:
         return {}
 
 
+# Resolved-theme settings an output never reads, so `--paper a4` rebuilds no deck and
+# `--cards-offset` only the flashcards. (An edited theme file still rebuilds everything.)
+_UNREAD = {
+    "handout": ("slides", "cards"),
+    "deck": ("paper", "cards"),
+    "cards": ("slides",),
+    "anki": ("paper", "cards", "logo", "header", "footer"),
+}
+
+
 def _input_key(name: str, pack: Pack, theme: Theme) -> str:
     """Hash of everything an output depends on: version, sources, images, theme files, options."""
     h = hashlib.sha256()
-    h.update(f"{__version__}\0{name}\0{pack.build_time().isoformat()}\0{theme!r}\0".encode())
-    files = [pack.source, *pack.extra_inputs, *(i.path for i in pack.images()), *theme.files]
-    files += [p for p in (theme.logo, theme.slides.template) if p is not None]
-    files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
+    if name == "csv":  # plain text: no theme at all
+        themed, theme_files = "", []
+    else:
+        themed = repr(dataclasses.replace(theme, **dict.fromkeys(_UNREAD.get(name, ()))))
+        theme_files = [*theme.files, *(p for p in (theme.logo, theme.slides.template) if p is not None)]
+        theme_files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
+    h.update(f"{__version__}\0{name}\0{pack.build_time().isoformat()}\0{themed}\0".encode())
+    files = [pack.source, *pack.extra_inputs, *(i.path for i in pack.images()), *theme_files]
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:
