@@ -233,10 +233,9 @@ def _is_brand(path: Path) -> bool:
     if path.name == THEME_FILE:
         return False
     try:
-        with open(path, "rb") as f:
-            root = yaml.compose(f, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
-        return False  # reading it as a theme reports the problem, located
+        root = compose_file(path, Report())  # problems are reported when it is read for real
+    except ExpansionLimit:
+        return False
     if not isinstance(root, yaml.MappingNode):
         return False
     keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
