@@ -7,12 +7,14 @@ import io
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE
 from studypack import __version__
+from studypack.build import BuildOptions, _may_render
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.inline import plain_text
@@ -291,3 +293,43 @@ def test_an_option_rebuilds_only_the_outputs_that_read_it(runner, tmp_path):
     assert rewritten("--paper", "a4") == {"handout.pdf", "flashcards.pdf"}
     assert rewritten("--paper", "a4", "--cards-offset", "1,1") == {"flashcards.pdf"}
     assert rewritten("--paper", "a4", "--cards-offset", "1,1") == set()
+
+
+def test_console_script_ends_with_the_right_code_and_all_its_output(runner, tmp_path, monkeypatch):
+    """main() ends the process itself, skipping teardown: codes and buffered output must survive."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "studypack", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    shown = run("themes", "show", "default")
+    assert shown.returncode == 0
+    monkeypatch.chdir(tmp_path)  # the theme's path is shown relative to it
+    assert shown.stdout == runner.invoke(cli, ["themes", "show", "default"]).stdout
+    missing = run("build", "no-such-pack")
+    assert missing.returncode == 1 and "no-such-pack: error: no such pack" in missing.stderr
+    assert run("no-such-command").returncode == 2
+
+
+def test_parallel_builds_guess_cheaply_whether_anything_will_render(runner, tmp_path):
+    """Several packs: renderers are imported before forking only when some output may be rebuilt."""
+    packs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pack.yaml").write_text(f"title: {name}\nsections: [{{title: S, points: [p]}}]\n")
+        packs.append(tmp_path / name)
+    out = tmp_path / "out"
+    args = ["build", *map(str, packs), "--out", str(out), "--only", "csv,cards", "--jobs", "2"]
+    options = BuildOptions(out=out, only=("csv", "cards"))
+    assert _may_render(packs, options)  # nothing built yet
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0 and "wrote 4 file(s) for 2 pack(s)" in first.output, first.output
+    assert not _may_render(packs, options)
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "wrote 0 file(s) for 2 pack(s)" in again.output
+    assert _may_render(packs, BuildOptions(out=out, only=("csv", "deck")))  # the deck was never built
+    assert _may_render(packs, BuildOptions(out=out, only=("csv",), force=True))
+    later = time.time() + 10
+    os.utime(packs[1] / "pack.yaml", (later, later))
+    assert _may_render(packs, options)  # edited (or only touched: the input keys then decide)
+    touched = runner.invoke(cli, args)
+    assert touched.exit_code == 0 and "wrote 0 file(s) for 2 pack(s)" in touched.output

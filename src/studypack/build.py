@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from studypack import __version__
 from studypack.errors import Diagnostic, Report, Span, display_path
-from studypack.load import find_packs, load_pack, pack_file, slug_of
+from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
 from studypack.render import DEFAULT_OUTPUTS, OUTPUTS, renderer
@@ -217,6 +220,42 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+@contextmanager
+def _renderers_shared(names: tuple[str, ...]) -> Iterator[None]:
+    """Renderers imported once, before forking: workers share the modules' pages instead of each
+    importing them while the other does (slower on a busy machine). Frozen, the imported objects
+    are skipped by the workers' collections, which would otherwise write to (and copy) those pages."""
+    for name in names:
+        renderer(name)
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _may_render(args: list[Path], options: BuildOptions) -> bool:
+    """A cheap guess (no loading) whether any output will be rendered: one is missing, or a
+    file of its pack is newer. A wrong guess costs time, not correctness: the input keys decide."""
+    if options.force:
+        return True
+    for arg in args:
+        folder = options.out / slug_of(arg)
+        state = _read_state(folder)
+        try:
+            built = (folder / STATE_FILE).stat().st_mtime
+        except OSError:
+            return True
+        if any(name not in state or not (folder / OUTPUTS[name].filename).is_file() for name in options.only):
+            return True
+        source = pack_file(arg)
+        imported = source.suffix.lower() in IMPORTED_SUFFIXES  # an outline stands alone in its folder
+        inputs = [source] if imported else [p for p in source.parent.rglob("*") if p.is_file()]
+        if any(p.stat().st_mtime > built for p in inputs):
+            return True
+    return False
+
+
 def _distinct(args: list[Path]) -> tuple[list[Path], list[PackResult]]:
     """The same pack named twice builds once; two packs with one slug would overwrite each other."""
     by_slug: dict[str, Path] = {}
@@ -249,8 +288,9 @@ def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, o
             if on_result:
                 on_result(results[-1])
         return results
+    shared = _renderers_shared(options.only) if check_only or _may_render(args, options) else nullcontext()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(args)), context, _die_with_parent) as pool:
+    with shared, ProcessPoolExecutor(min(jobs, len(args)), context, _die_with_parent) as pool:
         for result in pool.map(work, args, [options] * len(args)):
             results.append(result)
             if on_result:
