@@ -294,8 +294,15 @@ def calibrate(paper: str, theme: str, output: Path) -> None:
 def main() -> None:
     try:
         cli(prog_name="studypack")
+    except SystemExit as e:
+        code = e.code
     finally:
         try:
             sys.stdout.flush()
         except BrokenPipeError:  # the reader stopped early (`| head`): drop what it did not read
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.stderr.flush()
+    # Skip the interpreter's teardown: freeing every object of the imported libraries one by
+    # one takes ~45 ms (a sixth of a sample build's start-up cost), and the OS frees them anyway.
+    # Every file we write is closed, streams are flushed, and no pool outlives its build.
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
