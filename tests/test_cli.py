@@ -333,3 +333,21 @@ def test_parallel_builds_guess_cheaply_whether_anything_will_render(runner, tmp_
     assert _may_render(packs, options)  # edited (or only touched: the input keys then decide)
     touched = runner.invoke(cli, args)
     assert touched.exit_code == 0 and "wrote 0 file(s) for 2 pack(s)" in touched.output
+
+
+def test_a_shared_themes_warning_is_shown_once_for_all_packs(runner, tmp_path):
+    (tmp_path / "pale").mkdir()
+    (tmp_path / "pale" / "theme.yaml").write_text('colors: {text: "#BBBBBB"}\n', encoding="utf-8")
+    packs = []
+    for name in ("one", "two", "three"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pack.yaml").write_text(f"title: {name}\nsections: [{{title: S, points: [p]}}]\n")
+        packs.append(str(tmp_path / name))
+    args = ["build", *packs, "--out", str(tmp_path / "o"), "--only", "csv,cards", "--theme", str(tmp_path / "pale")]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("below WCAG AA") == 1, result.output
+    assert "wrote 6 file(s) for 3 pack(s)" in result.output
+    strict = runner.invoke(cli, [*args, "--strict", "--force"])
+    assert strict.exit_code == 1 and strict.output.count("below WCAG AA") == 1
+    assert all(f"{name}: failed" in strict.output for name in ("one", "two", "three"))

@@ -24,11 +24,15 @@ class Console:
         self.quiet = quiet
         self.verbose = verbose
         self.echo = lambda line: click.echo(line, err=True)  # swapped while a progress bar shows
+        self.shown: set[str] = set()
 
     MAX_SHOWN = 100  # per pack: past that, more lines only bury the first problems
 
     def diagnostics(self, diags: list[Diagnostic]) -> None:
-        shown = [d for d in diags if d.severity == "error" or not self.quiet]
+        # Once per run: packs sharing a theme would each repeat its warnings.
+        fresh = [d for d in diags if str(d) not in self.shown]
+        self.shown.update(map(str, fresh))
+        shown = [d for d in fresh if d.severity == "error" or not self.quiet]
         for d in shown[: self.MAX_SHOWN]:
             self.echo(str(d))
         if len(shown) > self.MAX_SHOWN:
