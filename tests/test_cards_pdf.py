@@ -307,3 +307,19 @@ def test_logo_on_backs_and_bad_logo_is_a_warning(pack, theme, tmp_path):
     assert [d.message.split(":")[0] for d in report.warnings] == [
         "logo cannot be drawn on the flashcards"
     ]
+
+
+def test_a_character_from_a_fallback_font_leaves_no_gap(pack, theme):
+    """Source Sans lacks U+207B (superscript minus): a fallback font draws it, and the card's
+    layout measures it in that font, so 10⁻³ prints without a hole around the minus."""
+    if fallback_for("⁻") is None:
+        pytest.skip("no installed font has U+207B")
+    cards = (Card("10⁻³ m", "a millimetre", span=Span("p.yaml", 3, 1)),)
+    data = render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        chars = pdf.pages[0].chars
+        size = max(c["size"] for c in chars)  # the front's text, not the card number
+        chars = [c for c in chars if c["size"] == size]
+    assert "".join(c["text"] for c in chars) == "10⁻³ m"
+    for left, right in zip(chars[:4], chars[1:4]):
+        assert right["x0"] == pytest.approx(left["x1"], abs=0.05), (left["text"], right["text"])

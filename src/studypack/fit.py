@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
 
-from studypack.fonts import FontNames
+from studypack.fonts import FontNames, fallback_for
 from studypack.inline import Run
 
 LEADING = 1.2  # line height / font size, as single spacing in PowerPoint and our PDFs
@@ -161,8 +161,12 @@ def char_width(ch: str, fontname: str) -> float:
             return pdfmetrics.stringWidth(ch, fontname, 1000)
         except UnicodeEncodeError:
             pass
-    # Not in this font: a fallback font draws it. CJK and emoji are full-width there;
-    # anything else is estimated generously.
+    # Not in this font: a fallback font draws it. In a PDF that is a font we choose, so
+    # measure it there (a 10⁻³ with a guessed width prints with a gap); a deck's fallback
+    # is the viewer's: CJK and emoji are full-width there, anything else is estimated generously.
+    fallback = fallback_for(ch) if ttf_widths is not None else None
+    if fallback is not None:
+        return char_width(ch, fallback)
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         # Colour emoji fonts advance wider than an em (Noto Color Emoji: 1.245 em).
         return 1250.0 if unicodedata.category(ch) == "So" else 1000.0

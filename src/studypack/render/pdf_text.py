@@ -10,36 +10,19 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from studypack.errors import Report, Span
 from studypack.fit import FontSet
-from studypack.fonts import FontNames, register_pdf_family
+from studypack.fonts import FontNames, coverage, fallback_for, register_pdf_family
 from studypack.inline import Run, parse_inline, wrap_run
 
-# TrueType fonts tried in order for characters the theme's fonts lack (first that has one wins).
-# reportlab embeds TrueType outlines only, so CFF fonts such as NotoSansCJK*.ttc cannot serve.
-FALLBACK_CANDIDATES: tuple[str, ...] = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Greek, Cyrillic, Hebrew, Arabic, symbols
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # CJK (fonts-droid-fallback)
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  # Fedora
-    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",  # macOS
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
-    "C:/Windows/Fonts/msgothic.ttc",
-    "C:/Windows/Fonts/arialuni.ttf",
-)
 # Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
 _INVISIBLE = frozenset(" \t\n\u00a0\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
 
@@ -76,59 +59,9 @@ def escape_attr(text: str) -> str:
 
 
 @cache
-def coverage(fontname: str) -> frozenset[int]:
-    """Code points a registered TrueType font has glyphs for."""
-    face = getattr(pdfmetrics.getFont(fontname), "face", None)
-    widths = getattr(face, "charWidths", None)
-    return frozenset(widths) if isinstance(widths, dict) else frozenset(range(32, 127))
-
-
-@cache
 def _drawable(fontname: str) -> frozenset[str]:
     """Characters fontname draws itself (or that need no glyph), as strings for set tests."""
     return frozenset(map(chr, coverage(fontname))) | _INVISIBLE
-
-
-@cache
-def _load_fallback(path: str) -> str | None:
-    """Register a fallback file (all four styles map to it); None when reportlab cannot read it."""
-    name = "Fallback-" + Path(path).stem
-    try:
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-    except (TTFError, OSError, ValueError, KeyError, IndexError):
-        return None
-    for bold in (0, 1):
-        for italic in (0, 1):
-            addMapping(name, bold, italic, name)
-    return name
-
-
-@lru_cache(maxsize=4096)
-def _fontconfig_files(ch: str) -> tuple[str, ...]:
-    """Installed TrueType files that fontconfig says have a character (none without fc-list)."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return ()
-    try:
-        out = subprocess.run(
-            [fc_list, f":charset={ord(ch):x}", "file"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    files = sorted({line.rstrip(": ").strip() for line in out.splitlines()})
-    return tuple(f for f in files if f.lower().endswith((".ttf", ".ttc")))
-
-
-@lru_cache(maxsize=65536)
-def fallback_for(ch: str) -> str | None:
-    """The registered name of an installed font that draws ch, or None."""
-    cp = ord(ch)
-    for path in (*FALLBACK_CANDIDATES, *_fontconfig_files(ch)):
-        if os.path.isfile(path):
-            name = _load_fallback(path)
-            if name is not None and cp in coverage(name):
-                return name
-    return None
 
 
 Lacking = dict[str, tuple[Span, set[str]]]  # font -> (where first seen, Latin characters it lacks)
