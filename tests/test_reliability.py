@@ -265,3 +265,38 @@ def test_arbitrary_latin_text_comes_back_from_the_pdfs(tmp_path, words):
     assert not [d for d in result.diagnostics if d.severity == "error"]
     assert squash(text) in squash(pdf_text(tmp_path / "o" / "l" / "handout.pdf"))
     assert squash(text) in squash(pdf_text(tmp_path / "o" / "l" / "flashcards.pdf"))
+
+
+@pytest.mark.parametrize("edited", ["pack.yaml", "theme.yaml"])
+def test_a_file_saved_during_a_build_is_rebuilt_next_time(tmp_path, monkeypatch, edited):
+    """A save that lands between reading a file and hashing it must not mark stale outputs fresh."""
+    import studypack.build as build_module
+
+    folder = tmp_path / "race"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text("title: Race\ntheme: ./theme\nsections: [{title: S, points: [p]}]\ncards: [{front: 'Q?', back: OLD}]\n")
+    (folder / "theme").mkdir()
+    (folder / "theme" / "theme.yaml").write_text("footer: OLD\n")
+    options = BuildOptions(out=tmp_path / "out", only=("csv", "deck"))
+    real_resolve = build_module.resolve_theme
+
+    def resolve_then_save(pack, opts, report):  # the theme is read, then the user saves
+        theme = real_resolve(pack, opts, report)
+        target = folder / edited if edited == "pack.yaml" else folder / "theme" / edited
+        target.write_text(target.read_text().replace("OLD", "NEW"))
+        return theme
+
+    monkeypatch.setattr(build_module, "resolve_theme", resolve_then_save)
+    first = build_pack(folder, options)
+    assert len(first.written) == 2 and not first.failed(False)
+    monkeypatch.setattr(build_module, "resolve_theme", real_resolve)
+    again = build_pack(folder, options)
+    out = tmp_path / "out" / "race"
+    if edited == "pack.yaml":
+        assert sorted(p.name for p in again.written) == ["cards.csv", "deck.pptx"]
+        assert "NEW" in (out / "cards.csv").read_text()
+    else:  # the CSV does not read the theme
+        assert [p.name for p in again.written] == ["deck.pptx"]
+        footers = [s.text for slide in Presentation(str(out / "deck.pptx")).slides for s in slide.shapes if s.has_text_frame]
+        assert "NEW" in footers and "OLD" not in footers
+    assert build_pack(folder, options).written == []  # and then it is up to date

@@ -17,7 +17,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studypack import __version__
+from studypack import __version__, inputs
 from studypack.errors import Diagnostic, Report, Span, display_path
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
@@ -94,8 +94,9 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
     report = Report()
     result = PackResult(pack_file(arg))
     try:
-        pack = load_pack(arg, report)
-        theme = resolve_theme(pack, options, report) if pack is not None else None
+        with inputs.recording() as digests:  # keys from the bytes the outputs are made of
+            pack = load_pack(arg, report)
+            theme = resolve_theme(pack, options, report) if pack is not None else None
         if pack is None or theme is None:
             return result
         result.slug = pack.slug
@@ -105,7 +106,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         todo: list[str] = []
         for name in options.only:
             target = folder / OUTPUTS[name].filename
-            keys[name] = _input_key(name, pack, theme)
+            keys[name] = _input_key(name, pack, theme, digests)
             if not options.force and state.get(name) == keys[name] and target.is_file():
                 result.unchanged.append(target)
             else:
@@ -189,7 +190,7 @@ _UNREAD = {
 }
 
 
-def _input_key(name: str, pack: Pack, theme: Theme) -> str:
+def _input_key(name: str, pack: Pack, theme: Theme, digests: inputs.Digests) -> str:
     """Hash of everything an output depends on: version, sources, images, theme files, options."""
     h = hashlib.sha256()
     if name == "csv":  # plain text: no theme at all
@@ -203,7 +204,7 @@ def _input_key(name: str, pack: Pack, theme: Theme) -> str:
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(inputs.digest(path, digests))
         except OSError:
             h.update(b"missing")
     return h.hexdigest()

@@ -7,6 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
+from studypack import inputs
 from studypack.errors import ProblemsFound, Report, Span, StudypackError, display_path
 from studypack.inline import parse_inline, plain_text
 from studypack.load import PACK_FILE
@@ -96,7 +97,7 @@ def read_guide(path: Path, report: Report) -> str | None:
                 f"file is too large to be a study guide ({size} bytes; the limit is {MAX_BYTES})",
             )
             return None
-        data = path.read_bytes()
+        data = inputs.read(path)
     except OSError as e:
         report.error(Span(name), f"cannot read file: {e.strerror or e}")
         return None

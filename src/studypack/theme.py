@@ -8,6 +8,7 @@ the file that set the value.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from studypack import inputs
 from studypack.errors import Report, Span, did_you_mean
 from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
 from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file
@@ -321,7 +323,7 @@ def _image_problem(path: Path) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(inputs.read(path))) as im:
             if im.format not in LOGO_FORMATS:
                 return f"is {im.format or 'an unknown format'}; use a PNG or JPEG image"
             im.verify()
@@ -498,7 +500,7 @@ def _template_part(path: Path, which: str) -> Any:
     from lxml import etree  # only themes with a template need it
 
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(inputs.read(path))) as z:
             if which == "presentation":
                 return etree.fromstring(z.read("ppt/presentation.xml"))
             rels = etree.fromstring(z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels"))
@@ -550,7 +552,7 @@ def _slide_size(path: Path) -> tuple[int, int] | None:
 
 def _is_pptx(path: Path) -> bool:
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(inputs.read(path))) as z:
             return "ppt/presentation.xml" in z.namelist()
     except (zipfile.BadZipFile, OSError):
         return False

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import warnings
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
 
+from studypack import inputs
 from studypack.errors import Report, Span
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
@@ -35,35 +38,41 @@ def check_image(
     except OSError as e:
         report.error(span, f"{where}: image '{rel}' cannot be read ({e.strerror})")
         return None
-    problem, found = _inspect(path, stat.st_size, stat.st_mtime_ns)
+    problem, found, digest = _inspect(path, stat.st_size, stat.st_mtime_ns)
+    if digest is not None:
+        inputs.note(path, digest)  # the width and height below are of these bytes
     if problem:
         report.error(span, f"{where}: image '{rel}' {problem}")
     return found
 
 
 @lru_cache(maxsize=256)  # a pack may show one image many times; it is decoded once
-def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Path, int, int, str] | None]:
-    """(problem, None) or (None, (path, width, height, format))."""
+def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Path, int, int, str] | None, bytes | None]:
+    """(problem, None, digest) or (None, (path, width, height, format), digest)."""
+    digest = None
     try:
         if size > MAX_IMAGE_BYTES:
-            return f"is too large ({size} bytes; limit {MAX_IMAGE_BYTES})", None
+            return f"is too large ({size} bytes; limit {MAX_IMAGE_BYTES})", None, None
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
         # Header only first: the pixel count is checked (by us, below) before anything is decoded.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            im = PILImage.open(path)
+            im = PILImage.open(io.BytesIO(data))
         with im:
             width, height, fmt = im.width, im.height, im.format or "?"
             if width * height > MAX_IMAGE_PIXELS:
                 return (
                     f"is {width}x{height} pixels, over the limit of {MAX_IMAGE_PIXELS} (decompression bomb?)",
                     None,
+                    digest,
                 )
             if fmt not in FORMATS:
-                return f"is {fmt}; use PNG, JPEG or GIF", None
+                return f"is {fmt}; use PNG, JPEG or GIF", None, digest
             im.load()  # decode fully now so a corrupt file fails here, not mid-render
     except PILImage.DecompressionBombError:
-        return "is a decompression bomb", None
+        return "is a decompression bomb", None, digest
     except (OSError, SyntaxError, ValueError):
         # PIL's own wording varies by version and format; say what the user can act on.
-        return "cannot be read: corrupt, truncated or not an image", None
-    return None, (path, width, height, fmt)
+        return "cannot be read: corrupt, truncated or not an image", None, digest
+    return None, (path, width, height, fmt), digest

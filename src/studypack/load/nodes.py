@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from studypack import inputs
 from studypack.errors import Report, Span, did_you_mean
 
 try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
@@ -66,7 +67,7 @@ def compose_file(path: Path, report: Report, display: str | None = None) -> yaml
         if size > MAX_BYTES:
             report.error(Span(name), f"file is too large ({size} bytes; the limit is {MAX_BYTES})")
             return None
-        data = path.read_bytes()
+        data = inputs.read(path)
     except OSError as e:
         report.error(Span(name), f"cannot read file: {e.strerror or e}")
         return None
