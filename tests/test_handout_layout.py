@@ -1,4 +1,5 @@
-"""handout.pdf layout: the cover band (style.fills), figures that shrink at a page foot, kinsoku.
+"""handout.pdf layout: the cover band (style.fills), figures that shrink at a page foot, kinsoku,
+hanging numbered titles.
 
 Everything is read back from real PDFs with pdfplumber (and poppler where pixels matter).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -232,3 +234,68 @@ def test_a_title_too_long_for_the_cover_band_shrinks_instead_of_failing(tmp_path
         inside = [c for c in cover.chars if 0 <= c["x0"] and c["x1"] <= cover.width and 0 <= c["top"] and c["bottom"] <= cover.height]
         assert len(inside) == len(cover.chars)  # nothing pushed off the page
         assert max(c["size"] for c in cover.chars if c["text"] == "E") < 25  # scaled down from 28 pt
+
+
+# --- numbered titles hang: wrapped lines stand under the title, not the number -------------------
+
+LONG_TITLE = (
+    "Thermochemistry: enthalpy, entropy and the temperature dependence of reaction enthalpies "
+    "in dilute aqueous solutions at constant pressure"
+)
+LONG_SUB = "Fachbegriffe: Wärmekapazitätsmessungsvorrichtung und Reaktionsgeschwindigkeitskonstantenbestimmungsverfahren"
+
+
+@pytest.fixture(scope="module")
+def long_titles(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("long-titles")
+    section = {"title": LONG_TITLE, "points": ["p"], "sections": [{"title": LONG_SUB, "points": ["q"]}]}
+    sections = [{"title": "Units", "points": ["a"]}, section, {"title": "Gases", "points": ["b"]}]
+    pack = {"title": "Chemistry", "language": "en", "date": "2026-01-15", "sections": sections}
+    (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    return {
+        paper: build_or_fail(folder, folder / paper, only=("handout",), paper=paper)["handout"]
+        for paper in ("letter", "a4")
+    }
+
+
+def _title_lines(page, number: str, title: str) -> list[dict]:
+    """The lines (pdfplumber's, with their chars) a numbered title takes on a page."""
+    lines = page.extract_text_lines(return_chars=True)
+    first = next(i for i, line in enumerate(lines) if line["text"].startswith(f"{number} {title.split()[0]}"))
+    end = next(i for i in range(first, len(lines)) if title.split()[-1] in lines[i]["text"])
+    return lines[first : end + 1]
+
+
+def _assert_hangs(lines: list[dict], title: str) -> float:
+    """Every wrapped line starts exactly where the title's first letter does, right of the number."""
+    assert len(lines) >= 2, "the title was meant to wrap"
+    number_x = lines[0]["chars"][0]["x0"]
+    title_x = next(c["x0"] for c in lines[0]["chars"] if c["text"] == title[0])
+    assert title_x > number_x + 5
+    for line in lines[1:]:
+        assert line["chars"][0]["x0"] == pytest.approx(title_x, abs=0.01), line["text"]
+    return title_x
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_wrapped_contents_entries_hang_under_their_title(long_titles, paper):
+    with pdfplumber.open(long_titles[paper]) as pdf:
+        contents = pdf.pages[1]
+        right = float(contents.width) - Page(float(contents.width), float(contents.height)).margin_x
+        section = _title_lines(contents, "2", LONG_TITLE)
+        sub = _title_lines(contents, "2.1", LONG_SUB)
+        assert _assert_hangs(sub, LONG_SUB) > _assert_hangs(section, LONG_TITLE)  # a subsection is set in
+        for lines in (section, sub):
+            *wrapped, last = lines
+            # Leaders and the page number only on the entry's last line, the number flush right.
+            assert re.search(r"\. \. \. \d+$", last["text"]), last["text"]
+            assert last["chars"][-1]["x1"] == pytest.approx(right, abs=0.5)
+            assert not [line["text"] for line in wrapped if ". ." in line["text"] or line["text"][-1].isdigit()]
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_wrapped_section_headings_hang_under_their_title(long_titles, paper):
+    with pdfplumber.open(long_titles[paper]) as pdf:
+        body = pdf.pages[2]
+        _assert_hangs(_title_lines(body, "2", LONG_TITLE), LONG_TITLE)
+        _assert_hangs(_title_lines(body, "2.1", LONG_SUB), LONG_SUB)

@@ -100,6 +100,7 @@ class TocLine(Flowable):
         para.drawOn(canv, self.indent, 0)
         lines = para.blPara.lines
         baseline = self.height - para.style.fontSize - (len(lines) - 1) * para.style.leading
+        # A line's actual width counts its indent: leaders follow a hanging last line's text.
         widths = para.getActualLineWidths0()
         start = self.indent + (widths[-1] if widths else 0) + 6
         end = self.width - self.num_width + 4

@@ -24,6 +24,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from studypack import __version__
 from studypack.errors import Report, Span
+from studypack.fit import text_width
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.handout import (
@@ -103,9 +104,22 @@ class Styles:
         self.band_sub = ParagraphStyle("band_sub", self.cover_sub, textColor=self.background)
         self.cover_line = ParagraphStyle("cover_line", base, fontName=head.regular, fontSize=12, leading=17,
                                          spaceAfter=2)  # fmt: skip
+        self._hanging: dict[tuple[str, float], ParagraphStyle] = {}
 
     def heading_style(self, level: int) -> ParagraphStyle:
         return self.heading[min(level, 3)]
+
+    def hanging(self, style: ParagraphStyle, number: str) -> ParagraphStyle:
+        """style for a numbered title whose wrapped lines stand under the title, not the number
+        (LaTeX's hanging section titles and contents lines). Shared per width, so the markup
+        shapes parsed for a style (handout_para) are reused across titles."""
+        width = round(text_width(number, style.fontName, style.fontSize), 3)
+        if not width:
+            return style
+        key = (style.name, width)
+        if key not in self._hanging:
+            self._hanging[key] = ParagraphStyle(f"{style.name}-hang", style, leftIndent=width, firstLineIndent=-width)
+        return self._hanging[key]
 
 
 class Builder:
@@ -159,7 +173,7 @@ class Builder:
     def heading(self, h: Heading) -> list[Flowable]:
         number = f"{h.number}\u00a0\u00a0" if h.number else ""
         rule = (self.st.primary, 1.2) if h.level == 1 else None
-        style = self.st.heading_style(h.level)
+        style = self.st.hanging(self.st.heading_style(h.level), number)
         prefix = self.glyphs.text(number, style.fontName, h.span)
         text = prefix + self.glyphs.inline(h.text, self.st.head_fonts, h.span, self.st.link)
         p = hf.HeadingPara(text, style)
@@ -203,11 +217,12 @@ class Builder:
         for h in self.plan.contents:
             if h.level > TOC_DEPTH:
                 continue
-            ts = self.st.toc[min(h.level, 2)]
+            number = f"{h.number}\u00a0\u00a0" if h.number else ""
+            ts = self.st.hanging(self.st.toc[min(h.level, 2)], number)
             fonts = self.st.head_fonts if h.level == 1 else self.st.body_fonts
-            number = self.glyphs.text(f"{h.number}\u00a0\u00a0", ts.fontName, h.span) if h.number else ""
             indent = 0.0 if h.level == 1 else 22.0
-            title = hp.Para(number + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
+            prefix = self.glyphs.text(number, ts.fontName, h.span)
+            title = hp.Para(prefix + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
             self.book.toc_keys.append(h.anchor)
             out.append(hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted))
         return out
