@@ -105,6 +105,7 @@ def test_quiet_prints_errors_only(runner, tmp_path):
     "args",
     [
         ["build", "--only", "nonsense"],
+        ["build", "--only", ","],
         ["build", "--paper", "a3"],
         ["build", "--cards-offset", "one,two"],
         ["frobnicate"],
@@ -129,7 +130,35 @@ def test_internal_error_is_one_line_exit_70(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(build, "load_pack", boom)
     result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path)])
     assert result.exit_code == 70
-    assert result.output.strip() == "internal error: RuntimeError: kaput; run with --debug for the traceback"
+    first, summary = result.output.strip().splitlines()
+    assert first.endswith("pack.yaml: internal error: RuntimeError: kaput; run with --debug for the traceback")
+    assert "1 pack(s) failed" in summary
+    debug = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path), "--debug"])
+    assert debug.exit_code == 70 and "Traceback (most recent call last)" in debug.output and "kaput" in debug.output
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_pack_that_crashes_does_not_stop_the_others(runner, tmp_path, monkeypatch, jobs):
+    import studypack.build as build
+
+    real = build.load_pack
+
+    def crash_on_b(arg, report):
+        if arg.name == "b":
+            raise RuntimeError("kaput")
+        return real(arg, report)
+
+    monkeypatch.setattr(build, "load_pack", crash_on_b)
+    packs = []
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pack.yaml").write_text(f"title: {name}\nsections: [{{title: S, points: [p]}}]\n")
+        packs.append(str(tmp_path / name))
+    result = runner.invoke(cli, ["build", *packs, "--out", str(tmp_path / "o"), "--only", "csv", "--jobs", jobs])
+    assert result.exit_code == 70
+    assert "b/pack.yaml: internal error: RuntimeError: kaput" in result.output
+    assert "wrote 2 file(s) for 2 pack(s)" in result.output and "1 pack(s) failed" in result.output
+    assert (tmp_path / "o" / "a" / "cards.csv").is_file() and (tmp_path / "o" / "c" / "cards.csv").is_file()
 
 
 def test_new_scaffold_builds_as_is(runner, tmp_path):
@@ -351,3 +380,37 @@ def test_a_shared_themes_warning_is_shown_once_for_all_packs(runner, tmp_path):
     strict = runner.invoke(cli, [*args, "--strict", "--force"])
     assert strict.exit_code == 1 and strict.output.count("below WCAG AA") == 1
     assert all(f"{name}: failed" in strict.output for name in ("one", "two", "three"))
+
+
+def test_strict_and_quiet_still_show_the_warnings_that_fail_the_build(runner, tmp_path):
+    (tmp_path / "pale").mkdir()
+    (tmp_path / "pale" / "theme.yaml").write_text('colors: {text: "#BBBBBB"}\n', encoding="utf-8")
+    args = ["build", str(SAMPLE), "--out", str(tmp_path / "o"), "--only", "cards", "--theme", str(tmp_path / "pale"), "-q"]
+    assert runner.invoke(cli, args).output == ""  # -q alone: warnings are not errors
+    strict = runner.invoke(cli, [*args, "--strict"])
+    assert strict.exit_code == 1 and "below WCAG AA" in strict.output
+
+
+def test_a_reader_that_stops_early_does_not_hide_a_failed_build(tmp_path):
+    """`studypack build … 2>&1 | head -1`: the build goes on, and its exit says it failed."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "pack.yaml").write_text("titel: Bad\n")
+    good = []
+    for name in ("g1", "g2", "g3"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pack.yaml").write_text(f"title: {name}\nsections: [{{title: S, points: [p]}}]\n")
+        good.append(str(tmp_path / name))
+    cmd = [sys.executable, "-m", "studypack", "build", str(bad), *good, "--out", str(tmp_path / "o"), "--only", "csv", "--jobs", "1"]
+    with subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL) as proc:
+        assert b"error" in proc.stderr.readline()
+        proc.stderr.close()
+        assert proc.wait(timeout=60) == 1
+    assert all((tmp_path / "o" / name / "cards.csv").is_file() for name in ("g1", "g2", "g3"))
+
+
+def test_version_into_a_full_disk_is_an_error_not_a_traceback():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "studypack", "--version"], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: cannot write the output: No space left on device"

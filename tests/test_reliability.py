@@ -203,6 +203,40 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
         _valid(out / "big")
 
 
+def test_ctrl_c_stops_a_parallel_build_at_once(tmp_path):
+    """SIGINT to the terminal's process group: exit 130 with a line saying how far it got, the
+    workers gone at once (not finishing the queue), finished packs whole, no temp files."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from bench import make_pack
+
+    packs = [make_pack(tmp_path / "src" / f"p{i}", 3) for i in range(8)]  # ~0.6 s each
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "studypack", "build", *map(str, packs), "--out", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/.studypack-state.json")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the first pack is written: workers are busy
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("interrupted: ") and last.endswith("pack(s) finished; the others keep their earlier outputs")
+    for _ in range(100):  # the workers end with the build (killed, or by PR_SET_PDEATHSIG)
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("worker processes outlived the interrupted build")
+    built = sorted(p.parent.name for p in out.glob("*/.studypack-state.json"))
+    assert 0 < len(built) < len(packs)
+    for name in built:
+        _valid(out / name)
+    assert not list(out.rglob(".studypack-tmp-*"))
+
+
 # ---------------------------------------------------------------- big input
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import gc
@@ -11,10 +12,12 @@ import multiprocessing
 import os
 import signal
 import time
+import traceback
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from studypack import __version__, inputs
@@ -48,9 +51,10 @@ class PackResult:
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    crash: str | None = None  # the traceback of an internal error (a bug in studypack)
 
     def failed(self, strict: bool) -> bool:
-        return Report(self.diagnostics).failed(strict)
+        return self.crash is not None or Report(self.diagnostics).failed(strict)
 
 
 def default_packs() -> list[Path]:
@@ -111,6 +115,9 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
                 result.unchanged.append(target)
             else:
                 todo.append(name)
+        if not todo and write:  # checked and up to date: a cheap guess of later builds (_may_render)
+            with contextlib.suppress(OSError):
+                os.utime(folder / STATE_FILE)
         rendered = _render_all(todo, pack, theme, report, output_jobs)
         if report.failed(options.strict) or not write:
             return result
@@ -250,11 +257,22 @@ def _may_render(args: list[Path], options: BuildOptions) -> bool:
         if any(name not in state or not (folder / OUTPUTS[name].filename).is_file() for name in options.only):
             return True
         source = pack_file(arg)
-        imported = source.suffix.lower() in IMPORTED_SUFFIXES  # an outline stands alone in its folder
-        inputs = [source] if imported else [p for p in source.parent.rglob("*") if p.is_file()]
-        if any(p.stat().st_mtime > built for p in inputs):
+        if source.suffix.lower() in IMPORTED_SUFFIXES:  # an outline stands alone in its folder
+            if source.stat().st_mtime > built:
+                return True
+        elif _newest_file(source.parent) > built:
             return True
     return False
+
+
+def _newest_file(folder: Path) -> float:
+    """The latest mtime of the files in a pack folder, hidden folders (.git) left out."""
+    newest = 0.0
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+    return newest
 
 
 def _distinct(args: list[Path]) -> tuple[list[Path], list[PackResult]]:
@@ -276,24 +294,50 @@ def _distinct(args: list[Path]) -> tuple[list[Path], list[PackResult]]:
 
 
 def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, on_result=None) -> list[PackResult]:
-    """Build (or check) several packs, in parallel processes when there are several."""
-    work = check_pack if check_only else build_pack
+    """Build (or check) several packs, in parallel processes when there are several.
+
+    A pack that crashes becomes a result of its own and the others still build. An interrupt
+    (Ctrl-C) stops the workers at once; unfinished packs keep their earlier outputs."""
     jobs = options.jobs or os.cpu_count() or 1
     args, results = _distinct(args)
-    for result in results:
+
+    def done(result: PackResult) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    for result in list(results):
         if on_result:
             on_result(result)
     if len(args) <= 1 or jobs <= 1:
-        for arg in args:
-            results.append(work(arg, options) if check_only else build_pack(arg, options, jobs))
-            if on_result:
-                on_result(results[-1])
+        for arg in args:  # one pack alone renders its outputs in parallel instead
+            done(_guarded(arg, options, check_only, jobs))
         return results
     shared = _renderers_shared(options.only) if check_only or _may_render(args, options) else nullcontext()
-    context = multiprocessing.get_context("fork")
-    with shared, ProcessPoolExecutor(min(jobs, len(args)), context, _die_with_parent) as pool:
-        for result in pool.map(work, args, [options] * len(args)):
-            results.append(result)
-            if on_result:
-                on_result(result)
+    with shared:
+        pool = ProcessPoolExecutor(min(jobs, len(args)), multiprocessing.get_context("fork"), _die_with_parent)
+        try:
+            for result in pool.map(_guarded, args, repeat(options), repeat(check_only), repeat(1)):
+                done(result)
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown()
     return results
+
+
+def _guarded(arg: Path, options: BuildOptions, check_only: bool, output_jobs: int) -> PackResult:
+    """One pack's build or check; a crash becomes its result, so the other packs go on."""
+    try:
+        return check_pack(arg, options) if check_only else build_pack(arg, options, output_jobs)
+    except Exception:  # noqa: BLE001 - reported for this pack as an internal error (exit 70)
+        return PackResult(pack_file(arg), crash=traceback.format_exc())
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now rather than let them finish the queue (Python 3.14 has
+    terminate_workers(); before it, the processes are only reachable as _processes)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()

@@ -13,17 +13,25 @@ import click
 
 from studypack import __version__
 from studypack.build import BuildOptions, PackResult, default_packs, run_all
-from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, StudypackError, display_path
+from studypack.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_PROBLEMS,
+    Diagnostic,
+    StudypackError,
+    display_path,
+)
 from studypack.render import DEFAULT_OUTPUTS, OUTPUTS
 
 
 class Console:
     """Where messages go: diagnostics to stderr always, progress only when not quiet."""
 
-    def __init__(self, quiet: bool = False, verbose: bool = False):
+    def __init__(self, quiet: bool = False, verbose: bool = False, strict: bool = False):
         self.quiet = quiet
         self.verbose = verbose
-        self.echo = lambda line: click.echo(line, err=True)  # swapped while a progress bar shows
+        self.strict = strict  # warnings are failures then, so -q shows them
+        self.echo = _to_stderr  # swapped while a progress bar shows
         self.shown: set[str] = set()
 
     MAX_SHOWN = 100  # per pack: past that, more lines only bury the first problems
@@ -32,7 +40,7 @@ class Console:
         # Once per run: packs sharing a theme would each repeat its warnings.
         fresh = [d for d in diags if str(d) not in self.shown]
         self.shown.update(map(str, fresh))
-        shown = [d for d in fresh if d.severity == "error" or not self.quiet]
+        shown = [d for d in fresh if d.severity == "error" or self.strict or not self.quiet]
         for d in shown[: self.MAX_SHOWN]:
             self.echo(str(d))
         if len(shown) > self.MAX_SHOWN:
@@ -69,13 +77,32 @@ class Console:
             try:
                 yield lambda: bar.advance(task)
             finally:
-                self.echo = lambda line: click.echo(line, err=True)
+                self.echo = _to_stderr
+
+
+def _output_failed(e: OSError) -> int:
+    """Standard output is gone or full; what it did not take is dropped. A reader that stopped
+    early (`| head`) is not an error; a full disk is."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if isinstance(e, BrokenPipeError):
+        return 0
+    click.echo(f"error: cannot write the output: {e.strerror or e}", err=True)
+    return EXIT_PROBLEMS
+
+
+def _to_stderr(line: str) -> None:
+    try:
+        click.echo(line, err=True)
+    except BrokenPipeError:  # the reader went away (`2>&1 | head -1`): go on building, silently
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
 
 
 def _parse_only(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
     if not value:
         return DEFAULT_OUTPUTS
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not names:
+        raise click.BadParameter(f"name at least one output: {', '.join(OUTPUTS)}")
     unknown = [n for n in names if n not in OUTPUTS]
     if unknown:
         raise click.BadParameter(f"unknown output {', '.join(map(repr, unknown))}; choose from {', '.join(OUTPUTS)}")
@@ -105,6 +132,10 @@ class _Group(click.Group):
         except BrokenPipeError:  # the reader stopped early (`studypack themes list | head -1`)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
             ctx.exit(0)
+        except OSError as e:  # the file system refused (name too long, no permission, disk full)
+            where = f"{display_path(Path(e.filename))}: " if e.filename else ""
+            click.echo(f"{where}error: {e.strerror or e}", err=True)
+            ctx.exit(EXIT_PROBLEMS)
         except StudypackError as e:
             for d in getattr(e, "diagnostics", None) or []:
                 click.echo(str(d), err=True)
@@ -158,7 +189,7 @@ theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folde
 def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
     """Build PACKs (default: every pack under ./content/)."""
     options = BuildOptions(**kw)
-    _run(list(packs), options, Console(quiet, verbose), check_only=False)
+    _run(list(packs), options, Console(quiet, verbose, options.strict), check_only=False)
 
 
 @cli.command()
@@ -169,7 +200,7 @@ def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
 @quiet_opt
 def check(packs: tuple[Path, ...], theme: str | None, strict: bool, quiet: bool) -> None:
     """Validate PACKs and report every problem; build nothing."""
-    _run(list(packs), BuildOptions(theme=theme, strict=strict), Console(quiet), check_only=True)
+    _run(list(packs), BuildOptions(theme=theme, strict=strict), Console(quiet, strict=strict), check_only=True)
 
 
 def _run(packs: list[Path], options: BuildOptions, console: Console, check_only: bool) -> None:
@@ -179,9 +210,19 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
         if not packs:
             raise click.UsageError("no PACK given and no packs under ./content/")
 
+    debug = click.get_current_context().meta.get("debug", False)
+    finished: list[PackResult] = []
+
     def report(result: PackResult) -> None:
+        finished.append(result)
         console.diagnostics(result.diagnostics)
         name = result.slug or display_path(result.source)
+        if result.crash is not None:
+            if debug:
+                console.echo(result.crash.rstrip())
+            cause = result.crash.rstrip().splitlines()[-1]
+            console.echo(f"{name}: internal error: {cause}; run with --debug for the traceback")
+            return
         if result.failed(options.strict):
             console.info(f"{name}: failed")
             return
@@ -201,7 +242,11 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
             report(result)
             advance()
 
-        results = run_all(packs, options, check_only=check_only, on_result=on_result)
+        try:
+            results = run_all(packs, options, check_only=check_only, on_result=on_result)
+        except KeyboardInterrupt:
+            console.echo(f"interrupted: {len(finished)} of {len(packs)} pack(s) finished; the others keep their earlier outputs")
+            sys.exit(EXIT_INTERRUPTED)
     failed = [r for r in results if r.failed(options.strict)]
     seconds = time.perf_counter() - start
     if check_only:
@@ -216,6 +261,8 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
             summary += f"; {len(failed)} pack(s) failed, their outputs left as they were"
         summary += f" ({seconds:.2f} s)"
     console.info(summary)
+    if any(r.crash for r in results):
+        sys.exit(EXIT_INTERNAL)
     if failed:
         sys.exit(EXIT_PROBLEMS)
 
@@ -296,15 +343,18 @@ def calibrate(paper: str, theme: str, output: Path) -> None:
 
 
 def main() -> None:
+    code: int | str | None = 0
     try:
         cli(prog_name="studypack")
     except SystemExit as e:
         code = e.code
+    except OSError as e:  # our own output could not be written (`--version > /dev/full`)
+        code = _output_failed(e)
     finally:
         try:
             sys.stdout.flush()
-        except BrokenPipeError:  # the reader stopped early (`| head`): drop what it did not read
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError as e:
+            code = _output_failed(e) or code
     sys.stderr.flush()
     # Skip the interpreter's teardown: freeing every object of the imported libraries one by
     # one takes ~45 ms (a sixth of a sample build's start-up cost), and the OS frees them anyway.
