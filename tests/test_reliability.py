@@ -203,9 +203,11 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
         _valid(out / "big")
 
 
-def test_ctrl_c_stops_a_parallel_build_at_once(tmp_path):
-    """SIGINT to the terminal's process group: exit 130 with a line saying how far it got, the
-    workers gone at once (not finishing the queue), finished packs whole, no temp files."""
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupt_stops_a_parallel_build_at_once(tmp_path, how):
+    """Ctrl-C (SIGINT to the terminal's process group) or a SIGTERM to the build: exit 130 with a
+    line saying how far it got, workers gone at once (not finishing the queue), finished packs
+    whole, no temp files."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     from bench import make_pack
 
@@ -216,7 +218,10 @@ def test_ctrl_c_stops_a_parallel_build_at_once(tmp_path):
     deadline = time.monotonic() + 120
     while not list(out.glob("*/.studypack-state.json")) and time.monotonic() < deadline:
         time.sleep(0.02)  # until the first pack is written: workers are busy
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import time
 import traceback
@@ -242,11 +243,15 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
             report(result)
             advance()
 
+        # SIGTERM ends a build as Ctrl-C does: workers stopped, the terminal's cursor restored.
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             results = run_all(packs, options, check_only=check_only, on_result=on_result)
         except KeyboardInterrupt:
             console.echo(f"interrupted: {len(finished)} of {len(packs)} pack(s) finished; the others keep their earlier outputs")
             sys.exit(EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     failed = [r for r in results if r.failed(options.strict)]
     seconds = time.perf_counter() - start
     if check_only:
