@@ -127,6 +127,12 @@ def register_pdf_family(family: str, theme_folder: Path | None = None) -> FontNa
     return names
 
 
+def is_latin(ch: str) -> bool:
+    """A Latin letter or common sign: a font that lacks one is wrong for the text (a fallback
+    would lose its bold and italic mid-word), unlike one that lacks a rare symbol or script."""
+    return ch < "\u0250" and ch.isprintable()
+
+
 # TrueType fonts tried in order for characters the theme's fonts lack (first that has one wins).
 # reportlab embeds TrueType outlines only, so CFF fonts such as NotoSansCJK*.ttc cannot serve.
 FALLBACK_CANDIDATES: tuple[str, ...] = (

@@ -20,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from studypack.errors import Report, Span
 from studypack.fit import FontSet
-from studypack.fonts import FontNames, coverage, fallback_for, register_pdf_family
+from studypack.fonts import FontNames, coverage, fallback_for, is_latin, register_pdf_family
 from studypack.inline import Run, parse_inline, wrap_run
 
 # Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
@@ -127,7 +127,7 @@ class Glyphs:
 def note_lacking(lacking: Lacking, fontname: str, span: Span, ch: str) -> None:
     """Remember a Latin character a theme font lacks: a font wrong for the text, not a rare
     symbol (those have their fallback fonts by design)."""
-    if ch < "\u0250" and ch.isprintable():
+    if is_latin(ch):
         lacking.setdefault(fontname, (span, set()))[1].add(ch)
 
 
