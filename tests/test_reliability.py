@@ -339,3 +339,22 @@ def test_a_file_saved_during_a_build_is_rebuilt_next_time(tmp_path, monkeypatch,
         footers = [s.text for slide in Presentation(str(out / "deck.pptx")).slides for s in slide.shapes if s.has_text_frame]
         assert "NEW" in footers and "OLD" not in footers
     assert build_pack(folder, options).written == []  # and then it is up to date
+
+
+def test_two_builds_of_one_pack_at_once_keep_each_others_state(tmp_path, monkeypatch):
+    """`--only deck` and `--only cards` running at the same time: neither loses the other's keys."""
+    import studypack.build as build_module
+
+    folder = write_pack(tmp_path / "two", {"title": "Two", "sections": [{"title": "S", "points": ["p"]}]})
+    out = tmp_path / "out"
+    real_render_all = build_module._render_all
+
+    def render_while_another_build_runs(names, *args):
+        monkeypatch.setattr(build_module, "_render_all", real_render_all)
+        assert build_pack(folder, BuildOptions(out=out, only=("cards",))).written  # the other build
+        return real_render_all(names, *args)
+
+    monkeypatch.setattr(build_module, "_render_all", render_while_another_build_runs)
+    assert build_pack(folder, BuildOptions(out=out, only=("deck",))).written
+    both = build_pack(folder, BuildOptions(out=out, only=("deck", "cards")))
+    assert both.written == [] and len(both.unchanged) == 2

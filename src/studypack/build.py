@@ -121,7 +121,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         rendered = _render_all(todo, pack, theme, report, output_jobs)
         if report.failed(options.strict) or not write:
             return result
-        _write(folder, rendered, state, keys, result, report)
+        _write(folder, rendered, keys, result, report)
     finally:
         result.diagnostics = report.sorted()
         result.seconds = time.perf_counter() - start
@@ -164,15 +164,15 @@ def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs
     return rendered
 
 
-def _write(folder: Path, rendered: dict[str, bytes], state: dict[str, str], keys: dict[str, str], result: PackResult, report: Report) -> None:
+def _write(folder: Path, rendered: dict[str, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:
     try:
         remove_stale_temps(folder)
         for name, data in rendered.items():
             target = folder / OUTPUTS[name].filename
             write_atomic(target, data)
             result.written.append(target)
-            state[name] = keys[name]
-        if rendered:
+        if rendered:  # read again: a build with other --only may have written its keys meanwhile
+            state = _read_state(folder) | {name: keys[name] for name in rendered}
             write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
     except OSError as e:
         where = e.filename or folder
