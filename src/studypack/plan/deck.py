@@ -193,10 +193,11 @@ class _Planner:
         if not paras:
             return
         cols = self.geo.terms_cols
-        pages = self.fit.flow(paras, min(cols, key=lambda b: b.text_width * b.text_height))
-        if len(pages) == 1:  # a few terms: one full-width slide, not a half-empty two-column one
+        narrowest = min(cols, key=lambda b: b.text_width * b.text_height)
+        if len(self.fit.flow(paras, narrowest)) == 1:  # a few terms: one full-width slide
             self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
             return
+        pages = self.fit.flow(paras, narrowest, multiple=len(cols))  # no slide's column left empty
         for k in range(0, len(pages), len(cols)):
             group = tuple(tuple(p) for p in pages[k : k + len(cols)])
             self.drafts.append(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -18,6 +19,7 @@ CONT = "(cont.)"  # marks a slide title or a repeated point as continued
 LINE = 1.2  # exact line pitch / size; the renderer writes it as lnSpc spcPts
 WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
 HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
+_NEVER: tuple[float, ...] = (math.inf,)  # the cost of a layout that cannot be had
 
 
 @dataclass(frozen=True)
@@ -157,74 +159,102 @@ class Fitter:
         paras: Sequence[Para],
         box: Box,
         parents: Sequence[tuple[Para, ...]] | None = None,
+        multiple: int = 1,
     ) -> list[list[Para]]:
-        """Paragraphs poured into as many boxes as needed; one too tall for a box is split.
+        """Paragraphs spread over as few boxes as hold them, as evenly as they go.
 
         parents[i] is paragraph i's chain of ancestor points, outermost first: a box that
         starts inside a nested list opens with that chain repeated, marked continued, so a
-        sub-point never appears cut off from the point it belongs to.
-        """
-        chains = parents or [()] * len(paras)
-        pages: list[list[Para]] = [[]]
-        srcs: list[int] = []  # per entry of pages[-1]: its paragraph's index; -1 head, -2 piece
-        used = 0.0  # height of pages[-1], summed in the same order as height()
-        limit = box.text_height
-        i = 0
-        while i < len(paras):
-            para = self.prepare(paras[i], box)
-            own = self.lines(para, box) * para.line_height
-            extra = (para.space_before if pages[-1] else 0.0) + own
-            if used + extra <= limit:
-                pages[-1].append(para)
-                srcs.append(i)
-                used += extra
-                i += 1
-                continue
-            t = self.orphans(paras, chains, i, srcs, box)
-            if t:  # keep with next: the parents ending this box move on with their first child
-                del pages[-1][-t:]
-                i -= t
-                para = self.prepare(paras[i], box)
-            heads = self.heads(chains[i], box)
-            if pages[-1]:
-                pages.append([])
-            pages[-1].extend(heads)
-            srcs = [-1] * len(heads)
-            used = self.height(heads, box)
-            if t or self.height([*heads, para], box) <= limit:
-                continue  # the loop places it (and the moved parents' children) on this box
-            reserved = used + (para.space_before if heads else 0.0)
-            # Every box a split paragraph runs onto repeats the same heads: cut it for the rest.
-            pieces = self.split(para, replace(box, h=box.h - reserved - 1e-6))  # float slack
-            for k, piece in enumerate(pieces):
-                if k:
-                    pages.append(list(heads))
-                pages[-1].append(piece)
-            srcs = [-1] * len(heads) + [-2]
-            used = self.height(pages[-1], box)
-            i += 1
-        return [p for p in pages if p] or [[]]
+        sub-point never appears cut off from the point it belongs to. A paragraph too tall
+        for a box is split, each piece starting a box. The count of boxes is a multiple of
+        `multiple` (a slide's columns) when there are paragraphs enough.
 
-    def orphans(
+        Of all ways to break the paragraphs into boxes, the one taken has, in turn: fewest
+        parents at a box's foot with their first child in the next (only where the two
+        cannot share a box, as greedy filling keeps them: so never more boxes than greedy
+        filling); fewest boxes; fewest cuts through nested lists, outer levels first; the
+        most even heights (least sum of squares): 3 + 3 points, never 5 + 1.
+        """
+        parents = parents or [()] * len(paras)
+        heads = {chain: self.heads(chain, box) for chain in set(parents)}
+        units, chains, starts = self._units(paras, parents, heads, box)
+        n = len(units)
+        if not n:
+            return [[]]
+        own = [self.lines(unit, box) * unit.line_height for unit in units]
+        # cost[i][r]: the least cost (parents orphaned, boxes, list levels cut, sum of squared
+        # heights) of units[:i] in a count of boxes ≡ r (mod multiple); begin[i][r]: where
+        # its last box begins
+        cost = [[_NEVER] * multiple for _ in range(n + 1)]
+        begin = [[0] * multiple for _ in range(n + 1)]
+        cost[0][0] = (0, 0, 0, 0.0)
+        for a in range(n):
+            orphan, nested = starts[a] or (0, 0)
+            reach = list(self._boxes_from(a, units, own, starts, heads[chains[a]], box))
+            for r, before in enumerate(cost[a]):
+                if before is _NEVER:
+                    continue
+                orphans, count, cuts, squares = before
+                for b, square in reach:
+                    total = (orphans + orphan, count + 1, cuts + nested, squares + square)
+                    if total < cost[b][(r + 1) % multiple]:
+                        cost[b][(r + 1) % multiple], begin[b][(r + 1) % multiple] = total, a
+        r = 0 if cost[n][0] is not _NEVER else min(range(multiple), key=cost[n].__getitem__)
+        pages: list[list[Para]] = []
+        end = n
+        while end:
+            a = begin[end][r]
+            pages.append([*heads[chains[a]], *units[a:end]])
+            end, r = a, (r - 1) % multiple
+        return pages[::-1]
+
+    def _units(
         self,
         paras: Sequence[Para],
         chains: Sequence[tuple[Para, ...]],
-        i: int,
-        srcs: list[int],
+        heads: dict[tuple[Para, ...], list[Para]],
         box: Box,
-    ) -> int:
-        """How many whole parents of paragraph i end the current box and can move on with it."""
-        chain, t = chains[i], 0
-        while (
-            t < min(len(chain), len(srcs))
-            and srcs[-1 - t] == i - 1 - t
-            and paras[i - 1 - t] is chain[-1 - t]
-        ):
-            t += 1
-        if not t or all(s == -1 for s in srcs[:-t]):
-            return 0  # nothing to move, or the box would keep only repeated heads
-        moved = [self.prepare(p, box) for p in paras[i - t : i + 1]]
-        return t if self.fits([*self.heads(chains[i - t], box), *moved], box) else 0
+    ) -> tuple[list[Para], list[tuple[Para, ...]], list[tuple[int, int] | None]]:
+        """Each paragraph prepared for the box with its ancestor chain, one too tall for a box
+        (below its repeated ancestors) as pieces; and what a box starting at each breaks:
+        (a parent left at the foot of the box before, nested levels cut), None where one must
+        start (a split paragraph's pieces)."""
+        units: list[Para] = []
+        unit_chains: list[tuple[Para, ...]] = []
+        starts: list[tuple[int, int] | None] = []
+        for i, (para, chain) in enumerate(zip(paras, chains)):
+            para, above = self.prepare(para, box), heads[chain]
+            if self.fits([*above, para], box):
+                orphan = bool(i and chain) and paras[i - 1] is chain[-1]  # its parent ends a box
+                pieces, start = [para], (int(orphan), len(chain))
+            else:
+                reserved = self.height(above, box) + (para.space_before if above else 0.0)
+                pieces = self.split(para, replace(box, h=box.h - reserved - 1e-6))  # float slack
+                start = None
+            units.extend(pieces)
+            unit_chains.extend([chain] * len(pieces))
+            starts.extend([start] * len(pieces))
+        return units, unit_chains, starts
+
+    def _boxes_from(
+        self,
+        a: int,
+        units: Sequence[Para],
+        own: Sequence[float],
+        starts: Sequence[tuple[int, int] | None],
+        heads: Sequence[Para],
+        box: Box,
+    ) -> Iterator[tuple[int, float]]:
+        """Every box that can start at unit a (own: each unit's height): the unit after it,
+        and its height squared."""
+        used = self.height(heads, box)  # summed in the same order as height()
+        for b in range(a, len(units)):
+            if b > a and starts[b] is None:
+                return  # a split paragraph's piece starts its own box
+            used += (units[b].space_before if heads or b > a else 0.0) + own[b]
+            if used > box.text_height and b > a:
+                return  # one unit alone is always placed (split, it fits below its heads)
+            yield b + 1, used * used
 
     def heads(self, chain: Sequence[Para], box: Box) -> list[Para]:
         """The ancestor chain as continued one-liners; outer ones dropped if it needs over half the box."""
