@@ -389,3 +389,18 @@ def test_covered_right_to_left_text_is_still_reordered():
     assert Glyphs(Report()).text("x שלום", font, None) == "x םולש"
     body = register_pdf_family("Vera").regular
     assert Glyphs(Report()).text("Tom & <Jerry> – café", body, None) == "Tom &amp; &lt;Jerry&gt; – café"
+
+
+def test_a_character_no_font_has_still_extracts_when_the_theme_is_set_in_vera(tmp_path):
+    """Such characters are drawn with a private copy of Vera; reportlab shares one font object per
+    face name, so a theme in Vera used to take its place and the character extracted as NUL."""
+    if fallback_for("👍") is not None:
+        pytest.skip("an installed font draws 👍")
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "theme.yaml").write_text("extends: default\nfonts: {body: Vera, heading: Vera}\n")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "pack.yaml").write_text('title: T\nsections: [{title: S, points: ["Thumbs 👍 up"]}]\n')
+    result = build_pack(tmp_path / "p", BuildOptions(out=tmp_path / "o", only=("handout",), theme=str(tmp_path / "theme")))
+    assert any("'👍' (U+1F44D)" in str(d) for d in result.diagnostics)  # warned: it prints as a box
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "o" / "p" / "handout.pdf").pages)
+    assert "Thumbs 👍 up" in text

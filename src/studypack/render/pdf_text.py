@@ -152,6 +152,9 @@ def _notdef_font(ch: str) -> str:
         font = pdfmetrics.getFont(_NOTDEF_FONT)
     except KeyError:
         font = TTFont(_NOTDEF_FONT, str(Path(reportlab_fonts_dir()) / "Vera.ttf"))
+        # reportlab registers one font object per face name: under Vera's own name, a theme set
+        # in Vera would be handed these mappings, and this copy would never be drawn.
+        font.face.name = b"StudypackNotdef"
         pdfmetrics.registerFont(font)
         for bold in (0, 1):
             for italic in (0, 1):
