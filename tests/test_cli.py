@@ -258,6 +258,19 @@ def test_hostile_or_broken_theme_templates_are_located_errors(runner, tmp_path, 
     assert f"theme.yaml:2:9: error: {message}" in result.output
 
 
+def test_a_template_that_fails_only_on_the_real_pack_is_located_in_the_theme(runner, tmp_path):
+    """Theme loading tries templates on a sample pack; one that fails on the real pack's text is
+    reported at the template's line by every output that renders it (it was '.:' in the deck)."""
+    theme = tmp_path / "t"
+    theme.mkdir()
+    # the sample title 'x' gives a 50,000 range (allowed); the sample pack's title does not
+    (theme / "theme.yaml").write_text('extends: default\nfooter: "{{ range(pack.title|length * 50000)|list|length }}"\n')
+    result = runner.invoke(cli, ["build", str(SAMPLE), "--theme", str(theme), "--out", str(tmp_path / "o"), "--only", "deck,handout"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors and all(line.startswith(f"{theme / 'theme.yaml'}:2:9: error: theme template: Range too big") for line in errors)
+
+
 def test_csv_keeps_link_addresses(runner, tmp_path):
     pack = tmp_path / "p"
     pack.mkdir()

@@ -75,7 +75,7 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
     for check in check_contrast(theme):  # readable text is part of the theme's job
         if check.failed:
             message = " ".join(check.message.split())
-            report.warning(theme.color_span(check.subject), f"colors.{check.subject}: {message} is below WCAG AA (4.5:1)")
+            report.warning(theme.span(check.subject), f"colors.{check.subject}: {message} is below WCAG AA (4.5:1)")
     if options.paper:
         theme = dataclasses.replace(theme, paper=options.paper)
     if options.cards_offset is not None:

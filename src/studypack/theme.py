@@ -106,11 +106,13 @@ class Theme:
     footer: str  # Jinja2 source, rendered sandboxed
     header: str
     style: Style = Style()
-    # Where each colour was set (theme file line, or the template it came from), for warnings.
-    color_spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
+    # Where each colour, header and footer was set (theme file line, or the template a colour
+    # came from), for warnings.
+    spans: tuple[tuple[str, Span], ...] = field(default=(), compare=False, repr=False)
 
-    def color_span(self, key: str) -> Span:
-        return dict(self.color_spans).get(key, Span(str(self.files[0])))
+    def span(self, key: str) -> Span:
+        """Where a setting ('text', 'primary', … for colours; 'header', 'footer') was made."""
+        return dict(self.spans).get(key, Span(str(self.files[0]) if self.files else ""))
 
 
 def builtin_themes_dir() -> Path:
@@ -425,6 +427,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         from_template = _template_colors(template, merged, [layer.path for layer in chain])
         colors.update(from_template)
         spans.update({key: span_of("slides.template") for key in from_template})
+    spans.update({key: span_of(key) for key in ("header", "footer")})
 
     def font(key: str) -> str:  # shipped family name, or the absolute path of a theme's TTF
         family = get(key)
@@ -450,7 +453,7 @@ def _resolve(chain: list[_Layer], report: Report) -> Theme | None:
         footer=get("footer"),
         header=get("header"),
         style=Style(fills=fills in _TRUE),
-        color_spans=tuple(spans.items()),
+        spans=tuple(spans.items()),
     )
 
 

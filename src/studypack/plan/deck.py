@@ -289,7 +289,7 @@ class _Planner:
 
     def footer(self) -> Para | None:
         box = self.geo.footer
-        text = render_text(self.theme.footer, self.pack, self.report)
+        text = render_text(self.theme.footer, self.pack, self.report, self.theme.span("footer"))
         if box is None or not text:
             return None
         para = Para((Run(text),), 12.0, color="muted")

@@ -222,7 +222,6 @@ def _date(pack: Pack) -> str | None:
 def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
     width, height = PAPER_SIZES[theme.paper]
     page = Page(width, height)
-    theme_span = Span(str(theme.files[0])) if theme.files else Span("")
     words = labels_for(pack.language)
     blocks: list[Block] = []
     if pack.overview:
@@ -249,7 +248,7 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         cover=cover,
         contents=tuple(b for b in blocks if isinstance(b, Heading)),
         blocks=tuple(blocks),
-        header=render_text(theme.header, pack, report, theme_span),
-        footer=render_text(theme.footer, pack, report, theme_span),
+        header=render_text(theme.header, pack, report, theme.span("header")),
+        footer=render_text(theme.footer, pack, report, theme.span("footer")),
         words=words,
     )
