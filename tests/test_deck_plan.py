@@ -306,3 +306,16 @@ def test_a_title_without_spaces_is_cut_between_characters_not_to_nothing(theme):
     text = "".join(r.text for r in runs).replace(ZWSP, "")
     assert text.endswith("…") and len(text) > 20 and title.startswith(text[:-1])
     assert [d.message.split("; ")[-1] for d in report.warnings] == [f"cut to {len(text) - 1} characters"]
+
+
+def test_a_repeated_parent_without_spaces_keeps_its_first_characters(theme):
+    """A continued Japanese or Chinese parent is cut between characters, as titles are, not to
+    a bare '… (cont.)' that no longer says which point the sub-list belongs to."""
+    parent = "日米安全保障条約は冷戦初期に締結された同盟の基盤であり、沖縄の基地問題を含む。" * 2
+    subs = tuple(Point(f"sub-point number {i} with a few words") for i in range(1, 23))
+    slides = plan_deck(make_pack([Section("Nested", points=(Point(parent, subs),))]), theme, GEOMETRY, Report())
+    heads = [_text(s.body[0]) for s in slides if s.kind == "content"][1:]
+    assert heads and all(h.endswith(f"… {CONT}") for h in heads)
+    for head in heads:
+        shown = head[: -len(f"… {CONT}")]
+        assert len(shown) >= 10 and parent.startswith(shown), head

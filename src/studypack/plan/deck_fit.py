@@ -269,18 +269,22 @@ class Fitter:
         head = self.prepare(replace(para, runs=runs + (Run(f" {self.cont}"),), color="muted"), box)
         if self.lines(head, box) == 1:
             return head
-        units = _split_runs(runs, _SPACE)
 
-        def cut(n: int) -> Para:
+
+        def cut(units: list[tuple[Run, ...]], n: int) -> Para:
             return self.prepare(
                 replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"… {self.cont}"),)), box
             )
 
-        lo, hi = 0, len(units)  # the most words that leave room for the mark on one line
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if self.lines(cut(mid), box) == 1 else (lo, mid - 1)
-        return cut(lo)
+        # Whole words; Japanese and Chinese (no spaces) between characters.
+        for units in (_split_runs(runs, _SPACE), _split_runs(runs, _level_pattern(2))):
+            lo, hi = 0, len(units)  # the most units that leave room for the mark on one line
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if self.lines(cut(units, mid), box) == 1 else (lo, mid - 1)
+            if lo:
+                return cut(units, lo)
+        return cut(units, 0)
 
     def split(self, para: Para, box: Box) -> list[Para]:
         """A paragraph too tall for an empty box, cut at sentences, else at words, else between characters."""
