@@ -108,3 +108,23 @@ def test_key_term_continuations_use_both_columns_evenly(theme):
     assert max(counts) - min(counts) <= 1, counts  # 8 + 8 + 7 + 7, not 13 + 13 + 4 + 0
     shown = [line.split(" — ")[0] for col in columns for line in col.split("\n")]
     assert shown == [t.term for t in terms]
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_terms_too_tall_to_pair_up_end_on_a_full_width_slide(theme, n):
+    """Each term fills most of a column, and there is an odd number of them: the last stands on
+    a one-column slide instead of leaving the right half of a two-column slide blank."""
+    definition = " ".join(["Reform of the regional parliament and its treaty clauses."] * 11)
+    terms = [Term(f"Term {i}", definition) for i in range(n)]
+    report = Report()
+    pptx = render(make_pack([Section("S", points=(Point("p"),))], terms), theme, report)
+    assert not report.errors
+    slides = term_slide_columns(pptx)
+    assert [len(s) for s in slides] == [2] * (n // 2) + [1], slides
+    assert all(all(columns) for columns in slides)
+    prs = Presentation(io.BytesIO(pptx))
+    last = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith("Key terms")][-1]
+    body = next(ph for ph in last.placeholders if ph.placeholder_format.type in (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT))
+    assert body.width > 0.6 * prs.slide_width  # a full-width box, not the left half of two
+    shown = [line.split(" — ")[0] for s in slides for col in s for line in col.split("\n")]
+    assert shown == [t.term for t in terms]

@@ -198,6 +198,9 @@ class _Planner:
             self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
             return
         pages = self.fit.flow(paras, narrowest, multiple=len(cols))  # no slide's column left empty
+        tail: list[Para] = []
+        if len(pages) % len(cols):  # terms too tall to pair up: the last ones stand full-width
+            pages, tail = self._terms_with_tail(paras, narrowest, len(cols)) or (pages, [])
         for k in range(0, len(pages), len(cols)):
             group = tuple(tuple(p) for p in pages[k : k + len(cols)])
             self.drafts.append(
@@ -208,6 +211,21 @@ class _Planner:
                     span=self.pack.span,
                 )
             )
+        if tail:
+            title = _continued(self.words.key_terms, len(pages) // len(cols), self.words)
+            self.drafts.append(_Draft("terms-single", title, tuple(tail), span=self.pack.span))
+
+    def _terms_with_tail(self, paras: list[Para], column: Box, cols: int) -> tuple[list[list[Para]], list[Para]] | None:
+        """Column pages for the first terms and one full-width slide for the fewest last ones,
+        such that every column slide has all its columns filled; None if there is no such cut."""
+        for j in range(len(paras) - 1, 0, -1):
+            tail = self.fit.flow(paras[j:], self.geo.content_body)
+            if len(tail) > 1:
+                return None
+            head = self.fit.flow(paras[:j], column, multiple=cols)
+            if len(head) % cols == 0:
+                return head, tail[0]
+        return None
 
     def plan(self) -> list[SlidePlan]:
         pack = self.pack
