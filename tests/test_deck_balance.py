@@ -128,3 +128,30 @@ def test_terms_too_tall_to_pair_up_end_on_a_full_width_slide(theme, n):
     assert body.width > 0.6 * prs.slide_width  # a full-width box, not the left half of two
     shown = [line.split(" — ")[0] for s in slides for col in s for line in col.split("\n")]
     assert shown == [t.term for t in terms]
+
+
+LONG = " ".join(f"Sentence {i} says the alliance changed again." for i in range(60))  # ~3 slides
+
+
+def test_a_point_too_long_for_a_slide_starts_below_what_comes_before_it(theme):
+    """Its first part fills the slide the short point before it is on, and the short point
+    after it joins its last part: no slide holds a lone short point or a lone parent."""
+    sections = [
+        Section("Flat", points=(Point("Short before"), Point(LONG), Point("Short after"))),
+        Section("Nested", points=(Point("The parent", (Point(LONG), Point("After sub"))),)),
+    ]
+    fitter = Fitter(theme)
+    for section in sections:
+        slides = [s for s in content_slides([section], theme)]
+        bodies = [[_text(p) for p in s.body] for s in slides]
+        assert bodies[0][0] in ("Short before", "The parent") and len(bodies[0]) == 2, bodies[0]
+        assert bodies[0][1].startswith("Sentence 0 says")
+        assert bodies[-1][-1] in ("Short after", "After sub") and len(bodies[-1]) >= 2
+        own = [t for b in bodies for t in b if not t.endswith(CONT)]
+        assert " ".join(t for t in own if t.startswith("Sentence")) == LONG  # whole, in order
+        assert all(t.endswith("again.") for t in own if t.startswith("Sentence"))  # cut at sentences
+        for s in slides:
+            assert fitter.height(s.body, BODY) <= BODY.text_height
+        heights = [fitter.height(s.body, BODY) for s in slides]
+        assert min(heights) > 0.25 * BODY.text_height, heights  # no slide of a line or two
+        assert min(heights[:-1]) > 0.6 * BODY.text_height, heights

@@ -166,8 +166,9 @@ class Fitter:
         parents[i] is paragraph i's chain of ancestor points, outermost first: a box that
         starts inside a nested list opens with that chain repeated, marked continued, so a
         sub-point never appears cut off from the point it belongs to. A paragraph too tall
-        for a box is split, each piece starting a box. The count of boxes is a multiple of
-        `multiple` (a slide's columns) when there are paragraphs enough.
+        for a box is cut into line-long pieces, so it can start below what comes before it
+        and end a box anywhere; pieces that share a box are one paragraph again. The count of
+        boxes is a multiple of `multiple` (a slide's columns) when there are paragraphs enough.
 
         Of all ways to break the paragraphs into boxes, the one taken has, in turn: fewest
         parents at a box's foot with their first child in the next (only where the two
@@ -177,7 +178,7 @@ class Fitter:
         """
         parents = parents or [()] * len(paras)
         heads = {chain: self.heads(chain, box) for chain in set(parents)}
-        units, chains, starts = self._units(paras, parents, heads, box)
+        units, chains, starts, joins = self._units(paras, parents, heads, box)
         n = len(units)
         if not n:
             return [[]]
@@ -189,8 +190,8 @@ class Fitter:
         begin = [[0] * multiple for _ in range(n + 1)]
         cost[0][0] = (0, 0, 0, 0.0)
         for a in range(n):
-            orphan, nested = starts[a] or (0, 0)
-            reach = list(self._boxes_from(a, units, own, starts, heads[chains[a]], box))
+            orphan, nested = starts[a]
+            reach = list(self._boxes_from(a, units, own, joins, heads[chains[a]], box))
             for r, before in enumerate(cost[a]):
                 if before is _NEVER:
                     continue
@@ -204,9 +205,27 @@ class Fitter:
         end = n
         while end:
             a = begin[end][r]
-            pages.append([*heads[chains[a]], *units[a:end]])
+            pages.append([*heads[chains[a]], *self._joined(units[a:end], joins[a:end], box)])
             end, r = a, (r - 1) % multiple
         return pages[::-1]
+
+    def _joined(self, units: Sequence[Para], joins: Sequence[str | None], box: Box) -> list[Para]:
+        """A box's units, the pieces of one paragraph joined again (joins: the space the cut
+        took, or None). Wrapped whole, a paragraph never takes more lines than its pieces did
+        one by one, so the box still fits."""
+        groups: list[tuple[Para, list[Run]]] = []
+        for unit, gap in zip(units, joins):
+            if gap is not None and groups:
+                runs = groups[-1][1]
+                if gap and runs:
+                    runs.append(replace(runs[-1], text=gap))
+                runs.extend(unit.runs)
+            else:
+                groups.append((unit, list(unit.runs)))
+        return [
+            para if len(runs) == len(para.runs) else self.prepare(replace(para, runs=tuple(runs)), box)
+            for para, runs in groups
+        ]
 
     def _units(
         self,
@@ -214,46 +233,58 @@ class Fitter:
         chains: Sequence[tuple[Para, ...]],
         heads: dict[tuple[Para, ...], list[Para]],
         box: Box,
-    ) -> tuple[list[Para], list[tuple[Para, ...]], list[tuple[int, int] | None]]:
+    ) -> tuple[list[Para], list[tuple[Para, ...]], list[tuple[int, int]], list[str | None]]:
         """Each paragraph prepared for the box with its ancestor chain, one too tall for a box
-        (below its repeated ancestors) as pieces; and what a box starting at each breaks:
-        (a parent left at the foot of the box before, nested levels cut), None where one must
-        start (a split paragraph's pieces)."""
+        (below its repeated ancestors) as pieces about a line long (cut at sentence ends where
+        a sentence fits a line); what a box starting at each unit breaks: (a parent left at the
+        foot of the box before, nested levels cut, a cut inside a paragraph the deepest); and
+        for a unit that continues the paragraph of the one before, the space cut between them
+        (None for a paragraph's first unit)."""
         units: list[Para] = []
         unit_chains: list[tuple[Para, ...]] = []
-        starts: list[tuple[int, int] | None] = []
+        starts: list[tuple[int, int]] = []
+        joins: list[str | None] = []
         for i, (para, chain) in enumerate(zip(paras, chains)):
             para, above = self.prepare(para, box), heads[chain]
-            if self.fits([*above, para], box):
-                orphan = bool(i and chain) and paras[i - 1] is chain[-1]  # its parent ends a box
-                pieces, start = [para], (int(orphan), len(chain))
-            else:
-                reserved = self.height(above, box) + (para.space_before if above else 0.0)
-                pieces = self.split(para, replace(box, h=box.h - reserved - 1e-6))  # float slack
-                start = None
+            orphan = bool(i and chain) and paras[i - 1] is chain[-1]  # its parent ends a box
+            pieces = [para]
+            if not self.fits([*above, para], box):
+                line = para.line_height + 2 * box.inset_y + HEIGHT_SAFETY + 1e-6  # float slack
+                pieces = self.split(para, replace(box, h=line))
+                pieces[1:] = [replace(piece, space_before=0.0) for piece in pieces[1:]]
             units.extend(pieces)
             unit_chains.extend([chain] * len(pieces))
-            starts.extend([start] * len(pieces))
-        return units, unit_chains, starts
+            starts.extend([(int(orphan), len(chain))] + [(0, len(chain) + 1)] * (len(pieces) - 1))
+            joins.extend([None, *_gaps(para, pieces)])
+        return units, unit_chains, starts, joins
 
     def _boxes_from(
         self,
         a: int,
         units: Sequence[Para],
         own: Sequence[float],
-        starts: Sequence[tuple[int, int] | None],
+        joins: Sequence[str | None],
         heads: Sequence[Para],
         box: Box,
     ) -> Iterator[tuple[int, float]]:
         """Every box that can start at unit a (own: each unit's height): the unit after it,
-        and its height squared."""
-        used = self.height(heads, box)  # summed in the same order as height()
+        and its height squared. Pieces of one paragraph are measured joined, as drawn."""
+        before = self.height(heads, box)  # summed in the same order as height()
+        used, space, last, first = before, 0.0, 0.0, a  # last: height of the paragraph from unit first
         for b in range(a, len(units)):
-            if b > a and starts[b] is None:
-                return  # a split paragraph's piece starts its own box
-            used += (units[b].space_before if heads or b > a else 0.0) + own[b]
+            if b > a and joins[b] is not None:
+                last += own[b]  # its pieces' heights bound the joined paragraph's: measure it
+                used = before + (space + last)  # only when the bound says it does not fit
+                if used > box.text_height:
+                    joined = self._joined(units[first : b + 1], joins[first : b + 1], box)[0]
+                    last = self.lines(joined, box) * joined.line_height
+                    used = before + (space + last)
+            else:
+                before, first, last = used, b, own[b]
+                space = units[b].space_before if heads or b > a else 0.0
+                used = before + (space + last)
             if used > box.text_height and b > a:
-                return  # one unit alone is always placed (split, it fits below its heads)
+                return  # one unit alone is always placed (a piece is a line: it fits below its heads)
             yield b + 1, used * used
 
     def heads(self, chain: Sequence[Para], box: Box) -> list[Para]:
@@ -287,7 +318,7 @@ class Fitter:
         return cut(units, 0)
 
     def split(self, para: Para, box: Box) -> list[Para]:
-        """A paragraph too tall for an empty box, cut at sentences, else at words, else between characters."""
+        """A paragraph cut into pieces that each fit the box: at sentences, else at words, else between characters."""
         fits = lambda runs: self.fits([replace(para, runs=runs)], box)
 
         def cut(runs: tuple[Run, ...], level: int) -> list[tuple[Run, ...]]:
@@ -377,6 +408,18 @@ def _greedy(
         chunks.append(_join(units[i:lo]))
         i = lo
     return chunks
+
+
+def _gaps(para: Para, pieces: Sequence[Para]) -> list[str]:
+    """The space split() dropped before each piece after the first (none between CJK characters)."""
+    text = "".join(r.text for r in para.runs)
+    gaps, pos = [], 0
+    for k, piece in enumerate(pieces):
+        at = text.find("".join(r.text for r in piece.runs), pos)
+        if k:
+            gaps.append(text[pos:at])
+        pos = at + sum(len(r.text) for r in piece.runs)
+    return gaps
 
 
 def _join(units: Sequence[tuple[Run, ...]]) -> tuple[Run, ...]:
