@@ -11,6 +11,7 @@ from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import NO_SPAN, Image, Pack, Point, Section
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
+from studypack.plan.deck_flow import flow
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -130,7 +131,7 @@ class _Planner:
         span: Span,
         parents: Sequence[tuple[Para, ...]] | None = None,
     ) -> None:
-        for k, page in enumerate(self.fit.flow(paras, self.geo.content_body, parents)):
+        for k, page in enumerate(flow(self.fit, paras, self.geo.content_body, parents)):
             self.drafts.append(
                 _Draft(kind, _continued(title, k, self.words), tuple(page), notes=notes, span=span)
             )
@@ -194,10 +195,10 @@ class _Planner:
             return
         cols = self.geo.terms_cols
         narrowest = min(cols, key=lambda b: b.text_width * b.text_height)
-        if len(self.fit.flow(paras, narrowest)) == 1:  # a few terms: one full-width slide
+        if len(flow(self.fit, paras, narrowest)) == 1:  # a few terms: one full-width slide
             self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
             return
-        pages = self.fit.flow(paras, narrowest, multiple=len(cols))  # no slide's column left empty
+        pages = flow(self.fit, paras, narrowest, multiple=len(cols))  # no slide's column left empty
         tail: list[Para] = []
         if len(pages) % len(cols):  # terms too tall to pair up: the last ones stand full-width
             pages, tail = self._terms_with_tail(paras, narrowest, len(cols)) or (pages, [])
@@ -219,10 +220,10 @@ class _Planner:
         """Column pages for the first terms and one full-width slide for the fewest last ones,
         such that every column slide has all its columns filled; None if there is no such cut."""
         for j in range(len(paras) - 1, 0, -1):
-            tail = self.fit.flow(paras[j:], self.geo.content_body)
+            tail = flow(self.fit, paras[j:], self.geo.content_body)
             if len(tail) > 1:
                 return None
-            head = self.fit.flow(paras[:j], column, multiple=cols)
+            head = flow(self.fit, paras[:j], column, multiple=cols)
             if len(head) % cols == 0:
                 return head, tail[0]
         return None
