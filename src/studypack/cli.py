@@ -81,10 +81,15 @@ class Console:
                 self.echo = _to_stderr
 
 
+def _drop(stream) -> None:
+    """Send what is still written to a stream nowhere: its reader is gone (or its disk full)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
 def _output_failed(e: OSError) -> int:
     """Standard output is gone or full; what it did not take is dropped. A reader that stopped
     early (`| head`) is not an error; a full disk is."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    _drop(sys.stdout)
     if isinstance(e, BrokenPipeError):
         return 0
     click.echo(f"error: cannot write the output: {e.strerror or e}", err=True)
@@ -95,7 +100,7 @@ def _to_stderr(line: str) -> None:
     try:
         click.echo(line, err=True)
     except BrokenPipeError:  # the reader went away (`2>&1 | head -1`): go on building, silently
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        _drop(sys.stderr)
 
 
 def _parse_only(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -131,7 +136,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # the reader stopped early (`studypack themes list | head -1`)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+            _drop(sys.stdout)  # nothing left to flush
             ctx.exit(0)
         except OSError as e:  # the file system refused (name too long, no permission, disk full)
             where = f"{display_path(Path(e.filename))}: " if e.filename else ""
