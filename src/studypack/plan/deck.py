@@ -195,7 +195,8 @@ class _Planner:
             return
         cols = self.geo.terms_cols
         narrowest = min(cols, key=lambda b: b.text_width * b.text_height)
-        if len(flow(self.fit, paras, narrowest)) == 1:  # a few terms: one full-width slide
+        if self.fit.fits([self.fit.prepare(p, narrowest) for p in paras], narrowest):
+            # a few terms (all in one column): one full-width slide
             self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
             return
         pages = flow(self.fit, paras, narrowest, multiple=len(cols))  # no slide's column left empty
