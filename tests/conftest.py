@@ -12,7 +12,7 @@ import pytest
 from studypack.build import BuildOptions, build_pack
 from studypack.errors import Report
 from studypack.load import load_pack
-from studypack.render import OUTPUTS
+from studypack.outputs import OUTPUTS
 from studypack.theme import load_theme
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,3 +84,11 @@ def pdf_from_pptx(pptx: Path, outdir: Path) -> Path:
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     return outdir / (pptx.stem + ".pdf")
+
+
+def render_output(name: str, pack, theme, report: Report | None = None) -> bytes:
+    """One output planned and drawn, as a build does it (no input key, nothing written)."""
+    output = OUTPUTS[name]
+    report = report if report is not None else Report()
+    plan = output.plan(pack, theme, report)
+    return b"" if report.errors else output.draw(plan, theme)

@@ -56,7 +56,7 @@ def test_sample_apkg_has_every_card(sample_outputs, pack, tmp_path):
 
 
 def test_anki_is_built_only_when_asked(tmp_path):
-    from studypack.render import DEFAULT_OUTPUTS
+    from studypack.outputs import DEFAULT_OUTPUTS
 
     assert "anki" not in DEFAULT_OUTPUTS
     built = build_or_fail(SAMPLE, tmp_path, only=("anki",))

@@ -8,12 +8,11 @@ import io
 import pdfplumber
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, render_output
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.model import Card
 from studypack.plan.cards import HEADER, MM, SIZES
-from studypack.render import cards_pdf
 from studypack.render.pdf_text import fallback_for
 
 TOL = 0.5 * MM
@@ -28,7 +27,7 @@ def variant(theme, paper="letter", size="3x5in", duplex="long-edge", offset=(0.0
 
 
 def render(pack, theme, report=None) -> bytes:
-    return cards_pdf.render(pack, theme, report if report is not None else Report())
+    return render_output("cards", pack, theme, report)
 
 
 def cards_on(page) -> dict[int, dict]:

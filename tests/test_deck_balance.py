@@ -11,10 +11,10 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from test_deck_plan import GEOMETRY, make_pack
 
+from conftest import render_output
 from studypack.errors import Report
 from studypack.model import Point, Section, Term
 from studypack.plan.deck import CONT, Fitter, plan_deck
-from studypack.render.deck_pptx import render
 
 BODY = GEOMETRY.content_body
 # One-line points at 24 pt: 28.8 pt, then 9.6 pt before each further one.
@@ -98,7 +98,7 @@ def test_key_term_continuations_use_both_columns_evenly(theme):
     terms = [Term(f"Term {i:02d}", "A short definition.") for i in range(30)]  # 13 a column
     report = Report()
     slides = term_slide_columns(
-        render(make_pack([Section("S", points=(Point("p"),))], terms), theme, report)
+        render_output("deck", make_pack([Section("S", points=(Point("p"),))], terms), theme, report)
     )
     assert not report.errors
     assert len(slides) == 2
@@ -117,7 +117,7 @@ def test_terms_too_tall_to_pair_up_end_on_a_full_width_slide(theme, n):
     definition = " ".join(["Reform of the regional parliament and its treaty clauses."] * 11)
     terms = [Term(f"Term {i}", definition) for i in range(n)]
     report = Report()
-    pptx = render(make_pack([Section("S", points=(Point("p"),))], terms), theme, report)
+    pptx = render_output("deck", make_pack([Section("S", points=(Point("p"),))], terms), theme, report)
     assert not report.errors
     slides = term_slide_columns(pptx)
     assert [len(s) for s in slides] == [2] * (n // 2) + [1], slides

@@ -10,10 +10,9 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from conftest import SAMPLE
+from conftest import SAMPLE, render_output
 from studypack.errors import Report
 from studypack.load import load_pack
-from studypack.render.deck_pptx import render
 from studypack.theme import Theme, load_theme
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -45,7 +44,7 @@ def with_template(theme: Theme, folder: Path) -> Theme:
 
 def deck(pack, theme: Theme):
     report = Report()
-    prs = Presentation(io.BytesIO(render(pack, theme, report)))
+    prs = Presentation(io.BytesIO(render_output("deck", pack, theme, report)))
     assert not report.errors
     return prs
 

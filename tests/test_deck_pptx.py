@@ -13,11 +13,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from conftest import SAMPLE, build_or_fail
+from conftest import SAMPLE, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.fonts import OFFICE_EA_FONT
 from studypack.load import load_pack
-from studypack.render.deck_pptx import render
 from studypack.render.pptx_layouts import profile_layouts
 from studypack.theme import load_theme
 
@@ -155,7 +154,7 @@ def test_theme_colours_and_fonts_written_into_the_deck_theme(deck, sample):
 
 def test_same_input_gives_identical_bytes_with_fixed_zip_dates(sample):
     pack, theme = sample
-    first, second = render(pack, theme, Report()), render(pack, theme, Report())
+    first, second = render_output("deck", pack, theme, Report()), render_output("deck", pack, theme, Report())
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         when = pack.build_time()
@@ -166,7 +165,7 @@ def test_same_input_gives_identical_bytes_with_fixed_zip_dates(sample):
 def test_four_by_three_from_the_theme(sample):
     pack, theme = sample
     square = dataclasses.replace(theme, slides=dataclasses.replace(theme.slides, aspect="4:3"))
-    prs = Presentation(io.BytesIO(render(pack, square, Report())))
+    prs = Presentation(io.BytesIO(render_output("deck", pack, square, Report())))
     assert (prs.slide_width, prs.slide_height) == (9144000, 6858000)
 
 
@@ -193,7 +192,7 @@ def test_template_layouts_chosen_by_placeholder_type(tmp_path, sample):
     pack, theme = sample
     tpl = make_template(tmp_path / "template.pptx")
     themed = dataclasses.replace(theme, slides=dataclasses.replace(theme.slides, template=tpl))
-    prs = Presentation(io.BytesIO(render(pack, themed, Report())))
+    prs = Presentation(io.BytesIO(render_output("deck", pack, themed, Report())))
     assert profile_layouts(Presentation(str(tpl))).missing == []
     first = prs.slides[0]
     assert {ph.placeholder_format.type for ph in first.placeholders} >= {
@@ -219,7 +218,7 @@ def test_template_missing_layouts_are_reported_and_fall_back(tmp_path, sample):
     assert set(profile.missing) == {"title", "picture"}
     themed = dataclasses.replace(theme, slides=dataclasses.replace(theme.slides, template=tpl))
     report = Report()
-    prs = Presentation(io.BytesIO(render(pack, themed, report)))
+    prs = Presentation(io.BytesIO(render_output("deck", pack, themed, report)))
     assert not report.errors
     pics = [sh for s in prs.slides for sh in s.shapes if sh._element.tag.endswith("}pic")]
     assert len(pics) == 1 and pics[0]._element.nvPicPr.cNvPr.get("descr")

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import ROOTS, SAMPLE, build_or_fail, load_with_theme, require_tool
+from conftest import ROOTS, SAMPLE, build_or_fail, load_with_theme, render_output, require_tool
 from studypack.build import BuildOptions, build_pack
 from studypack.errors import Report
 from studypack.inline import plain_text
@@ -24,7 +24,6 @@ from studypack.plan.handout import (
     plan_handout,
     sort_key,
 )
-from studypack.render import handout_pdf
 from studypack.render.pdf_text import fallback_for, visual_order
 
 HOSTILE = ROOTS / "handout-hostile"
@@ -238,7 +237,7 @@ def test_a4_paper(tmp_path):
 
 def test_same_input_same_bytes(sample):
     pack, theme = sample
-    assert handout_pdf.render(pack, theme, Report()) == handout_pdf.render(pack, theme, Report())
+    assert render_output("handout", pack, theme) == render_output("handout", pack, theme)
 
 
 def test_image_and_its_alt_text(sample, handout, page_texts):

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import SAMPLE, build_or_fail, load_with_theme, require_tool
+from conftest import SAMPLE, build_or_fail, load_with_theme, render_output, require_tool
 from studypack.errors import Report
 from studypack.plan.handout import Page, fit_image, plan_handout
 from studypack.render import handout_pdf
@@ -157,7 +157,7 @@ def test_figure_shrinks_at_a_page_foot_then_moves(tmp_path, heading_first):
     for points in range(10, 32):
         _figure_pack(folder, points, heading_first)
         pack, theme = load_with_theme(folder)
-        f = _figure_layout(handout_pdf.render(pack, theme, Report()))
+        f = _figure_layout(render_output("handout", pack, theme))
         ratio = f["height"] / planned_h
         assert f["width"] / f["height"] == pytest.approx(planned_w / planned_h, rel=0.01)  # aspect kept
         assert 0.6 - 0.005 <= ratio <= 1 + 0.001, (points, ratio)  # never below 60 %, never enlarged
@@ -206,7 +206,7 @@ def test_no_japanese_line_starts_with_closing_punctuation(tmp_path):
     for margin in range(150, 260, 4):  # frames 312 down to 92 pt wide: breaks land everywhere
         narrow = dataclasses.replace(plan, page=Page(width, height, margin_x=margin))
         frame = (0, narrow.page.margin_top, width, height - narrow.page.margin_bottom)  # no header, footer
-        with pdfplumber.open(io.BytesIO(handout_pdf.draw(narrow, theme, Report()))) as pdf:
+        with pdfplumber.open(io.BytesIO(handout_pdf.draw(handout_pdf.typeset(narrow, theme, Report()), theme))) as pdf:
             text = "\n".join(p.crop(frame).extract_text() for p in pdf.pages[2:])
         lines = [line for line in text.splitlines() if any("\u3000" <= c <= "\u9fff" for c in line)]
         starts = [line for line in lines if line[0] in NEVER_START]

@@ -455,7 +455,7 @@ def test_cli_build_takes_a_guide_directly(tmp_path, monkeypatch):
 
 
 def test_full_build_of_an_imported_guide(tmp_path):
-    from studypack.render import DEFAULT_OUTPUTS
+    from studypack.outputs import DEFAULT_OUTPUTS
 
     wanted = tuple(n for n in ("handout", "deck", "cards", "csv") if n in DEFAULT_OUTPUTS)
     if wanted == ("csv",):

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 
-from conftest import build_or_fail, pdf_from_pptx
-from studypack.errors import Report, Span
+from conftest import build_or_fail, pdf_from_pptx, render_output
+from studypack.errors import Span
 from studypack.fit import (
     FontSet,
     groups,
@@ -131,7 +131,7 @@ def test_flashcards_pdf_lines_keep_marks_with_their_neighbours(pack, theme):
     ja = dataclasses.replace(pack, glossary=(), cards=cards)
     for size in ("3x5in", "A7", "2x3.5in"):
         t = dataclasses.replace(theme, cards=dataclasses.replace(theme.cards, size=size))
-        with pdfplumber.open(io.BytesIO(cards_pdf.render(ja, t, Report()))) as pdf:
+        with pdfplumber.open(io.BytesIO(render_output("cards", ja, t))) as pdf:
             checked = 0
             for page in pdf.pages[1::2]:  # backs
                 for frame in page.curves:

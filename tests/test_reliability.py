@@ -24,7 +24,7 @@ from conftest import REPO, SAMPLE, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.load.nodes import clean_text
-from studypack.render import OUTPUTS
+from studypack.outputs import OUTPUTS
 
 ALL = tuple(OUTPUTS)
 VISIBLE = ("handout", "deck", "cards", "csv")
@@ -347,14 +347,14 @@ def test_two_builds_of_one_pack_at_once_keep_each_others_state(tmp_path, monkeyp
 
     folder = write_pack(tmp_path / "two", {"title": "Two", "sections": [{"title": "S", "points": ["p"]}]})
     out = tmp_path / "out"
-    real_render_all = build_module._render_all
+    real_plan_and_draw = build_module._plan_and_draw
 
-    def render_while_another_build_runs(names, *args):
-        monkeypatch.setattr(build_module, "_render_all", real_render_all)
+    def draw_while_another_build_runs(outputs, *args):
+        monkeypatch.setattr(build_module, "_plan_and_draw", real_plan_and_draw)
         assert build_pack(folder, BuildOptions(out=out, only=("cards",))).written  # the other build
-        return real_render_all(names, *args)
+        return real_plan_and_draw(outputs, *args)
 
-    monkeypatch.setattr(build_module, "_render_all", render_while_another_build_runs)
+    monkeypatch.setattr(build_module, "_plan_and_draw", draw_while_another_build_runs)
     assert build_pack(folder, BuildOptions(out=out, only=("deck",))).written
     both = build_pack(folder, BuildOptions(out=out, only=("deck", "cards")))
     assert both.written == [] and len(both.unchanged) == 2

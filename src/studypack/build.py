@@ -1,4 +1,4 @@
-"""The one place that runs the stages: load -> theme -> render -> write, per pack, packs in parallel."""
+"""The one place that runs the stages: load -> theme -> plan -> draw -> write, per pack, packs in parallel."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from studypack.errors import Diagnostic, Report, Span, display_path
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
-from studypack.render import DEFAULT_OUTPUTS, OUTPUTS, renderer
+from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS, Output
 from studypack.theme import DEFAULT_THEME, Theme, load_theme
 
 STATE_FILE = ".studypack-state.json"  # input hashes of the outputs beside it
@@ -84,15 +84,15 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
 
 
 def check_pack(arg: Path, options: BuildOptions) -> PackResult:
-    """Everything a build would report (fitting and glyph warnings too), nothing written."""
+    """Everything a build would report (fitting and glyph warnings too): every output planned, none drawn."""
     return build_pack(arg, dataclasses.replace(options, force=True), write=False)
 
 
 def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bool = True) -> PackResult:
-    """Build one pack's outputs; nothing is written unless every output rendered cleanly.
+    """Build one pack's outputs; nothing is written unless every output was planned and drawn cleanly.
 
-    With output_jobs > 1 the outputs render in parallel processes (used when one pack is
-    built alone, so a big pack's handout, deck and cards share the CPUs).
+    With output_jobs > 1 the outputs are planned and drawn in parallel processes (used when one
+    pack is built alone, so a big pack's handout, deck and cards share the CPUs).
     """
     start = time.perf_counter()
     report = Report()
@@ -107,72 +107,83 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         folder = options.out / pack.slug
         state = _read_state(folder)
         keys: dict[str, str] = {}
-        todo: list[str] = []
+        todo: list[Output] = []
         for name in options.only:
-            target = folder / OUTPUTS[name].filename
-            keys[name] = _input_key(name, pack, theme, digests)
-            if not options.force and state.get(name) == keys[name] and target.is_file():
-                result.unchanged.append(target)
+            output = OUTPUTS[name]
+            keys[name] = _input_key(output, pack, theme, digests)
+            if not options.force and state.get(name) == keys[name] and (folder / output.filename).is_file():
+                result.unchanged.append(folder / output.filename)
             else:
-                todo.append(name)
+                todo.append(output)
         if not todo and write:  # checked and up to date: a cheap guess of later builds (_may_render)
             with contextlib.suppress(OSError):
                 os.utime(folder / STATE_FILE)
-        rendered = _render_all(todo, pack, theme, report, output_jobs)
-        if report.failed(options.strict) or not write:
+        if not write:
+            for output in todo:
+                output.plan(pack, theme, report)
             return result
-        _write(folder, rendered, keys, result, report)
+        drawn = _plan_and_draw(todo, pack, theme, report, options.strict, output_jobs)
+        if report.failed(options.strict):
+            return result
+        _write(folder, drawn, keys, result, report)
     finally:
         result.diagnostics = report.sorted()
         result.seconds = time.perf_counter() - start
     return result
 
 
-# Slowest first, so the longest job starts at once; cheap ones run in this process.
-_COST_ORDER = ("deck", "handout", "cards", "anki", "csv")
-_CHEAP = {"csv", "anki"}
+def _plan_and_draw(
+    outputs: list[Output], pack: Pack, theme: Theme, report: Report, strict: bool, jobs: int
+) -> dict[Output, bytes]:
+    """Every output's bytes, in the order asked; problems merged into `report`.
+
+    Alone, every output is planned, then (when no plan failed) every one drawn. With jobs > 1
+    each costly output is planned and drawn in a process of its own, the costliest started first,
+    while the cheap ones (cost 0) are done here: a serial planning stage would keep a CPU idle.
+    """
+    if jobs > 1 and sum(1 for o in outputs if o.cost) > 1:
+        return _in_parallel(outputs, pack, theme, report, jobs)
+    plans = {output: output.plan(pack, theme, report) for output in outputs}
+    if report.failed(strict):
+        return {}
+    return {output: output.draw(plan, theme) for output, plan in plans.items()}
 
 
-def _render_one(name: str, pack: Pack, theme: Theme) -> tuple[bytes, list[Diagnostic]]:
+def _plan_and_draw_one(output: Output, pack: Pack, theme: Theme) -> tuple[bytes, list[Diagnostic]]:
     report = Report()
-    data = renderer(name)(pack, theme, report)
+    plan = output.plan(pack, theme, report)
+    data = b"" if report.errors else output.draw(plan, theme)
     return data, report.diagnostics
 
 
-def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs: int) -> dict[str, bytes]:
-    """Every output's bytes, in the order asked; diagnostics merged into `report`."""
-    ordered = sorted(names, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else 0)
-    heavy = [n for n in ordered if n not in _CHEAP]
-    results: dict[str, tuple[bytes, list[Diagnostic]]] = {}
-    if jobs > 1 and len(heavy) > 1:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(heavy)), context, _die_with_parent) as pool:
-            futures = {n: pool.submit(_render_one, n, pack, theme) for n in heavy}
-            for n in ordered:
-                if n in _CHEAP:
-                    results[n] = _render_one(n, pack, theme)
-            for n, future in futures.items():
-                results[n] = future.result()
-    else:
-        for n in ordered:
-            results[n] = _render_one(n, pack, theme)
-    rendered: dict[str, bytes] = {}
-    for n in names:
-        data, diagnostics = results[n]
+def _in_parallel(outputs: list[Output], pack: Pack, theme: Theme, report: Report, jobs: int) -> dict[Output, bytes]:
+    costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
+    results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
+        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme) for o in costly}
+        for o in outputs:
+            if not o.cost:
+                results[o] = _plan_and_draw_one(o, pack, theme)
+        for o, future in futures.items():
+            results[o] = future.result()
+    drawn: dict[Output, bytes] = {}
+    for o in outputs:
+        data, diagnostics = results[o]
         report.extend(diagnostics)
-        rendered[n] = data
-    return rendered
+        drawn[o] = data
+    return drawn
 
 
-def _write(folder: Path, rendered: dict[str, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:
+def _write(folder: Path, drawn: dict[Output, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:
     try:
         remove_stale_temps(folder)
-        for name, data in rendered.items():
-            target = folder / OUTPUTS[name].filename
+        for output, data in drawn.items():
+            target = folder / output.filename
             write_atomic(target, data)
             result.written.append(target)
-        if rendered:  # read again: a build with other --only may have written its keys meanwhile
-            state = _read_state(folder) | {name: keys[name] for name in rendered}
+        if drawn:  # read again: a build with other --only may have written its keys meanwhile
+            state = _read_state(folder) | {output.name: keys[output.name] for output in drawn}
             write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
     except OSError as e:
         where = e.filename or folder
@@ -187,27 +198,22 @@ def _read_state(folder: Path) -> dict[str, str]:
         return {}
 
 
-# Resolved-theme settings an output never reads, so `--paper a4` rebuilds no deck and
-# `--cards-offset` only the flashcards. (An edited theme file still rebuilds everything.)
-_UNREAD = {
-    "handout": ("slides", "cards"),
-    "deck": ("paper", "cards"),
-    "cards": ("slides",),
-    "anki": ("paper", "cards", "logo", "header", "footer"),
-}
-
-
-def _input_key(name: str, pack: Pack, theme: Theme, digests: inputs.Digests) -> str:
-    """Hash of everything an output depends on: version, sources, images, theme files, options."""
+def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests) -> str:
+    """Hash of everything an output depends on: version, sources, the theme settings it reads
+    (and the files behind them: logo, template, fonts), its images, options."""
     h = hashlib.sha256()
-    if name == "csv":  # plain text: no theme at all
-        themed, theme_files = "", []
-    else:
-        themed = repr(dataclasses.replace(theme, **dict.fromkeys(_UNREAD.get(name, ()))))
-        theme_files = [*theme.files, *(p for p in (theme.logo, theme.slides.template) if p is not None)]
-        theme_files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
-    h.update(f"{__version__}\0{name}\0{pack.build_time().isoformat()}\0{themed}\0".encode())
-    files = [pack.source, *pack.extra_inputs, *(i.path for i in pack.images()), *theme_files]
+    fields = output.theme_fields
+    themed = repr([(name, getattr(theme, name)) for name in fields])
+    h.update(f"{__version__}\0{output.name}\0{pack.build_time().isoformat()}\0{themed}\0".encode())
+    files = [pack.source, *pack.extra_inputs]
+    if output.images:
+        files += [image.path for image in pack.images()]
+    if "logo" in fields and theme.logo is not None:
+        files.append(theme.logo)
+    if "slides" in fields and theme.slides.template is not None:
+        files.append(theme.slides.template)
+    if "fonts" in fields:
+        files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:
@@ -234,7 +240,7 @@ def _renderers_shared(names: tuple[str, ...]) -> Iterator[None]:
     importing them while the other does (slower on a busy machine). Frozen, the imported objects
     are skipped by the workers' collections, which would otherwise write to (and copy) those pages."""
     for name in names:
-        renderer(name)
+        OUTPUTS[name].stages()
     gc.freeze()
     try:
         yield

@@ -22,7 +22,7 @@ from studypack.errors import (
     StudypackError,
     display_path,
 )
-from studypack.render import DEFAULT_OUTPUTS, OUTPUTS
+from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS
 
 
 class Console:

@@ -14,6 +14,8 @@ import json
 import re
 import sqlite3
 import zipfile
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import genanki
@@ -121,18 +123,27 @@ def _zip_entry(name: str, when: tuple[int, int, int, int, int, int]) -> zipfile.
     return info
 
 
-def render(pack: Pack, theme: Theme, report: Report) -> bytes:
-    deck = build_deck(pack, theme)
-    stamp = pack.build_time().timestamp()
+@dataclass(frozen=True)
+class AnkiPlan:
+    deck: genanki.Deck
+    built: datetime
+
+
+def plan(pack: Pack, theme: Theme, report: Report) -> AnkiPlan:
+    return AnkiPlan(build_deck(pack, theme), pack.build_time())
+
+
+def draw(plan: AnkiPlan, theme: Theme) -> bytes:
+    stamp = plan.built.timestamp()
     conn = sqlite3.connect(":memory:")
     try:
         cursor = conn.cursor()
-        genanki.Package(deck).write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
+        genanki.Package(plan.deck).write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
         conn.commit()
         db = conn.serialize()
     finally:
         conn.close()
-    when = max(pack.build_time().timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
+    when = max(plan.built.timetuple()[:6], (1980, 1, 1, 0, 0, 0))  # zip dates start in 1980
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(_zip_entry("collection.anki2", when), db)

@@ -11,7 +11,7 @@ from studypack.model import Pack, tag_word
 from studypack.theme import Theme
 
 
-def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
+def plan(pack: Pack, theme: Theme, report: Report) -> list[tuple[str, str, str]]:
     """(front, back, tags) in plain text (links keep their address): terms, then extra cards."""
     rows = []
     for card in pack.flashcards():
@@ -22,9 +22,9 @@ def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
     return rows
 
 
-def render(pack: Pack, theme: Theme, report: Report) -> bytes:
+def draw(rows: list[tuple[str, str, str]], theme: Theme) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180, what spreadsheet tools expect
     writer.writerow(("front", "back", "tags"))
-    writer.writerows(card_rows(pack))
+    writer.writerows(rows)
     return buf.getvalue().encode("utf-8")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
@@ -64,13 +66,10 @@ def new_canvas(
 class _Painter:
     """Draws plan lines; characters the line's font lacks go to a fallback font, scaled into their measured slot."""
 
-    def __init__(self, canvas: Canvas, theme: Theme, report: Report):
+    def __init__(self, canvas: Canvas, theme: Theme):
         self.c = canvas
         self.ops = Ops(canvas)
         self.theme = theme
-        self.report = report
-        self.missing: dict[Span, set[str]] = {}
-        self.lacking: Lacking = {}
         self._plain: dict[tuple[str, str], bool] = {}
 
     def color(self, role: str) -> str:
@@ -86,7 +85,7 @@ class _Painter:
             plain = self._plain[key] = not (chars & _SKIP) and all(ord(ch) in have for ch in chars)
         return plain
 
-    def line(self, line: TextLine, span: Span) -> None:
+    def line(self, line: TextLine) -> None:
         x = line.x
         size = line.size
         last = len(line.pieces) - 1
@@ -96,14 +95,14 @@ class _Painter:
             self.c.addLiteral(self.ops.color(self.color(color), "rg"))
             if not self._is_plain(font, piece.text):
                 stroke = self.color(color) if piece.run.bold else None
-                x = self._mixed(piece.text, x, line, font, span, stroke)
+                x = self._mixed(piece.text, x, line, font, stroke)
                 continue
             self._text(piece.text, x, line.baseline, font, size)
             if i < last:  # advance exactly as the character loop below does, so pieces line up
                 for ch in piece.text:
                     x += char_width(ch, font) * size / 1000.0
 
-    def _mixed(self, text: str, x: float, line: TextLine, font: str, span: Span, stroke: str | None) -> float:
+    def _mixed(self, text: str, x: float, line: TextLine, font: str, stroke: str | None) -> float:
         """Text with characters the font lacks or that draw nothing; returns the x after it.
 
         `stroke`: the text colour when the run is bold (fallback fonts have one weight)."""
@@ -115,13 +114,12 @@ class _Painter:
             if ord(ch) in have and ch not in _SKIP:
                 buf += ch  # drawn in one string: reportlab advances by the widths fit measured
             else:
-                note_lacking(self.lacking, font, span, ch)
                 # Flush, so nothing after this character moves: it is either invisible
                 # (measured as zero width) or drawn alone in a fallback font.
                 self._text(buf, buf_x, line.baseline, font, line.size)
                 buf, buf_x = "", x + w
                 if ch not in _SKIP and not ch.isspace():
-                    self._fallback(ch, x, line.baseline, line.size, w, span, stroke)
+                    self._fallback(ch, x, line.baseline, line.size, w, stroke)
             x += w
         self._text(buf, buf_x, line.baseline, font, line.size)
         return x
@@ -135,11 +133,10 @@ class _Painter:
                 self.c.setFont(font, size)
                 self.c.drawString(x, y, text)
 
-    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, span: Span, stroke: str | None = None) -> None:
+    def _fallback(self, ch: str, x: float, y: float, size: float, slot: float, stroke: str | None = None) -> None:
         font = fallback_for(ch)
         if font is None:
-            self.missing.setdefault(span, set()).add(ch)
-            return  # a box-shaped .notdef would mislead; the warning names the character
+            return  # a box-shaped .notdef would mislead; the plan's warning names the character
         actual = self.c.stringWidth(ch, font, size)
         t = self.c.beginText(x, y)
         t.setFont(font, size)
@@ -155,52 +152,86 @@ class _Painter:
         if stroke is not None:
             self.c.restoreState()
 
-    def warn(self) -> None:
-        for span, chars in self.missing.items():
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
-            self.report.warning(
-                span, f"no installed font has {shown}; left blank on the flashcards"
-            )
-        warn_lacking(self.report, self.lacking)
 
 
 BOLD_STROKE = 0.035  # outline width / size for a faux bold: close to a real bold's stem growth
 
 
-def _logo(theme: Theme, report: Report) -> tuple[ImageReader | None, float | None]:
+def _logo_aspect(theme: Theme, report: Report) -> float | None:
+    """The logo's width / height, or None when there is none or it cannot be drawn."""
     if theme.logo is None:
-        return None, None
+        return None
     try:
-        image = ImageReader(str(theme.logo))
-        w, h = image.getSize()
-        return image, w / h
+        w, h = ImageReader(str(theme.logo)).getSize()
+        return w / h
     except Exception as e:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
         report.warning(Span(str(theme.logo)), f"logo cannot be drawn on the flashcards: {e}")
-        return None, None
+        return None
 
 
-def draw_side(
-    c: Canvas, painter: _Painter, side: CardSide, theme: Theme, span: Span, logo: ImageReader | None
-) -> None:
-    ops = painter.ops
-    c.addLiteral(
-        ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG")
-    )
-    c.addLiteral(ops.num(0.6) + " w")
-    c.addLiteral(ops.frame(side.frame, 1.5 * MM))
-    for line in side.lines:
-        painter.line(line, span)
-    if logo is not None and side.logo is not None:
-        r = side.logo
-        c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")
+@dataclass(frozen=True)
+class FlashcardsPlan:
+    """The sheets as planned, and what the file says about them."""
+
+    sheets: CardsPlan
+    spans: tuple[Span, ...]  # card number - 1 -> where the card is in the source
+    title: str
+    author: str
+    language: str
+    built: datetime
+    logo: Path | None  # the theme's logo when it can be drawn
 
 
-def draw_plan(
-    c: Canvas, plan: CardsPlan, pack: Pack, theme: Theme, report: Report, logo: ImageReader | None
-) -> None:
-    painter = _Painter(c, theme, report)
-    spans = {i + 1: card.span for i, card in enumerate(pack.flashcards())}
-    for sheet in plan.sheets:
+def plan(pack: Pack, theme: Theme, report: Report) -> FlashcardsPlan:
+    fonts = card_fonts(theme)
+    aspect = _logo_aspect(theme, report)
+    sheets = plan_cards(pack, theme, fonts, report, aspect)
+    spans = tuple(card.span for card in pack.flashcards())
+    _warn_glyphs(sheets, spans, report)
+    logo = theme.logo if aspect is not None else None
+    return FlashcardsPlan(sheets, spans, f"Flashcards: {plain_text(pack.title)}", plain_text(pack.author or ""),
+                          pack.language, pack.build_time(), logo)  # fmt: skip
+
+
+def _warn_glyphs(sheets: CardsPlan, spans: tuple[Span, ...], report: Report) -> None:
+    """Characters a line's font lacks: drawn in a fallback font (a Latin one is a theme problem)
+    or, where no installed font has them, left blank. Found here, in drawing order, so `check`
+    reports what a build would."""
+    missing: dict[Span, set[str]] = {}
+    lacking: Lacking = {}
+    for sheet in sheets.sheets:
+        for side in sheet.sides:
+            span = spans[side.card - 1]
+            for line in side.lines:
+                for piece in line.pieces:
+                    font = line.fonts.name_for(piece.run)
+                    have = coverage(font)
+                    for ch in piece.text:
+                        if ord(ch) in have and ch not in _SKIP:
+                            continue
+                        note_lacking(lacking, font, span, ch)
+                        if ch not in _SKIP and not ch.isspace() and fallback_for(ch) is None:
+                            missing.setdefault(span, set()).add(ch)
+    for span, chars in missing.items():
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
+        report.warning(span, f"no installed font has {shown}; left blank on the flashcards")
+    warn_lacking(report, lacking)
+
+
+def draw(plan: FlashcardsPlan, theme: Theme) -> bytes:
+    buf = io.BytesIO()
+    sheets = plan.sheets
+    fonts = card_fonts(theme)
+    c = new_canvas(buf, sheets.page, plan.built, plan.title, plan.language, fonts.label.text.regular)
+    c.setAuthor(plan.author)  # reportlab would say "anonymous"
+    c.setSubject(f"{sheets.count} flashcards, {sheets.size.note}, {sheets.duplex} duplex")
+    if not sheets.sheets:
+        c.setFont(fonts.label.text.regular, 12)
+        c.drawString(72, sheets.page[1] - 72, "This pack has no glossary terms or cards.")
+        c.showPage()
+    logo = ImageReader(str(plan.logo)) if plan.logo is not None else None
+    painter = _Painter(c, theme)
+    for sheet in sheets.sheets:
         c.setStrokeColor(HexColor("#000000"))
         c.setLineWidth(0.4)
         c.setDash()
@@ -212,26 +243,19 @@ def draw_plan(
             c.addLiteral(painter.ops.lines(sheet.folds))
             c.setDash()
         for side in sheet.sides:
-            draw_side(c, painter, side, theme, spans[side.card], logo)
+            _draw_side(c, painter, side, theme, logo)
         c.showPage()
-    painter.warn()
-
-
-def render(pack: Pack, theme: Theme, report: Report) -> bytes:
-    buf = io.BytesIO()
-    title = f"Flashcards: {plain_text(pack.title)}"
-    fonts = card_fonts(theme)
-    logo, aspect = _logo(theme, report)
-    plan = plan_cards(pack, theme, fonts, report, aspect)
-    c = new_canvas(
-        buf, plan.page, pack.build_time(), title, pack.language, fonts.label.text.regular
-    )
-    c.setAuthor(plain_text(pack.author or ""))  # reportlab would say "anonymous"
-    c.setSubject(f"{plan.count} flashcards, {plan.size.note}, {plan.duplex} duplex")
-    if not plan.sheets:
-        c.setFont(fonts.label.text.regular, 12)
-        c.drawString(72, plan.page[1] - 72, "This pack has no glossary terms or cards.")
-        c.showPage()
-    draw_plan(c, plan, pack, theme, report, logo)
     c.save()
     return buf.getvalue()
+
+
+def _draw_side(c: Canvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None) -> None:
+    ops = painter.ops
+    c.addLiteral(ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG"))
+    c.addLiteral(ops.num(0.6) + " w")
+    c.addLiteral(ops.frame(side.frame, 1.5 * MM))
+    for line in side.lines:
+        painter.line(line)
+    if logo is not None and side.logo is not None:
+        r = side.logo
+        c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")

@@ -8,6 +8,8 @@ into the zip (render/pptx_package.py), each as soon as it is made.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -134,26 +136,16 @@ def _restyle_theme(prs: Any, theme: Theme) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _core_properties(prs: Any, pack: Pack) -> None:
-    def clip(text: str | None) -> str:  # python-pptx refuses longer property values
-        text = _XML_UNSAFE.sub("", plain_text(text or ""))
-        return text if len(text) <= 255 else text[:254] + "…"
-
+def _core_properties(prs: Any, plan: DeckPlan) -> None:
     cp = prs.core_properties
-    when = pack.build_time().replace(tzinfo=None)
-    cp.title = clip(pack.title)
-    cp.author = cp.last_modified_by = clip(pack.author)
-    cp.subject = clip(pack.subtitle or pack.course)
-    cp.category = clip(pack.course)
-    keywords = ""
-    for term in pack.glossary:
-        word = plain_text(term.term)
-        if len(keywords) + len(word) + 2 > 255:
-            break
-        keywords = f"{keywords}; {word}" if keywords else word
-    cp.keywords = clip(keywords)
-    cp.language = clip(pack.language)
-    cp.comments = clip(pack.overview or pack.subtitle)  # else python-pptx's "generated using …"
+    when = plan.built.replace(tzinfo=None)
+    cp.title = plan.title
+    cp.author = cp.last_modified_by = plan.author
+    cp.subject = plan.subject
+    cp.category = plan.category
+    cp.keywords = plan.keywords
+    cp.language = _clip(plan.language)
+    cp.comments = plan.comments  # else python-pptx's "generated using …"
     cp.created = cp.modified = cp.last_printed = when
     cp.revision = 1
     # The template's thumbnail shows python-pptx's blank deck in file browsers: better none.
@@ -221,9 +213,9 @@ class _Deck:
 class _Drawer:
     """Each slide as text from its layout's prototype, handed to the package at once."""
 
-    def __init__(self, deck: _Deck, pack: Pack, theme: Theme, out: Package):
-        self.deck, self.pack, self.theme, self.out = deck, pack, theme, out
-        self.writer = Writer(theme.colors, pack.language)
+    def __init__(self, deck: _Deck, plan: DeckPlan, theme: Theme, out: Package):
+        self.deck, self.theme, self.out = deck, theme, out
+        self.writer = Writer(theme.colors, plan.language)
         self.protos: dict[tuple[int, bool], SlideProto] = {}
         # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
         self.fills = theme.style.fills and theme.slides.template is None
@@ -386,24 +378,61 @@ class _Drawer:
         )
 
 
-def render(pack: Pack, theme: Theme, report: Report) -> bytes:
+@dataclass(frozen=True)
+class DeckPlan:
+    slides: list[SlidePlan]
+    built: datetime
+    # what the core properties say
+    title: str
+    author: str
+    subject: str
+    category: str
+    keywords: str
+    language: str
+    comments: str
+
+
+def _open_profiled(theme: Theme) -> tuple[Any, dict[str, Role] | None]:
+    """The template opened as drawn, and a layout for every role (None when it has no layout
+    with a title and a body placeholder)."""
     prs = _open(theme)
     profile = profile_layouts(prs)
-    if not profile.usable():
+    return prs, roles_of(profile) if profile.usable() else None
+
+
+def plan(pack: Pack, theme: Theme, report: Report) -> DeckPlan | None:
+    prs, roles = _open_profiled(theme)
+    if roles is None:
         where = theme.slides.template or theme.files[0]
-        report.error(
-            Span(str(where)), "slide template has no layout with a title and a body placeholder"
-        )
-        return b""
-    roles = roles_of(profile)
-    plans = plan_deck(pack, theme, geometry(prs, roles), report)
+        report.error(Span(str(where)), "slide template has no layout with a title and a body placeholder")
+        return None
+    slides = plan_deck(pack, theme, geometry(prs, roles), report)
+    keywords = ""
+    for term in pack.glossary:
+        word = plain_text(term.term)
+        if len(keywords) + len(word) + 2 > 255:
+            break
+        keywords = f"{keywords}; {word}" if keywords else word
+    return DeckPlan(slides, pack.build_time(), _clip(pack.title), _clip(pack.author), _clip(pack.subtitle or pack.course),
+                    _clip(pack.course), _clip(keywords), pack.language, _clip(pack.overview or pack.subtitle))  # fmt: skip
+
+
+def _clip(text: str | None) -> str:
+    """A core property's value: python-pptx refuses longer ones."""
+    text = _XML_UNSAFE.sub("", plain_text(text or ""))
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
+def draw(plan: DeckPlan, theme: Theme) -> bytes:
+    prs, roles = _open_profiled(theme)
+    assert roles is not None  # plan() found them in the same template
     _restyle_theme(prs, theme)
-    _core_properties(prs, pack)
-    deck = _Deck(prs, theme, roles, plans)
-    when = pack.build_time()
+    _core_properties(prs, plan)
+    deck = _Deck(prs, theme, roles, plan.slides)
+    when = plan.built
     out = Package((max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second))
     out.start(prs, deck.types, deck.slide_rels)
-    drawer = _Drawer(deck, pack, theme, out)
-    for number, plan in enumerate(plans, 1):
-        drawer.draw(plan, number)
+    drawer = _Drawer(deck, plan, theme, out)
+    for number, slide in enumerate(plan.slides, 1):
+        drawer.draw(slide, number)
     return out.close()

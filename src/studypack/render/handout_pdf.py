@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
@@ -321,22 +322,39 @@ def _decorate(book: hf.PageBook, fur: hf.Furniture, plan: HandoutPlan):
     return on_page
 
 
-def render(pack: Pack, theme: Theme, report: Report) -> bytes:
-    plan = plan_handout(pack, theme, report)
-    return draw(plan, theme, report)
+@dataclass(frozen=True)
+class HandoutStory:
+    """The handout as platypus will paginate it: the pure plan, then its flowables (text already
+    turned into markup in the fonts that draw it, images opened), which is where every problem
+    is found; pagination and writing are left to draw()."""
+
+    plan: HandoutPlan
+    flowables: list[Flowable]
+    furniture: hf.Furniture
+    book: hf.PageBook
+    body_font: str
 
 
-def draw(plan: HandoutPlan, theme: Theme, report: Report) -> bytes:
+def plan(pack: Pack, theme: Theme, report: Report) -> HandoutStory:
+    return typeset(plan_handout(pack, theme, report), theme, report)
+
+
+def typeset(plan: HandoutPlan, theme: Theme, report: Report) -> HandoutStory:
     b = Builder(plan, theme, report)
-    story = b.story()
-    fur = b.furniture()
+    flowables = b.story()
+    furniture = b.furniture()
     b.glyphs.warn()
+    return HandoutStory(plan, flowables, furniture, b.book, b.st.body.fontName)
+
+
+def draw(story: HandoutStory, theme: Theme) -> bytes:
+    plan = story.plan
     page, meta = plan.page, plan.meta
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=(page.width, page.height), invariant=1, lang=meta.language,
         title=meta.title, author=meta.author, subject=meta.subject, keywords=list(meta.keywords),
-        creator=f"studypack {__version__}", initialFontName=b.st.body.fontName, initialFontSize=BODY_SIZE,
+        creator=f"studypack {__version__}", initialFontName=story.body_font, initialFontSize=BODY_SIZE,
         leftMargin=page.margin_x, rightMargin=page.margin_x, topMargin=page.margin_top,
         bottomMargin=page.margin_bottom,
     )  # fmt: skip
@@ -345,9 +363,9 @@ def draw(plan: HandoutPlan, theme: Theme, report: Report) -> bytes:
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc.addPageTemplates([
         PageTemplate("cover", [frame]),
-        PageTemplate("body", [frame], onPage=_decorate(b.book, fur, plan)),
+        PageTemplate("body", [frame], onPage=_decorate(story.book, story.furniture, plan)),
     ])  # fmt: skip
     c = meta.created
-    canvas_class = hf.make_canvas_class(b.book, fur, (c.year, c.month, c.day, c.hour, c.minute, c.second), plan.words.page)
-    doc.build(story, canvasmaker=canvas_class)
+    canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second), plan.words.page)
+    doc.build(story.flowables, canvasmaker=canvas_class)
     return buf.getvalue()
