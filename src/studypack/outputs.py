@@ -52,11 +52,11 @@ _ALL = (
     Output("handout", "handout.pdf", "studypack.render.handout_pdf",
            ("colors", "fonts", "logo", "paper", "header", "footer", "style"), images=True, cost=2),
     Output("deck", "deck.pptx", "studypack.render.deck_pptx",
-           ("name", "colors", "fonts", "logo", "slides", "header", "footer", "style"), images=True, cost=3),
+           ("name", "colors", "logo", "slides", "footer", "style"), images=True, cost=3),
     Output("cards", "flashcards.pdf", "studypack.render.cards_pdf",
-           ("colors", "fonts", "logo", "paper", "cards", "style"), images=False, cost=1),
+           ("colors", "fonts", "logo", "paper", "cards"), images=False, cost=1),
     Output("csv", "cards.csv", "studypack.render.cards_csv", (), images=False, cost=0),
-    Output("anki", "cards.apkg", "studypack.render.anki", ("colors", "fonts"), images=False, cost=0, default=False),
+    Output("anki", "cards.apkg", "studypack.render.anki", ("colors", "fonts", "slides"), images=False, cost=0, default=False),
 )  # fmt: skip
 OUTPUTS: dict[str, Output] = {o.name: o for o in _ALL}
 DEFAULT_OUTPUTS: tuple[str, ...] = tuple(o.name for o in _ALL if o.default)
