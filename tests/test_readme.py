@@ -17,5 +17,5 @@ def test_the_readme_pack_example_checks_clean(tmp_path):
     (folder / "images").mkdir(parents=True)
     (folder / "pack.yaml").write_text(example.group(1), encoding="utf-8")
     shutil.copy(SAMPLE / "images" / "timeline.png", folder / "images" / "timeline.png")  # the path it names
-    [result] = run_all([folder], BuildOptions(out=tmp_path / "o", strict=True), check_only=True)
+    [result] = run_all([folder], BuildOptions(out=tmp_path / "o", strict=True), check_only=True).packs
     assert result.diagnostics == [], [str(d) for d in result.diagnostics]

@@ -21,7 +21,7 @@ from itertools import repeat
 from pathlib import Path
 
 from studypack import __version__, inputs
-from studypack.errors import Diagnostic, Report, Span, display_path
+from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
@@ -55,6 +55,56 @@ class PackResult:
 
     def failed(self, strict: bool) -> bool:
         return self.crash is not None or Report(self.diagnostics).failed(strict)
+
+    @property
+    def name(self) -> str:
+        return self.slug or display_path(self.source)
+
+    def outcome(self, strict: bool, check_only: bool) -> str:
+        """One line on how it went: what was written, or that it failed."""
+        if self.crash is not None:
+            cause = self.crash.rstrip().splitlines()[-1]
+            return f"{self.name}: internal error: {cause}; run with --debug for the traceback"
+        if self.failed(strict):
+            return f"{self.name}: failed"
+        if check_only:
+            return f"{self.name}: ok"
+        made = ", ".join(p.name for p in self.written) or "nothing new"
+        return f"{self.name}: {made} ({self.seconds:.2f} s)"
+
+
+@dataclass
+class RunResult:
+    """What a `build` or `check` of several packs did, with the exit code it earns."""
+
+    packs: list[PackResult]
+    options: BuildOptions
+    check_only: bool
+    seconds: float
+
+    @property
+    def failed(self) -> list[PackResult]:
+        return [r for r in self.packs if r.failed(self.options.strict)]
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.crash for r in self.packs):
+            return EXIT_INTERNAL
+        return EXIT_PROBLEMS if self.failed else 0
+
+    def summary(self) -> str:
+        """The run's last line: what was written, where, how long."""
+        failed = len(self.failed)
+        if self.check_only:
+            return f"checked {len(self.packs)} pack(s): {failed} with problems ({self.seconds:.2f} s)"
+        written = sum(len(r.written) for r in self.packs)
+        unchanged = sum(len(r.unchanged) for r in self.packs)
+        summary = f"wrote {written} file(s) for {len(self.packs) - failed} pack(s) in {display_path(self.options.out)}/"
+        if unchanged:
+            summary += f", {unchanged} unchanged"
+        if failed:
+            summary += f"; {failed} pack(s) failed, their outputs left as they were"
+        return summary + f" ({self.seconds:.2f} s)"
 
 
 def default_packs() -> list[Path]:
@@ -299,11 +349,17 @@ def _distinct(args: list[Path]) -> tuple[list[Path], list[PackResult]]:
     return keep, clashes
 
 
-def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, on_result=None) -> list[PackResult]:
+def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, on_result=None) -> RunResult:
     """Build (or check) several packs, in parallel processes when there are several.
 
     A pack that crashes becomes a result of its own and the others still build. An interrupt
     (Ctrl-C) stops the workers at once; unfinished packs keep their earlier outputs."""
+    start = time.perf_counter()
+    results = _run_packs(args, options, check_only, on_result)
+    return RunResult(results, options, check_only, time.perf_counter() - start)
+
+
+def _run_packs(args: list[Path], options: BuildOptions, check_only: bool, on_result) -> list[PackResult]:
     jobs = options.jobs or os.cpu_count() or 1
     args, results = _distinct(args)
 

@@ -6,7 +6,6 @@ import contextlib
 import os
 import signal
 import sys
-import time
 import traceback
 from pathlib import Path
 
@@ -210,33 +209,24 @@ def check(packs: tuple[Path, ...], theme: str | None, strict: bool, quiet: bool)
 
 
 def _run(packs: list[Path], options: BuildOptions, console: Console, check_only: bool) -> None:
-    start = time.perf_counter()
     if not packs:
         packs = default_packs()
         if not packs:
             raise click.UsageError("no PACK given and no packs under ./content/")
-
     debug = click.get_current_context().meta.get("debug", False)
-    finished: list[PackResult] = []
+    finished = 0
 
-    def report(result: PackResult) -> None:
-        finished.append(result)
+    def show(result: PackResult) -> None:
         console.diagnostics(result.diagnostics)
-        name = result.slug or display_path(result.source)
+        if result.crash is not None and debug:
+            console.echo(result.crash.rstrip())
+        line = result.outcome(options.strict, check_only)
         if result.crash is not None:
-            if debug:
-                console.echo(result.crash.rstrip())
-            cause = result.crash.rstrip().splitlines()[-1]
-            console.echo(f"{name}: internal error: {cause}; run with --debug for the traceback")
-            return
-        if result.failed(options.strict):
-            console.info(f"{name}: failed")
-            return
-        if check_only:
-            console.detail(f"{name}: ok")
-            return
-        made = ", ".join(p.name for p in result.written) or "nothing new"
-        console.info(f"{name}: {made} ({result.seconds:.2f} s)")
+            console.echo(line)
+        elif check_only and not result.failed(options.strict):
+            console.detail(line)
+        else:
+            console.info(line)
         for path in result.written:
             console.detail(f"  wrote {display_path(path)}")
         for path in result.unchanged:
@@ -245,36 +235,23 @@ def _run(packs: list[Path], options: BuildOptions, console: Console, check_only:
     with console.progress(len(packs), "checking" if check_only else "building") as advance:
 
         def on_result(result: PackResult) -> None:
-            report(result)
+            nonlocal finished
+            finished += 1
+            show(result)
             advance()
 
         # SIGTERM ends a build as Ctrl-C does: workers stopped, the terminal's cursor restored.
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            results = run_all(packs, options, check_only=check_only, on_result=on_result)
+            run = run_all(packs, options, check_only=check_only, on_result=on_result)
         except KeyboardInterrupt:
-            console.echo(f"interrupted: {len(finished)} of {len(packs)} pack(s) finished; the others keep their earlier outputs")
+            console.echo(f"interrupted: {finished} of {len(packs)} pack(s) finished; the others keep their earlier outputs")
             sys.exit(EXIT_INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
-    failed = [r for r in results if r.failed(options.strict)]
-    seconds = time.perf_counter() - start
-    if check_only:
-        summary = f"checked {len(results)} pack(s): {len(failed)} with problems ({seconds:.2f} s)"
-    else:
-        written = sum(len(r.written) for r in results)
-        unchanged = sum(len(r.unchanged) for r in results)
-        summary = f"wrote {written} file(s) for {len(results) - len(failed)} pack(s) in {display_path(options.out)}/"
-        if unchanged:
-            summary += f", {unchanged} unchanged"
-        if failed:
-            summary += f"; {len(failed)} pack(s) failed, their outputs left as they were"
-        summary += f" ({seconds:.2f} s)"
-    console.info(summary)
-    if any(r.crash for r in results):
-        sys.exit(EXIT_INTERNAL)
-    if failed:
-        sys.exit(EXIT_PROBLEMS)
+    console.info(run.summary())
+    if run.exit_code:
+        sys.exit(run.exit_code)
 
 
 @cli.command()
