@@ -360,9 +360,10 @@ def themes_check(name: str, pack: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("build/calibration.pdf"), show_default=True)
 def calibrate(paper: str, theme: str, output: Path) -> None:
     """Write a duplex test sheet that shows your printer's offset."""
-    from studypack.calibrate import calibrate_command
+    from studypack.calibrate import write_calibration_sheet
 
-    calibrate_command(paper, theme, output)
+    mode = write_calibration_sheet(paper, theme, output)
+    click.echo(f"wrote {display_path(output)}: print it two-sided ({mode}), then follow the steps on the page", err=True)
 
 
 def main() -> None:
