@@ -16,7 +16,6 @@ from studypack.deck_template import is_pptx
 from studypack.errors import Report, did_you_mean
 from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
 from studypack.load.nodes import NodeReader
-from studypack.templating import check_template
 from studypack.theme.model import (
     ASPECTS,
     CARD_SIZES,
@@ -143,6 +142,8 @@ def _bool(value: str, key: Key, folder: Path) -> tuple[Any, str | None]:
 
 
 def _jinja(value: str, key: Key, folder: Path) -> tuple[Any, str | None]:
+    from studypack.templating import check_template  # Jinja2 only once a theme is read
+
     problem = check_template(value)
     return value, f"template error: {problem}" if problem else None
 
