@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE
-from studypack.calibrate import back_point, calibrate_command, calibration_point, ruler_label
+from studypack.calibrate import back_point, calibration_point, ruler_label, write_calibration_sheet
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.load import load_pack
@@ -20,7 +20,7 @@ from studypack.theme import load_theme
 
 def test_writes_a_two_page_duplex_sheet(tmp_path):
     out = tmp_path / "sub" / "calibration.pdf"
-    calibrate_command("a4", "default", out)
+    write_calibration_sheet("a4", "default", out)
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages) == 2
         front, back = pdf.pages
@@ -56,8 +56,8 @@ def test_cli_command_and_bad_theme(tmp_path):
 
 
 def test_same_sheet_same_bytes(tmp_path):
-    calibrate_command("letter", "default", tmp_path / "a.pdf")
-    calibrate_command("letter", "default", tmp_path / "b.pdf")
+    write_calibration_sheet("letter", "default", tmp_path / "a.pdf")
+    write_calibration_sheet("letter", "default", tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 

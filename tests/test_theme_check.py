@@ -12,7 +12,8 @@ from studypack.cli import cli
 from studypack.errors import Report
 from studypack.fonts import fallback_for
 from studypack.theme import load_theme
-from studypack.theme_check import check_glyphs, contrast_ratio
+from studypack.theme.contrast import contrast_ratio
+from studypack.theme_check import check_glyphs
 
 
 def check(*args: str):
@@ -199,7 +200,7 @@ def test_template_size_and_colours_are_read_as_xml_not_as_text(tmp_path):
     """Attribute order and spacing are the writer's choice; the readers must not care."""
     import zipfile
 
-    from studypack.theme import _color_scheme, _slide_size
+    from studypack.deck_template import color_scheme, slide_size
 
     plain = make_template(tmp_path / "t.pptx", {"Title Slide", "Title and Content"})
     odd = tmp_path / "odd.pptx"
@@ -211,6 +212,6 @@ def test_template_size_and_colours_are_read_as_xml_not_as_text(tmp_path):
             if item.filename.startswith("ppt/theme/"):
                 data = data.replace(b"<a:srgbClr val=", b"<a:srgbClr   val=")
             dst.writestr(item, data)
-    assert _slide_size(odd) == _slide_size(plain) == (9144000, 6858000)
-    assert _color_scheme(odd) == _color_scheme(plain)
-    assert _color_scheme(plain)["accent1"] == "#4F81BD" and len(_color_scheme(plain)) == 12
+    assert slide_size(odd) == slide_size(plain) == (9144000, 6858000)
+    assert color_scheme(odd) == color_scheme(plain)
+    assert color_scheme(plain)["accent1"] == "#4F81BD" and len(color_scheme(plain)) == 12

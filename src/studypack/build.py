@@ -27,6 +27,7 @@ from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
 from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS, Output
 from studypack.theme import DEFAULT_THEME, Theme, load_theme
+from studypack.theme.contrast import check_contrast
 
 STATE_FILE = ".studypack-state.json"  # input hashes of the outputs beside it
 
@@ -120,8 +121,6 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
         theme = load_theme(pack.theme or DEFAULT_THEME, report, span, relative_to=pack.root)
     if theme is None:
         return None
-    from studypack.theme_check import check_contrast
-
     for check in check_contrast(theme):  # readable text is part of the theme's job
         if check.failed:
             message = " ".join(check.message.split())

@@ -11,11 +11,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import click
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
 
-from studypack.errors import Diagnostic, ProblemsFound, Report, Span, display_path
+from studypack.errors import Diagnostic, ProblemsFound, Report, Span
 from studypack.fonts import register_pdf_family
 from studypack.output import write_atomic
 from studypack.plan.card_geometry import MM, PAPER_SIZES, Rect, mirror
@@ -139,8 +138,10 @@ def _back(c: Canvas, page: tuple[float, float], mode: str, fontname: str) -> Non
     c.line(bx, by - arm, bx, by + arm)
 
 
-def calibrate_command(paper: str, theme: str, output: Path) -> None:
-    """Write the test sheet for the theme's duplex mode; errors are reported, never raised raw."""
+def write_calibration_sheet(paper: str, theme: str, output: Path) -> str:
+    """Write the test sheet for the theme's duplex mode; the mode to print it in.
+
+    Problems (an unknown theme, an unwritable file) are raised as ProblemsFound, never raw."""
     report = Report()
     loaded: Theme | None = load_theme(theme, report, Span("--theme"))
     if loaded is None:
@@ -152,8 +153,4 @@ def calibrate_command(paper: str, theme: str, output: Path) -> None:
         raise ProblemsFound(
             [Diagnostic(str(output), 0, 0, "error", f"cannot write: {e.strerror or e}")]
         ) from None
-    mode = "short-edge" if loaded.cards.duplex == "short-edge" else "long-edge"
-    click.echo(
-        f"wrote {display_path(output)}: print it two-sided ({mode}), then follow the steps on the page",
-        err=True,
-    )
+    return "short-edge" if loaded.cards.duplex == "short-edge" else "long-edge"

@@ -291,9 +291,10 @@ def themes(ctx: click.Context) -> None:
 @debug_opt
 def themes_list() -> None:
     """Themes found here and built in."""
-    from studypack.theme_tools import list_command
+    from studypack.theme_tools import theme_rows
 
-    list_command()
+    for row in theme_rows():
+        click.echo(row)
 
 
 @themes.command("show")
@@ -301,9 +302,12 @@ def themes_list() -> None:
 @click.argument("name")
 def themes_show(name: str) -> None:
     """Print the fully resolved theme (after `extends`) as YAML."""
-    from studypack.theme_tools import show_command
+    from studypack.theme_tools import load_or_fail, show_text
 
-    show_command(name)
+    theme, warnings = load_or_fail(name)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    click.echo(show_text(theme), nl=False)
 
 
 @themes.command("check")
@@ -312,9 +316,18 @@ def themes_show(name: str) -> None:
 @click.option("--pack", "pack", type=click.Path(path_type=Path), help="Check glyphs against this pack's text.")
 def themes_check(name: str, pack: Path | None) -> None:
     """Report missing template layouts, contrast ratios and missing glyphs."""
-    from studypack.theme_tools import check_command
+    from studypack.theme_check import run_theme_check
+    from studypack.theme_tools import check_lines, check_summary, load_or_fail
 
-    check_command(name, pack)
+    theme, warnings = load_or_fail(name)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    result = run_theme_check(theme, pack)
+    for line in check_lines(result):
+        click.echo(line)
+    click.echo(check_summary(result), err=bool(result.exit_code))
+    if result.exit_code:
+        raise click.exceptions.Exit(result.exit_code)
 
 
 @cli.command()
@@ -324,9 +337,10 @@ def themes_check(name: str, pack: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("build/calibration.pdf"), show_default=True)
 def calibrate(paper: str, theme: str, output: Path) -> None:
     """Write a duplex test sheet that shows your printer's offset."""
-    from studypack.calibrate import calibrate_command
+    from studypack.calibrate import write_calibration_sheet
 
-    calibrate_command(paper, theme, output)
+    mode = write_calibration_sheet(paper, theme, output)
+    click.echo(f"wrote {display_path(output)}: print it two-sided ({mode}), then follow the steps on the page", err=True)
 
 
 def main() -> None:

@@ -7,78 +7,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import click
-
-from studypack.errors import EXIT_PROBLEMS, ProblemsFound, Report, display_path
+from studypack.errors import EXIT_OK, EXIT_PROBLEMS, ProblemsFound, Report, display_path
 from studypack.fonts import OFFICE_EA_FONT, fallback_for, family_files, is_latin
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.theme import Theme
+from studypack.theme.contrast import AA, Check, check_contrast
 
-AA = 4.5  # WCAG 2 AA, normal-size text
-PAPER = "#FFFFFF"
 # Accents, ligature-prone pairs and the punctuation that typographic quotes in a pack bring.
 SAMPLE_TEXT = (
     "The quick brown fox jumps over the lazy dog 0123456789. Éléonore’s café, naïve Zoë, "
     "São Paulo, Kraków, Straße, Ångström, œuvre, ½ · – — “quoted” ‘single’ … € £ § © ±"
 )
-
-
-@dataclass(frozen=True)
-class Check:
-    status: str  # PASS, FAIL, WARN, SKIP
-    message: str
-    subject: str = ""  # the theme colour a contrast check is about ('text', 'primary', …)
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "FAIL"
-
-
-def relative_luminance(color: str) -> float:
-    """WCAG 2 relative luminance of '#RRGGBB'."""
-
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    light, dark = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def check_contrast(theme: Theme) -> list[Check]:
-    c = theme.colors
-    pairs = [
-        ("text", c.text, "background", c.background, "body text"),
-        ("muted", c.muted, "background", c.background, "captions, footers, card numbers"),
-        ("accent", c.accent, "background", c.background, "links, highlights"),
-        ("primary", c.primary, "background", c.background, "headings"),
-    ]
-    if c.background != PAPER:
-        # The PDFs are printed: their text, headings, captions and links sit on white paper,
-        # not on the theme's background.
-        pairs += [
-            ("text", c.text, "paper", PAPER, "handout and card text"),
-            ("primary", c.primary, "paper", PAPER, "handout headings, card fronts"),
-            ("muted", c.muted, "paper", PAPER, "handout captions, card numbers"),
-            ("accent", c.accent, "paper", PAPER, "handout links"),
-        ]
-    if theme.style.fills:
-        # Title slides and the cover band put background-coloured text on primary.
-        pairs.append(("background", c.background, "primary", c.primary, "title slides, cover"))
-    checks = []
-    for fg_name, fg, bg_name, bg, use in pairs:
-        ratio = contrast_ratio(fg, bg)
-        status = "PASS" if ratio >= AA else "FAIL"
-        subject = fg_name if fg_name != "background" else bg_name  # the colour a fix would change
-        checks.append(Check(status, f"{ratio:5.2f}:1  {fg_name} {fg} on {bg_name} {bg} ({use})", subject))
-    if not theme.style.fills:
-        checks.append(Check("SKIP", "text on primary: this theme draws no filled areas (style.fills: false)"))
-    return checks
 
 
 @lru_cache(maxsize=64)
@@ -118,7 +58,12 @@ def check_glyphs(theme: Theme, text: str) -> list[Check]:
         borrowed = sorted(ch for ch in missing if not is_latin(ch) and fallback_for(ch) is not None)
         lacking = sorted(missing - set(borrowed))
         if lacking:
-            checks.append(Check("FAIL", f"PDF {role} font {name} lacks {len(lacking)} character(s): {_show(lacking)}"))
+            checks.append(
+                Check(
+                    "FAIL",
+                    f"PDF {role} font {name} lacks {len(lacking)} character(s): {_show(lacking)}",
+                )
+            )
         if borrowed:
             checks.append(Check("WARN", f"PDF {role} font {name} lacks {len(borrowed)} character(s) that an installed "
                                         f"font draws, without the theme's bold and italic: {_show(borrowed)}"))  # fmt: skip
@@ -139,9 +84,13 @@ def check_glyphs(theme: Theme, text: str) -> list[Check]:
             checks.append(Check("WARN", f"deck {role} font {office}: {len(estimated)} character(s) fitted by estimate, "
                                         f"not measured: {_show(estimated)}"))  # fmt: skip
         else:
-            checks.append(Check("PASS", f"deck {role} font {office} has metrics for every character"))
+            checks.append(
+                Check("PASS", f"deck {role} font {office} has metrics for every character")
+            )
     if any(_is_east_asian(ch) for ch in chars):
-        checks.append(Check("PASS", f"deck: East Asian characters name {OFFICE_EA_FONT} as their font"))
+        checks.append(
+            Check("PASS", f"deck: East Asian characters name {OFFICE_EA_FONT} as their font")
+        )
     return checks
 
 
@@ -164,9 +113,16 @@ def check_slide_template(theme: Theme) -> list[Check]:
         if getattr(profile, role) is not None:
             checks.append(Check("PASS", f"template {name}: {what}"))
         elif role == "content":  # every other role falls back on this one
-            checks.append(Check("FAIL", f"template {name} has no layout for {what}; the deck cannot be built"))
+            checks.append(
+                Check("FAIL", f"template {name} has no layout for {what}; the deck cannot be built")
+            )
         else:
-            checks.append(Check("WARN", f"template {name} has no layout for {what}; those slides use title and content"))
+            checks.append(
+                Check(
+                    "WARN",
+                    f"template {name} has no layout for {what}; those slides use title and content",
+                )
+            )
     return checks
 
 
@@ -200,8 +156,24 @@ def check_theme(theme: Theme, text: str) -> list[tuple[str, list[Check]]]:
     return groups
 
 
-def run_theme_check(theme: Theme, pack_path: Path | None) -> None:
-    """Print every check; exit 1 when one fails."""
+@dataclass(frozen=True)
+class ThemeCheck:
+    """Every check of a theme, grouped under a heading, and what the glyphs were checked against."""
+
+    theme: Theme
+    source: str
+    groups: list[tuple[str, list[Check]]]
+
+    def count(self, status: str) -> int:
+        return sum(check.status == status for _, checks in self.groups for check in checks)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PROBLEMS if self.count("FAIL") else EXIT_OK
+
+
+def run_theme_check(theme: Theme, pack_path: Path | None) -> ThemeCheck:
+    """Every check, against the pack's text when given (ProblemsFound when it does not load)."""
     text, source = SAMPLE_TEXT, "built-in sample text"
     if pack_path is not None:
         from studypack.load import load_pack
@@ -212,16 +184,8 @@ def run_theme_check(theme: Theme, pack_path: Path | None) -> None:
         if pack is None:
             raise ProblemsFound(report.sorted())
         header_footer = [render_text(theme.header, pack), render_text(theme.footer, pack)]
-        text, source = "\n".join([pack_text(pack), *header_footer]), f"the text of {display_path(pack.source)}"
-    click.echo(f"theme {theme.name} ({' <- '.join(display_path(f) for f in theme.files)})")
-    failed = warned = 0
-    for heading, checks in check_theme(theme, text):
-        click.echo(f"{heading}{' for ' + source if heading == 'glyphs' else ''}:")
-        for check in checks:
-            click.echo(f"  {check.status:<4}  {check.message}")
-            failed += check.failed
-            warned += check.status == "WARN"
-    if failed:
-        click.echo(f"{failed} check(s) failed", err=True)
-        raise click.exceptions.Exit(EXIT_PROBLEMS)
-    click.echo("all checks passed" + (f" ({warned} warning(s))" if warned else ""))
+        text, source = (
+            "\n".join([pack_text(pack), *header_footer]),
+            f"the text of {display_path(pack.source)}",
+        )
+    return ThemeCheck(theme, source, check_theme(theme, text))

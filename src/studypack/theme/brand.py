@@ -1,4 +1,4 @@
-"""A Quarto/Posit `_brand.yml` read with brand-yml and mapped onto theme keys (SPEC §5).
+"""A Quarto/Posit `_brand.yml` read with brand-yml and mapped onto theme keys.
 
 Mapping (anything unmapped is inherited from the built-in default theme):
   meta.name                      -> name
@@ -22,9 +22,14 @@ import yaml
 from studypack.errors import Report, Span, did_you_mean
 from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
 from studypack.load.nodes import compose_file
-from studypack.theme import _Layer
+from studypack.theme.model import Layer
 
-COLOR_MAP = (("primary", "primary"), ("secondary", "accent"), ("foreground", "text"), ("background", "background"))
+COLOR_MAP = (
+    ("primary", "primary"),
+    ("secondary", "accent"),
+    ("foreground", "text"),
+    ("background", "background"),
+)
 LOGO_SIZES = ("large", "medium", "small")  # print outputs want the largest
 MAX_NODES = 100_000  # bounds alias expansion before brand-yml (which expands everything) sees it
 # Other names the shipped families go by.
@@ -32,14 +37,16 @@ _ALIASES = {"sourcesans3": "Source Sans Pro", "sourceserif4": "Source Serif Pro"
             "bitstreamverasans": "Vera", "verasans": "Vera"}  # fmt: skip
 
 
-def read_brand(path: Path, report: Report) -> _Layer | None:
+def read_brand(path: Path, report: Report) -> Layer | None:
     """The theme layer a `_brand.yml` amounts to; None (errors reported) when unreadable."""
     root = compose_file(path, report)  # located syntax errors, before brand-yml sees the file
     if root is None:
         return None
     where = str(path)
     if not isinstance(root, yaml.MappingNode):
-        report.error(Span(where, 1, 1), "expected a _brand.yml mapping (meta, color, logo, typography)")
+        report.error(
+            Span(where, 1, 1), "expected a _brand.yml mapping (meta, color, logo, typography)"
+        )
         return None
     if _count(root, MAX_NODES) >= MAX_NODES:
         report.error(Span(where, 1, 1), "document expands to too many values (alias bomb?)")
@@ -57,7 +64,7 @@ def read_brand(path: Path, report: Report) -> _Layer | None:
         _map_logo(brand.logo, root, where, report, values)
     if brand.typography is not None:
         _map_typography(brand.typography, path.parent, root, where, report, values)
-    return _Layer(path, values)
+    return Layer(path, values)
 
 
 def _load(path: Path, root: yaml.Node, report: Report) -> Any:
@@ -66,7 +73,8 @@ def _load(path: Path, root: yaml.Node, report: Report) -> Any:
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # brand-yml's own advice (e.g. about web fonts) is not ours
+            # brand-yml's own advice (e.g. about web fonts) is not ours
+            warnings.simplefilter("ignore")
             return Brand.from_yaml(path)
     except ValidationError as e:
         for problem in e.errors():
@@ -74,7 +82,10 @@ def _load(path: Path, root: yaml.Node, report: Report) -> Any:
             node = _node_at(root, loc, at_key=problem.get("type") == "extra_forbidden")
             report.error(_span(str(path), node), _message(loc, problem))
     except Exception as e:  # noqa: BLE001 - brand-yml raises ValueError, ruamel errors, ...
-        report.error(Span(str(path), 1, 1), f"cannot read brand file: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+        report.error(
+            Span(str(path), 1, 1),
+            f"cannot read brand file: {str(e).splitlines()[0] if str(e) else type(e).__name__}",
+        )
     return None
 
 
@@ -92,7 +103,13 @@ def _message(loc: tuple[Any, ...], problem: dict[str, Any]) -> str:
 def _known_keys(parent: str) -> list[str]:
     import brand_yml as b
 
-    models = {"": b.Brand, "color": b.BrandColor, "logo": b.BrandLogo, "meta": b.BrandMeta, "typography": b.BrandTypography}
+    models = {
+        "": b.Brand,
+        "color": b.BrandColor,
+        "logo": b.BrandLogo,
+        "meta": b.BrandMeta,
+        "typography": b.BrandTypography,
+    }
     model = models.get(parent)
     if model is None:
         return []
@@ -111,7 +128,9 @@ def _map_colors(color: Any, root: yaml.Node, where: str, report: Report, values:
             # Brand files use CSS colours: '#abc', 'navy', 'rgb(…)' all become #RRGGBB.
             rgb = ImageColor.getrgb(str(value))
         except ValueError:
-            report.error(_span(where, node), f"color.{brand_key}: '{value}' is not a colour (#RRGGBB)")
+            report.error(
+                _span(where, node), f"color.{brand_key}: '{value}' is not a colour (#RRGGBB)"
+            )
             continue
         values[f"colors.{theme_key}"] = ("#{:02X}{:02X}{:02X}".format(*rgb[:3]), node)
 
@@ -120,7 +139,9 @@ def _map_logo(logo: Any, root: yaml.Node, where: str, report: Report, values: di
     from brand_yml import BrandLogo
 
     if isinstance(logo, BrandLogo):
-        options = [(size, getattr(logo, size)) for size in LOGO_SIZES if getattr(logo, size) is not None]
+        options = [
+            (size, getattr(logo, size)) for size in LOGO_SIZES if getattr(logo, size) is not None
+        ]
     else:
         options = [("", logo)]
     rejected: list[tuple[yaml.Node, str]] = []
@@ -130,18 +151,25 @@ def _map_logo(logo: Any, root: yaml.Node, where: str, report: Report, values: di
         location = getattr(resource, "path", None)
         raw = str(getattr(location, "root", location))
         if "://" in raw:
-            rejected.append((node, f"'{raw}' is a URL; builds never download (use a local PNG or JPEG)"))
+            rejected.append(
+                (node, f"'{raw}' is a URL; builds never download (use a local PNG or JPEG)")
+            )
         elif Path(raw).suffix.lower() not in (".png", ".jpg", ".jpeg"):
             rejected.append((node, f"'{raw}' is not a PNG or JPEG image"))
         else:
-            values["logo"] = (raw, node)  # relative to the brand file; theme.py checks it exists
+            values["logo"] = (raw, node)  # relative to the brand file; the schema checks it exists
             return
     for node, message in rejected[:1]:
         report.warning(_span(where, node), f"logo: {message}; the outputs have no logo")
 
 
-def _map_typography(typo: Any, folder: Path, root: yaml.Node, where: str, report: Report, values: dict) -> None:
-    for part, theme_key, slide_key in (("base", "fonts.body", "slides.body_font"), ("headings", "fonts.heading", "slides.heading_font")):
+def _map_typography(
+    typo: Any, folder: Path, root: yaml.Node, where: str, report: Report, values: dict
+) -> None:
+    for part, theme_key, slide_key in (
+        ("base", "fonts.body", "slides.body_font"),
+        ("headings", "fonts.heading", "slides.heading_font"),
+    ):
         family = getattr(getattr(typo, part, None), "family", None)
         if not family:
             continue
@@ -175,8 +203,14 @@ def _local_ttf(typo: Any, family: str, folder: Path) -> str | None:
     for font in getattr(typo, "fonts", None) or ():
         if getattr(font, "source", None) != "file" or _norm(font.family) != _norm(family):
             continue
-        files = [f for f in font.files if str(f.path.root).lower().endswith(".ttf") and "://" not in str(f.path.root)]
-        files.sort(key=lambda f: (f.style != "normal", str(f.weight.root) not in ("400", "normal", "auto")))
+        files = [
+            f
+            for f in font.files
+            if str(f.path.root).lower().endswith(".ttf") and "://" not in str(f.path.root)
+        ]
+        files.sort(
+            key=lambda f: (f.style != "normal", str(f.weight.root) not in ("400", "normal", "auto"))
+        )
         if files and (folder / str(files[0].path.root)).is_file():
             return str(files[0].path.root)
     return None
@@ -194,7 +228,11 @@ def _node_at(root: yaml.Node, loc: tuple[Any, ...], at_key: bool = False) -> yam
                 if isinstance(key, yaml.ScalarNode) and key.value == str(step):
                     node = key if at_key and i == len(loc) - 1 else value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
             node = node.value[step]
     return node
 
