@@ -28,10 +28,16 @@ class ThemeSpy:
 @pytest.mark.parametrize("name", sorted(OUTPUTS))
 def test_an_output_reads_only_the_theme_fields_it_declares(name):
     pack, theme = load_with_theme(SAMPLE)
-    spy = ThemeSpy(dataclasses.replace(theme, logo=SAMPLE.parent.parent / "themes" / "northfield-history" / "logo.png"))
+    spy = ThemeSpy(
+        dataclasses.replace(
+            theme, logo=SAMPLE.parent.parent / "themes" / "northfield-history" / "logo.png"
+        )
+    )
     output = OUTPUTS[name]
     output.draw(output.plan(pack, spy, Report()), spy)  # type: ignore[arg-type]
-    assert spy.read <= set(output.theme_fields) | {"span"}, f"{name} reads undeclared {spy.read - set(output.theme_fields)}"
+    assert spy.read <= set(output.theme_fields) | {"span"}, (
+        f"{name} reads undeclared {spy.read - set(output.theme_fields)}"
+    )
 
 
 def test_declarations_are_complete_and_distinct():

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import PATH_OPS, Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
 
 from studypack.plan.card_geometry import Rect
+from studypack.render._compat_reportlab import document, is_dynamic_font
 
 Mark = tuple[float, float, float, float]
 
@@ -26,7 +27,7 @@ class Ops:
 
     def __init__(self, canvas: Canvas):
         self.c = canvas
-        self.doc = canvas._doc  # dynamic (TrueType) fonts number their subsets per document
+        self.doc = document(canvas)  # dynamic (TrueType) fonts number their subsets per document
         self._num: dict[float, str] = {}
         self._colors: dict[tuple[str, str], str] = {}
         self._frames: dict[tuple[float, float, float, float, float], str] = {}
@@ -72,7 +73,7 @@ class Ops:
     def is_dynamic(self, font: str) -> bool:
         d = self._dynamic.get(font)
         if d is None:
-            d = self._dynamic[font] = bool(pdfmetrics.getFont(font)._dynamicFont)
+            d = self._dynamic[font] = is_dynamic_font(font)
         return d
 
     def text(self, x: float, y: float, font: str, size: float, text: str) -> str | None:

@@ -17,6 +17,7 @@ from studypack.fit import char_width
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, TextLine, plan_cards
+from studypack.render._compat_reportlab import timestamp
 from studypack.render.card_ops import Ops
 from studypack.render.pdf_text import (
     Lacking,
@@ -40,7 +41,7 @@ def card_fonts(theme: Theme) -> CardFonts:
 
 def fix_timestamp(canvas: Canvas, when: datetime) -> None:
     """Creation/modification dates from the pack's build time, so equal inputs give equal bytes."""
-    ts = canvas._doc._timeStamp
+    ts = timestamp(canvas)
     t = int(when.timestamp())
     lt = time.gmtime(t)
     ts.t, ts.lt, ts.YMDhms, ts.dhh, ts.dmm, ts.tzname = t, lt, tuple(lt)[:6], 0, 0, "UTC"

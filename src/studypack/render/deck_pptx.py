@@ -27,6 +27,7 @@ from studypack.fonts import OFFICE_EA_FONT
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
+from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_package import NewPart, Package, Rel
 from studypack.render.pptx_slides import (
@@ -56,7 +57,7 @@ def _open(theme: Theme) -> Any:
     """The theme's template (its slides dropped) or python-pptx's default, sized to the aspect."""
     if theme.slides.template is not None:
         prs = Presentation(str(theme.slides.template))
-        sld_ids = prs.slides._sldIdLst
+        sld_ids = slide_id_list(prs)
         for sld_id in list(sld_ids):
             sld_ids.remove(sld_id)
             prs.part.drop_rel(sld_id.rId)
@@ -66,7 +67,7 @@ def _open(theme: Theme) -> Any:
     factor = width / prs.slide_width
     if factor != 1:  # widen the default 4:3 master and layouts in place
         for part in [prs.slide_master, *prs.slide_layouts]:
-            for xfrm in part._element.iter(qn("a:xfrm")):
+            for xfrm in part.element.iter(qn("a:xfrm")):
                 off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
                 if off is not None and ext is not None:
                     off.set("x", str(round(int(off.get("x")) * factor)))
@@ -97,7 +98,7 @@ _SECTION_FRAMES = {PP_PLACEHOLDER.TITLE: (1143000, 1828800, "b"), PP_PLACEHOLDER
 def _upright_section_header(prs: Any) -> None:
     """python-pptx's Section Header has its text above a left-aligned title (upside down next to
     every other slide): put the title first and centre both, like the Title Slide."""
-    layout = next((la for la in prs.slide_layouts if la._element.get("type") == "secHead"), None)
+    layout = next((la for la in prs.slide_layouts if la.element.get("type") == "secHead"), None)
     if layout is None:
         return
     for ph in layout.placeholders:
@@ -105,7 +106,7 @@ def _upright_section_header(prs: Any) -> None:
         if frame is None:
             continue
         ph.top, ph.height = Emu(frame[0]), Emu(frame[1])
-        body = ph._element.txBody
+        body = ph.element.txBody
         body.find(qn("a:bodyPr")).set("anchor", frame[2])
         body.find(qn("a:lstStyle")).find(qn("a:lvl1pPr")).set("algn", "ctr")
 
@@ -133,7 +134,7 @@ def _restyle_theme(prs: Any, theme: Theme) -> None:
                     node = el.find(qn(tag))
                     if node is not None:
                         node.set("typeface", face)
-        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        replace_blob(part, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _core_properties(prs: Any, plan: DeckPlan) -> None:
@@ -149,7 +150,7 @@ def _core_properties(prs: Any, plan: DeckPlan) -> None:
     cp.created = cp.modified = cp.last_printed = when
     cp.revision = 1
     # The template's thumbnail shows python-pptx's blank deck in file browsers: better none.
-    rels = prs.part.package._rels
+    rels = relationships(prs.part.package)
     for rId, rel in list(rels.items()):
         if rel.reltype.endswith("/thumbnail"):
             rels.pop(rId)
@@ -164,7 +165,7 @@ class _Deck:
         self.notes_master = prs.part.notes_master_part if any(p.notes for p in plans) else None
         rels = prs.part.rels
         first_rid = 1 + max([int(k[3:]) for k in rels if k[3:].isdigit()] + [0])
-        sld_ids = prs.slides._sldIdLst
+        sld_ids = slide_id_list(prs)
         first_id = 1 + max([int(s.get("id")) for s in sld_ids] + [255])
         self.slide_rels: list[Rel] = []
         for n in range(1, len(plans) + 1):
@@ -200,7 +201,7 @@ class _Deck:
     def _list_notes_master(self, rels: Any) -> None:
         """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
         rid = next(r.rId for r in rels.values() if r.reltype == RT.NOTES_MASTER)
-        root = self.prs.part._element
+        root = self.prs.element
         if root.find(qn("p:notesMasterIdLst")) is None:
             lst = etree.Element(qn("p:notesMasterIdLst"))
             etree.SubElement(lst, qn("p:notesMasterId")).set(qn("r:id"), rid)

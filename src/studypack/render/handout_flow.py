@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from studypack.plan.handout import IMAGE_MIN_SCALE
+from studypack.render._compat_reportlab import paragraph_lines, redraw_image, set_timestamp
 from studypack.render.handout_para import Para
 
 
@@ -98,7 +99,7 @@ class TocLine(Flowable):
     def draw(self) -> None:
         canv, para = self.canv, self.para
         para.drawOn(canv, self.indent, 0)
-        lines = para.blPara.lines
+        lines = paragraph_lines(para).lines
         baseline = self.height - para.style.fontSize - (len(lines) - 1) * para.style.leading
         # A line's actual width counts its indent: leaders follow a hanging last line's text.
         widths = para.getActualLineWidths0()
@@ -146,13 +147,11 @@ class Figure(Flowable):
         drawn: dict[ImageReader, tuple[str, str]] = canv.__dict__.setdefault("_studypack_images", {})
         if self.image in drawn:
             name, reg_name = drawn[self.image]
-            canv._currentPageHasImages = 1
             canv.saveState()
             canv.translate(x, 0)
             canv.scale(self.w, self.h)
-            canv._code.append(f"/{reg_name} Do")
+            redraw_image(canv, name, reg_name)
             canv.restoreState()
-            canv._formsinuse.append(name)
         else:
             names = {"name": None, "regName": None}
             canv.drawImage(self.image, x, 0, self.w, self.h, mask="auto", extraReturn=names)
@@ -283,7 +282,7 @@ def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, 
     class HandoutCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
-            self._doc._timeStamp = _Stamp(created)
+            set_timestamp(self, _Stamp(created))
 
         def save(self) -> None:
             f = furniture

@@ -14,17 +14,22 @@ from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph
-from reportlab.platypus.paragraph import (
-    ParaLines,
-    _handleBulletWidth,
-    cjkU,
-    cleanBlockQuotedText,
-    makeCJKParaLine,
-)
-from reportlab.platypus.paraparser import ParaFrag, ParaParser
-from reportlab.rl_config import _FUZZ
 
 from studypack.fit import NO_LINE_END, NO_LINE_START, has_cjk, is_cjk
+from studypack.render._compat_reportlab import (
+    FUZZ,
+    ParaFrag,
+    ParaLines,
+    ParaParser,
+    cjkU,
+    cleanBlockQuotedText,
+    handle_bullet_width,
+    is_split_part,
+    keep_members,
+    makeCJKParaLine,
+    paragraph_lines,
+    unframed,
+)
 
 # Markup as reportlab's parser sees it: a tag, an entity, or text up to the next '<' or '&'.
 _TOKEN = re.compile(r"<[^>]*>|&([a-z]+);|[^<&]+")
@@ -124,7 +129,7 @@ def kinsoku_lines(frags: list[ParaFrag], max_widths: list[float], calc_bounds: b
     while start < n:
         max_w = max_widths[min(len(lines), len(max_widths) - 1)]
         end, used = start, 0.0
-        while end < n and (end == start or used + units[end].width <= max_w + _FUZZ):
+        while end < n and (end == start or used + units[end].width <= max_w + FUZZ):
             used += units[end].width
             end += 1
         if end < n:
@@ -163,7 +168,7 @@ class Para(Paragraph):
         super().__init__(text, style, bulletText, frags, **kw)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth == self._wrapped_width and "blPara" in self.__dict__:
+        if availWidth == self._wrapped_width and paragraph_lines(self) is not None:
             return (self.width, self.height)
         size = super().wrap(availWidth, availHeight)
         self._wrapped_width = availWidth
@@ -175,10 +180,10 @@ class Para(Paragraph):
         return super().breakLines(width)
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
-        if "blPara" in self.__dict__ and getattr(self, "_splitpara", 0):
-            return self.blPara  # the first part of a split keeps the lines it was cut from
+        if paragraph_lines(self) is not None and is_split_part(self):
+            return paragraph_lines(self)  # the first part of a split keeps the lines it was cut from
         widths = maxWidths if isinstance(maxWidths, list) else [maxWidths]
-        _handleBulletWidth(self.bulletText, self.style, widths)
+        handle_bullet_width(self.bulletText, self.style, widths)
         auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
         return kinsoku_lines(self.frags, widths, auto not in ("", "off"))
 
@@ -191,8 +196,7 @@ class Keep(KeepTogether):
     """
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        doc = getattr(self.canv, "_doctemplate", None)
-        frame = getattr(doc, "frame", None)
+        doc, frame = unframed(self.canv)
         if frame is not None:
             doc.frame = None
         try:
@@ -202,5 +206,5 @@ class Keep(KeepTogether):
                 doc.frame = frame
         # A figure ending the group may shrink to fit (handout_flow.FigureBlock): the group
         # stays on this page if it fits with the figure at its smallest.
-        self._H -= getattr(self._content[-1], "slack", 0.0)
+        self._H -= getattr(keep_members(self)[-1], "slack", 0.0)
         return size

@@ -22,31 +22,13 @@ from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.fonts import FontNames, coverage, fallback_for, is_latin, register_pdf_family
 from studypack.inline import Run, parse_inline, wrap_run
+from studypack.render._compat_reportlab import patch_to_unicode
 
 # Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
 _INVISIBLE = frozenset(" \t\n\u00a0\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
 
 
-def _patch_to_unicode() -> None:
-    """reportlab writes code points above U+FFFF into ToUnicode CMaps as bare hex (<1F44D>),
-    which readers reject, so emoji and rare CJK would not extract; write UTF-16 pairs instead."""
-    from reportlab.pdfbase import ttfonts
-
-    original = ttfonts.makeToUnicodeCMap
-    if getattr(original, "_studypack", False):
-        return
-
-    def pair(m: re.Match[str]) -> str:
-        return f"<{m.group(1)}> <{chr(int(m.group(2), 16)).encode('utf-16-be').hex().upper()}>"
-
-    def make(fontname: str, subset: list[int]) -> str:
-        return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset))
-
-    make._studypack = True  # type: ignore[attr-defined]
-    ttfonts.makeToUnicodeCMap = make
-
-
-_patch_to_unicode()
+patch_to_unicode()
 
 
 def escape(text: str) -> str:

@@ -45,7 +45,7 @@ class LayoutProfile:
 def _is_vertical(ph: Any) -> bool:
     return (
         ph.placeholder_format.type == PP_PLACEHOLDER.VERTICAL_BODY
-        or ph._element.ph_orient == "vert"
+        or ph.element.ph_orient == "vert"
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.spec import default_content_types
 
+from studypack.render._compat_pptx import relationships
+
 DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -107,10 +109,10 @@ class Package:
         parts = list(package.iter_parts())
         all_types = [(str(p.partname), p.content_type) for p in parts] + list(types)
         self.write("[Content_Types].xml", content_types_xml(all_types))
-        self.write("_rels/.rels", rels_xml(_rels_of(package._rels)))
+        self.write("_rels/.rels", rels_xml(_rels_of(relationships(package))))
         for part in parts:
             self.write(part.partname.membername, part.blob)
-            rels = _rels_of(part._rels) + (list(extra_rels) if part is prs.part else [])
+            rels = _rels_of(relationships(part)) + (list(extra_rels) if part is prs.part else [])
             if rels:
                 self.write(part.partname.rels_uri.membername, rels_xml(rels))
 

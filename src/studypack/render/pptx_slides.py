@@ -109,7 +109,7 @@ def slide_proto(layout: Any, package: Any, background: str | None = None) -> Sli
         fill = part.slide.background.fill
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string(background.lstrip("#"))
-    element = part._element
+    element = part.slide.element
     filled = copy.deepcopy(element)
     pieces = []
     for root, fill in ((element, False), (filled, True)):
@@ -165,12 +165,12 @@ def notes_proto(package: Any, notes_master: Any) -> NotesProto:
     part.notes_slide.clone_master_placeholders(notes_master.notes_master)
     placeholder = part.notes_slide.notes_placeholder
     if placeholder is None:  # a notes master without a body: notes are left out
-        return NotesProto(_serialize(part._element), "")
-    body = placeholder._element.get_or_add_txBody()
+        return NotesProto(_serialize(part.notes_slide.element), "")
+    body = placeholder.element.get_or_add_txBody()
     for p in body.findall(qn("a:p")):
         body.remove(p)
     body.append(etree.Comment(_TEXT[4:-3]))
-    head, tail = _serialize(part._element).split(_TEXT)
+    head, tail = _serialize(part.notes_slide.element).split(_TEXT)
     return NotesProto(head, tail)
 
 

@@ -1,0 +1,105 @@
+"""reportlab internals studypack relies on, all in this file (tested against the pinned 5.1).
+
+reportlab has no public API for these: CJK line making, a paragraph's parsed lines, the
+document's timestamp, TrueType subset names, re-drawing an embedded image XObject, and the
+ToUnicode maps it writes. tests/test_compat.py names every one, so an upgrade that moves
+one fails there first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.platypus.paragraph import (  # the CJK line maker, reused for kinsoku breaking
+    ParaLines,
+    cjkU,
+    cleanBlockQuotedText,
+    makeCJKParaLine,
+)
+from reportlab.platypus.paragraph import _handleBulletWidth as handle_bullet_width
+from reportlab.platypus.paraparser import ParaFrag, ParaParser
+from reportlab.rl_config import _FUZZ as FUZZ
+
+__all__ = [
+    "FUZZ", "ParaFrag", "ParaLines", "ParaParser", "cjkU", "cleanBlockQuotedText", "document",
+    "handle_bullet_width", "is_dynamic_font", "is_split_part", "keep_members", "makeCJKParaLine",
+    "paragraph_lines", "redraw_image", "set_timestamp", "unframed",
+]  # fmt: skip
+
+
+def document(canvas: Any) -> Any:
+    """The canvas's PDF document: TrueType subsets are numbered per document."""
+    return canvas._doc
+
+
+def set_timestamp(canvas: Any, stamp: Any) -> None:
+    """The creation/modification dates reportlab writes, as an object of its PDFDate's shape."""
+    canvas._doc._timeStamp = stamp
+
+
+def timestamp(canvas: Any) -> Any:
+    return canvas._doc._timeStamp
+
+
+def is_dynamic_font(fontname: str) -> bool:
+    """A TrueType font embedded as subsets (as opposed to a standard Type 1 font)."""
+    return bool(pdfmetrics.getFont(fontname)._dynamicFont)
+
+
+def paragraph_lines(para: Any) -> Any:
+    """The lines a wrapped Paragraph broke into (its blPara), or None before wrap()."""
+    return para.__dict__.get("blPara")
+
+
+def is_split_part(para: Any) -> bool:
+    """A Paragraph that split() made from a longer one."""
+    return bool(getattr(para, "_splitpara", 0))
+
+
+def keep_members(keep: Any) -> list[Any]:
+    return keep._content
+
+
+def unframed(canv: Any) -> tuple[Any, Any]:
+    """(doc template, its current frame): KeepTogether deep-copies that frame when measuring."""
+    doc = getattr(canv, "_doctemplate", None)
+    return doc, getattr(doc, "frame", None)
+
+
+def redraw_image(canv: Any, name: str, reg_name: str) -> None:
+    """Draws an image XObject the canvas embedded before, in the current unit square:
+    drawImage would hash all the pixels again to find it."""
+    canv._currentPageHasImages = 1
+    canv._code.append(f"/{reg_name} Do")
+    canv._formsinuse.append(name)
+
+
+def patch_to_unicode() -> None:
+    """reportlab writes code points above U+FFFF into ToUnicode CMaps as bare hex (<1F44D>),
+    which readers reject, so emoji and rare CJK would not extract; write UTF-16 pairs instead."""
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_studypack", False):
+        return
+
+    def pair(m: re.Match[str]) -> str:
+        return f"<{m.group(1)}> <{chr(int(m.group(2), 16)).encode('utf-16-be').hex().upper()}>"
+
+    def make(fontname: str, subset: list[int]) -> str:
+        return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset))
+
+    make._studypack = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
+
+
+# Names of reportlab's that this module relies on (tests/test_compat.py checks each exists).
+RELIED_ON = (
+    "reportlab.platypus.paragraph._handleBulletWidth", "reportlab.rl_config._FUZZ",
+    "reportlab.pdfbase.ttfonts.makeToUnicodeCMap", "reportlab.pdfgen.canvas.Canvas._doc",
+    "reportlab.pdfbase.pdfdoc.PDFDocument._timeStamp", "reportlab.pdfgen.canvas.Canvas._code",
+    "reportlab.pdfgen.canvas.Canvas._formsinuse", "reportlab.pdfgen.canvas.Canvas._currentPageHasImages",
+    "reportlab.pdfbase.ttfonts.TTFont._dynamicFont", "reportlab.platypus.paragraph.Paragraph.blPara",
+    "reportlab.platypus.paragraph.Paragraph._splitpara", "reportlab.platypus.flowables.KeepTogether._content",
+    "reportlab.platypus.doctemplate.BaseDocTemplate.frame",
+)  # fmt: skip
