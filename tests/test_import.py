@@ -14,7 +14,7 @@ from conftest import ROOTS, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.errors import Report
-from studypack.importer import import_to_pack
+from studypack.load.guide import load_guide
 from studypack.load.pack_yaml import load_pack_text
 from studypack.model import Pack, Point
 from studypack.pack_writer import without_spans, write_pack_yaml
@@ -25,7 +25,7 @@ GUIDES = ROOTS / "import"
 
 def imported(path: Path) -> tuple[Pack, Report]:
     report = Report()
-    pack = import_to_pack(path, report)
+    pack, _ = load_guide(path, report)
     assert pack is not None, "\n".join(map(str, report.sorted()))
     return pack, report
 
@@ -325,6 +325,15 @@ def test_writer_round_trips_the_sample_pack(tmp_path):
         "sample has sub-points"
     )
     assert sample.images() and sample.cards and any(t.see for t in sample.glossary)
+
+
+@pytest.mark.parametrize("guide", sorted(p.name for p in GUIDES.iterdir()))
+def test_every_imported_guide_is_written_as_yaml_that_loads_back_the_same(guide):
+    pack, _ = imported(GUIDES / guide)
+    report = Report()
+    again = load_pack_text(write_pack_yaml(pack, "header"), pack.source, report, slug=pack.slug)
+    assert again is not None, [str(d) for d in report.diagnostics]
+    assert without_spans(again) == without_spans(pack)
 
 
 def test_writer_output_is_tidy_block_yaml():

@@ -274,9 +274,17 @@ def new(pack_dir: Path) -> None:
 @verbose_opt
 def import_(file: Path, pack_dir: Path | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Turn a study-guide text or Markdown outline into a pack.yaml."""
-    from studypack.importer import import_command
+    from studypack.importer import import_guide
 
-    import_command(file, pack_dir, force=force, console=Console(quiet, verbose))
+    console = Console(quiet, verbose)
+    result = import_guide(file, pack_dir, force=force)
+    for line in result.details:
+        console.detail(line)
+    console.diagnostics(result.diagnostics)
+    if result.summary:
+        console.info(result.summary)
+    if result.exit_code:
+        sys.exit(result.exit_code)
 
 
 @cli.group(invoke_without_command=True)

@@ -1,4 +1,4 @@
-"""Sources -> Pack. A PACK argument is a folder, a pack.yaml, or a Markdown outline."""
+"""Sources -> Pack. A PACK argument is a folder, a pack.yaml, a Markdown outline or a text guide."""
 
 from __future__ import annotations
 
@@ -30,10 +30,11 @@ def load_pack(arg: Path, report: Report) -> Pack | None:
     if not path.exists():
         report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md outline)")
         return None
+    # Readers are imported on demand: commands that load no pack start faster.
     if path.suffix.lower() in IMPORTED_SUFFIXES:
-        from studypack.importer import import_to_pack
+        from studypack.load.guide import load_guide
 
-        return import_to_pack(path, report)
+        return load_guide(path, report)[0]
     from studypack.load.pack_yaml import load_pack_yaml
 
     return load_pack_yaml(path, report)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from studypack import inputs
 from studypack.errors import Report, Span, did_you_mean
+from studypack.load.decode import decode_utf8, read_bounded
+from studypack.load.fields import clean_text, dropped_message
 
 try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -42,10 +43,6 @@ STANDARD_TAGS = {
     "tag:yaml.org,2002:value",
 }
 
-# Characters XML 1.0 cannot hold (PPTX is XML; PDF text extraction chokes on them too).
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
 class YamlProblem(Exception):
     def __init__(self, span: Span, message: str):
         self.span = span
@@ -62,31 +59,16 @@ def _span(path: str, mark: yaml.Mark | None) -> Span:
 def compose_file(path: Path, report: Report, display: str | None = None) -> yaml.Node | None:
     """Read one YAML document as a node tree, or report why not (returns None)."""
     name = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            report.error(Span(name), f"file is too large ({size} bytes; the limit is {MAX_BYTES})")
-            return None
-        data = inputs.read(path)
-    except OSError as e:
-        report.error(Span(name), f"cannot read file: {e.strerror or e}")
+    data = read_bounded(path, name, report, MAX_BYTES)
+    if data is None:
         return None
     return compose_text(data, name, report)
 
 
 def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | None:
-    if isinstance(data, bytes):
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-            report.error(Span(name, line, col), "file is not UTF-8 text")
-            return None
-    else:
-        text = data
+    text = decode_utf8(data, name, report) if isinstance(data, bytes) else data
+    if text is None:
+        return None
     if not text.strip():
         report.error(Span(name, 1, 1), "file is empty: expected a YAML mapping")
         return None
@@ -188,14 +170,6 @@ def kind_of(node: yaml.Node) -> str:
     return "text"
 
 
-def clean_text(text: str) -> tuple[str, list[str]]:
-    """Text without characters documents cannot hold, and the dropped ones named like "U+0007"."""
-    if _XML_FORBIDDEN.search(text) is None:  # the usual case, and the fast one
-        return text, []
-    dropped = [f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)]
-    return _XML_FORBIDDEN.sub("", text), dropped
-
-
 class ExpansionLimit(Exception):
     pass
 
@@ -290,10 +264,7 @@ class NodeReader:
             return None
         text, dropped = clean_text(node.value)
         if dropped:
-            self.warning(
-                node, where, f"dropped {len(dropped)} control character(s) ({', '.join(sorted(set(dropped)))})"
-                " that documents cannot hold",
-            )
+            self.warning(node, where, dropped_message(dropped))
         text = text.strip()
         if not text:
             if required:

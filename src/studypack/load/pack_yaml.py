@@ -1,14 +1,14 @@
-"""pack.yaml -> Pack, with every problem located (SPEC §4)."""
+"""pack.yaml -> Pack, with every problem located."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import yaml
 
 from studypack.errors import Report, Span, did_you_mean
+from studypack.load.fields import language_problem, parse_date
 from studypack.load.images import check_image
 from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file, compose_text, kind_of
 from studypack.model import Card, Image, Pack, Point, Section, Term
@@ -21,8 +21,6 @@ SECTION_KEYS = ("title", "summary", "points", "notes", "image", "sections")
 IMAGE_KEYS = ("path", "alt", "caption")
 TERM_KEYS = ("term", "definition", "see")
 CARD_KEYS = ("front", "back", "tags")
-
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def load_pack_yaml(path: Path, report: Report, slug: str | None = None) -> Pack | None:
@@ -91,18 +89,18 @@ class _PackReader:
         raw = self.r.text(node, "date")
         if raw is None or node is None:
             return None
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            self.r.error(node, "date", f"'{raw}' is not a date (YYYY-MM-DD)")
-            return None
+        date, problem = parse_date(raw)
+        if problem:
+            self.r.error(node, "date", problem)
+        return date
 
     def language(self, node: yaml.Node | None) -> str:
         raw = self.r.text(node, "language")
         if raw is None or node is None:
             return "en"
-        if not _BCP47.match(raw):
-            self.r.error(node, "language", f"'{raw}' is not a BCP 47 language tag (e.g. en, ja, pt-BR)")
+        problem = language_problem(raw)
+        if problem:
+            self.r.error(node, "language", problem)
         return raw
 
     def sections(self, node: yaml.Node | None, where: str, required: bool = False) -> tuple[Section, ...]:

@@ -1,0 +1,39 @@
+"""Checks every source applies to a pack's fields: language tags, dates, characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+# Characters XML 1.0 cannot hold (PPTX is XML; PDF text extraction chokes on them too).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def language_problem(raw: str) -> str | None:
+    """What is wrong with a language tag; None when it is a BCP 47 tag."""
+    if _LANGUAGE_TAG.match(raw):
+        return None
+    return f"'{raw}' is not a BCP 47 language tag (e.g. en, ja, pt-BR)"
+
+
+def parse_date(raw: str) -> tuple[dt.date | None, str | None]:
+    """(the date, None) for a YYYY-MM-DD text, else (None, what is wrong with it)."""
+    try:
+        return dt.date.fromisoformat(raw), None
+    except ValueError:
+        return None, f"'{raw}' is not a date (YYYY-MM-DD)"
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """Text without characters documents cannot hold, and the dropped ones named like "U+0007"."""
+    if _XML_FORBIDDEN.search(text) is None:  # the usual case, and the fast one
+        return text, []
+    dropped = [f"U+{ord(c):04X}" for c in _XML_FORBIDDEN.findall(text)]
+    return _XML_FORBIDDEN.sub("", text), dropped
+
+
+def dropped_message(dropped: list[str]) -> str:
+    """The warning for the characters clean_text dropped."""
+    names = ", ".join(sorted(set(dropped)))
+    return f"dropped {len(dropped)} control character(s) ({names}) that documents cannot hold"
