@@ -36,10 +36,49 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table block: a header row and body rows of inline-Markdown cells, all one width."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str | None = None
+    align: tuple[str, ...] = ()  # "left" | "center" | "right" per column; () = every column left
+    span: Span = NO_SPAN
+
+    def alignment(self, column: int) -> str:
+        return self.align[column] if column < len(self.align) else "left"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code block: monospace lines, tabs already expanded; highlighted when language is known."""
+
+    text: str  # lines joined by "\n", no trailing newline
+    language: str | None = None  # a Pygments lexer alias, checked to exist; None = plain text
+    caption: str | None = None
+    span: Span = NO_SPAN
+
+
+@dataclass(frozen=True)
+class Math:
+    """A display equation block, LaTeX source."""
+
+    latex: str
+    alt: str | None = None  # the spoken form; generated from the LaTeX when None
+    span: Span = NO_SPAN
+
+
+# A point of a section is text (with sub-points) or one of these blocks; an Image in a points
+# list is a figure. Every planner handles each kind.
+Block = Table | Code | Math | Image
+Item = Point | Table | Code | Math | Image
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     summary: str | None = None
-    points: tuple[Point, ...] = ()
+    points: tuple[Item, ...] = ()
     notes: str | None = None
     image: Image | None = None
     sections: tuple[Section, ...] = ()
@@ -117,7 +156,13 @@ class Pack:
         return from_terms + extra
 
     def images(self) -> tuple[Image, ...]:
-        return tuple(s.image for _, s in self.all_sections() if s.image is not None)
+        """Every image the pack shows: figure blocks and section images, in reading order."""
+        out: list[Image] = []
+        for _, section in self.all_sections():
+            out += [p for p in section.points if isinstance(p, Image)]
+            if section.image is not None:
+                out.append(section.image)
+        return tuple(out)
 
     def build_time(self) -> dt.datetime:
         """The fixed creation time written into outputs, so equal inputs give equal bytes.

@@ -8,10 +8,11 @@ from pathlib import Path
 import yaml
 
 from studypack.errors import Report, Span, did_you_mean
+from studypack.load.blocks import BlockReader, block_kind
 from studypack.load.fields import language_problem, parse_date
 from studypack.load.images import check_image
 from studypack.load.nodes import ExpansionLimit, NodeReader, compose_file, compose_text, kind_of
-from studypack.model import Card, Image, Pack, Point, Section, Term
+from studypack.model import Card, Image, Item, Pack, Point, Section, Term
 
 PACK_KEYS = (
     "title", "subtitle", "course", "author", "date", "language", "theme", "overview",
@@ -53,6 +54,7 @@ class _PackReader:
     def __init__(self, r: NodeReader, root: Path):
         self.r = r
         self.root = root
+        self.blocks = BlockReader(r, self.image)
 
     def pack(self, node: yaml.Node, slug: str) -> Pack | None:
         r = self.r
@@ -135,27 +137,33 @@ class _PackReader:
             span=r.span(node),
         )
 
-    def points(self, node: yaml.Node | None, where: str) -> tuple[Point, ...]:
-        """Text items are points; a nested list holds the sub-points of the point before it."""
+    def points(self, node: yaml.Node | None, where: str, nested: bool = False) -> tuple[Item, ...]:
+        """Text items are points; a nested list holds the sub-points of the point before it;
+        a mapping is a block (table, code, math, image)."""
         r = self.r
         if node is None:
             return ()
         items = r.items(node, where)
         if items is None:
             return ()
-        out: list[Point] = []
+        out: list[Item] = []
         for i, item in enumerate(items):
             here = f"{where}[{i}]"
             if isinstance(item, yaml.SequenceNode):
-                children = self.points(item, here)
-                if not out:
+                children = self.points(item, here, nested=True)
+                if not out or not isinstance(out[-1], Point):
                     r.error(item, here, "sub-points must follow the point they belong to")
                 else:
                     parent = out[-1]
                     out[-1] = Point(parent.text, parent.children + children, parent.span)
                 continue
             if isinstance(item, yaml.MappingNode):
-                r.expect(item, here, "text")
+                if nested and block_kind(item) is not None:
+                    r.error(item, here, f"a {block_kind(item)} block stands in a section's points, not among sub-points")
+                    continue
+                block = self.blocks.block(item, here)
+                if block is not None:
+                    out.append(block)
                 continue
             text = r.text(item, here, required=True)
             if text is not None:
