@@ -118,7 +118,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         if not todo and write:  # checked and up to date: a cheap guess of later builds (_may_render)
             with contextlib.suppress(OSError):
                 os.utime(folder / STATE_FILE)
-        rendered = _render_all(todo, pack, theme, report, output_jobs)
+        rendered = _render_all(todo, pack, theme, report, output_jobs, folder)
         if report.failed(options.strict) or not write:
             return result
         _write(folder, rendered, keys, result, report)
@@ -131,15 +131,26 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
 # Slowest first, so the longest job starts at once; cheap ones run in this process.
 _COST_ORDER = ("deck", "handout", "cards", "anki", "csv")
 _CHEAP = {"csv", "anki"}
+# Outputs that continue their last build (Anki note times), given its bytes as `previous`.
+_READS_PREVIOUS = {"anki"}
 
 
-def _render_one(name: str, pack: Pack, theme: Theme) -> tuple[bytes, list[Diagnostic]]:
+def _render_one(name: str, pack: Pack, theme: Theme, folder: Path | None = None) -> tuple[bytes, list[Diagnostic]]:
     report = Report()
-    data = renderer(name)(pack, theme, report)
+    if name in _READS_PREVIOUS and folder is not None:
+        try:
+            previous: bytes | None = (folder / OUTPUTS[name].filename).read_bytes()
+        except OSError:
+            previous = None
+        data = renderer(name)(pack, theme, report, previous=previous)  # type: ignore[call-arg]
+    else:
+        data = renderer(name)(pack, theme, report)
     return data, report.diagnostics
 
 
-def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs: int) -> dict[str, bytes]:
+def _render_all(
+    names: list[str], pack: Pack, theme: Theme, report: Report, jobs: int, folder: Path | None = None
+) -> dict[str, bytes]:
     """Every output's bytes, in the order asked; diagnostics merged into `report`."""
     ordered = sorted(names, key=lambda n: _COST_ORDER.index(n) if n in _COST_ORDER else 0)
     heavy = [n for n in ordered if n not in _CHEAP]
@@ -150,12 +161,12 @@ def _render_all(names: list[str], pack: Pack, theme: Theme, report: Report, jobs
             futures = {n: pool.submit(_render_one, n, pack, theme) for n in heavy}
             for n in ordered:
                 if n in _CHEAP:
-                    results[n] = _render_one(n, pack, theme)
+                    results[n] = _render_one(n, pack, theme, folder)
             for n, future in futures.items():
                 results[n] = future.result()
     else:
         for n in ordered:
-            results[n] = _render_one(n, pack, theme)
+            results[n] = _render_one(n, pack, theme, folder)
     rendered: dict[str, bytes] = {}
     for n in names:
         data, diagnostics = results[n]
