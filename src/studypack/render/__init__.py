@@ -27,6 +27,7 @@ OUTPUTS: dict[str, Output] = {
     "handout": Output("handout.pdf", "studypack.render.handout_pdf"),
     "cards": Output("flashcards.pdf", "studypack.render.cards_pdf"),
     "anki": Output("cards.apkg", "studypack.render.anki"),
+    "quizlet": Output("cards-quizlet.txt", "studypack.render.cards_quizlet"),
 }
 # What `build` makes without --only (anki only when asked, as it is for Anki users).
 DEFAULT_OUTPUTS: tuple[str, ...] = tuple(n for n in ("handout", "deck", "cards", "csv") if n in OUTPUTS)
