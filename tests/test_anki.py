@@ -18,8 +18,9 @@ from studypack.render import anki
 def open_collection(data: bytes | Path, tmp_path: Path) -> sqlite3.Connection:
     source = data if isinstance(data, Path) else None
     with zipfile.ZipFile(source or __import__("io").BytesIO(data)) as z:
-        assert sorted(z.namelist()) == ["collection.anki2", "media"]
-        assert json.loads(z.read("media")) == {}
+        media = json.loads(z.read("media"))  # the theme's fonts, under names Anki keeps
+        assert sorted(z.namelist()) == sorted(["collection.anki2", "media", *media])
+        assert all(name.startswith("_") and name.endswith(".ttf") for name in media.values())
         db = tmp_path / f"collection-{len(list(tmp_path.iterdir()))}.anki2"
         db.write_bytes(z.read("collection.anki2"))
     return sqlite3.connect(db)

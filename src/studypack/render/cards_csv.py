@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 from studypack.errors import Report
 from studypack.inline import plain_text
@@ -52,3 +54,16 @@ def render(pack: Pack, theme: Theme, report: Report) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180 quoting, which Anki reads
     writer.writerows(card_rows(pack))
     return buf.getvalue().encode("utf-8")
+
+
+def read_cards(text: str) -> list[dict[str, str]]:
+    """The cards of a cards.csv as {front, back, tags} (fields as HTML), file headers skipped."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    rows = csv.reader(io.StringIO("".join(lines[start:]), newline=""))
+    return [dict(zip(("front", "back", "tags"), row)) for row in rows]
+
+
+def seen_text(field: str) -> str:
+    """A field as Anki shows it: line breaks for <br>, no tags, characters for references."""
+    return html.unescape(re.sub(r"<[^>]*>", "", field.replace("<br>", "\n")))
