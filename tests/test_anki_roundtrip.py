@@ -86,7 +86,9 @@ def note_type_css(col) -> str:
 
 
 def schedules(col) -> list[tuple]:
-    return col.db.all("SELECT id, nid, type, queue, due, ivl, factor, reps, lapses, left FROM cards ORDER BY id")
+    return col.db.all(
+        "SELECT id, nid, type, queue, due, ivl, factor, reps, lapses, left FROM cards ORDER BY id"
+    )
 
 
 def study(col, answers: int) -> None:
@@ -122,7 +124,9 @@ def test_a_rebuilt_pack_updates_exactly_the_changed_notes_and_keeps_every_review
 
         # The teacher edits: one definition, a reworded front that has an id, a term added and
         # one removed, another theme colour.
-        glossary = dict(GLOSSARY, Deterrence="Preventing an attack by making it **far too costly**.")
+        glossary = dict(
+            GLOSSARY, Deterrence="Preventing an attack by making it **far too costly**."
+        )
         del glossary["Occupation"]
         glossary["Security dilemma"] = "Arming for safety makes others feel less safe."
         cards = [dict(CARDS[0], front="In which year was the first treaty signed?"), CARDS[1]]

@@ -28,10 +28,15 @@ def test_headers_tell_anki_how_to_read_the_file(pack, theme):
 
 def test_bold_italic_and_links_stay_html_and_text_is_escaped(pack, theme):
     cards = (Card("<b>x</b> & y", "**bold**, *italic* and [a link](https://example.org/?a=1&b=2)"),)
-    text = cards_csv.render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report()).decode()
+    text = cards_csv.render(
+        dataclasses.replace(pack, glossary=(), cards=cards), theme, Report()
+    ).decode()
     (row,) = read_cards(text)
     assert row["front"] == "&lt;b&gt;x&lt;/b&gt; &amp; y"
-    assert row["back"] == '<b>bold</b>, <i>italic</i> and <a href="https://example.org/?a=1&amp;b=2">a link</a>'
+    assert (
+        row["back"]
+        == '<b>bold</b>, <i>italic</i> and <a href="https://example.org/?a=1&amp;b=2">a link</a>'
+    )
     assert seen_text(row["front"]) == "<b>x</b> & y"
 
 
@@ -40,7 +45,9 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(pack, theme):
         cell = neutralise(start + "SUM(A1)")
         assert cell[0] == "&" and seen_text(cell) == start + "SUM(A1)"
     assert neutralise("plain") == "plain" and neutralise("") == ""
-    cards = (Card("=HYPERLINK(\"http://x\")", "-1", tags=("@t",)),)
-    text = cards_csv.render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report()).decode()
+    cards = (Card('=HYPERLINK("http://x")', "-1", tags=("@t",)),)
+    text = cards_csv.render(
+        dataclasses.replace(pack, glossary=(), cards=cards), theme, Report()
+    ).decode()
     (row,) = read_cards(text)
     assert not any(v[:1] in "=+-@\t\r" for v in row.values())

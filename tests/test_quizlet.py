@@ -21,7 +21,9 @@ def test_one_card_a_line_with_one_tab(pack, theme):
 
 def test_markdown_is_stripped_and_breaks_and_tabs_become_spaces(pack, theme):
     cards = (Card("**Bold**\tfront", "*One*\nline, [a link](https://example.org)  and `code`"),)
-    data = cards_quizlet.render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
+    data = cards_quizlet.render(
+        dataclasses.replace(pack, glossary=(), cards=cards), theme, Report()
+    )
     assert data.decode() == "Bold front\tOne line, a link (https://example.org) and code\n"
 
 

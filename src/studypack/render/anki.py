@@ -52,7 +52,12 @@ def stable_id(*parts: str) -> int:
 def to_html(text: str) -> str:
     """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed."""
     return "".join(
-        wrap_run(r, html.escape(r.text, quote=False), ("<code>", "</code>"), lambda h: f'<a href="{html.escape(h)}">')
+        wrap_run(
+            r,
+            html.escape(r.text, quote=False),
+            ("<code>", "</code>"),
+            lambda h: f'<a href="{html.escape(h)}">',
+        )
         for r in parse_inline(text)
     )
 
@@ -79,7 +84,9 @@ def _family_name(path: str) -> str:
 
 
 class FontMedia(NamedTuple):
-    name: str  # file name in Anki's media folder ("_" first: Anki keeps it though no field names it)
+    name: (
+        str  # file name in Anki's media folder ("_" first: Anki keeps it though no field names it)
+    )
     path: Path
     family: str
     bold: bool
@@ -99,7 +106,10 @@ def font_media(theme: Theme) -> list[FontMedia]:
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
         css_family = _css_family(family)
-        found.setdefault((css_family, bold, italic), FontMedia(f"_{path.stem}-{digest}{path.suffix}", path, css_family, bold, italic))
+        found.setdefault(
+            (css_family, bold, italic),
+            FontMedia(f"_{path.stem}-{digest}{path.suffix}", path, css_family, bold, italic),
+        )
     return list(found.values())
 
 
@@ -133,7 +143,10 @@ def note_model(pack: Pack, theme: Theme, fonts: list[FontMedia] | None = None) -
         **{k: getattr(colors, k) for k in ("text", "background", "primary", "muted", "accent")},
         night_text=_mix(colors.background, "#FFFFFF", 0.1),
         night_background=night_background,
-        **{f"night_{k}": _mix(getattr(colors, k), "#FFFFFF", 0.55) for k in ("primary", "muted", "accent")},
+        **{
+            f"night_{k}": _mix(getattr(colors, k), "#FFFFFF", 0.55)
+            for k in ("primary", "muted", "accent")
+        },
     )
     return genanki.Model(
         stable_id("studypack-model", MODEL_VERSION, pack.slug),
@@ -210,7 +223,9 @@ def render(pack: Pack, theme: Theme, report: Report, previous: bytes | None = No
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(_zip_entry("collection.anki2", when), db)
-        z.writestr(_zip_entry("media", when), json.dumps({str(i): f.name for i, f in enumerate(fonts)}))
+        z.writestr(
+            _zip_entry("media", when), json.dumps({str(i): f.name for i, f in enumerate(fonts)})
+        )
         for i, font in enumerate(fonts):
             z.writestr(_zip_entry(str(i), when), font.path.read_bytes())
     return buf.getvalue()

@@ -26,7 +26,9 @@ class NoteState:
 @dataclass(frozen=True)
 class PackageState:
     notes: dict[str, NoteState] = field(default_factory=dict)  # by GUID
-    models: dict[str, tuple[tuple[str, ...], int]] = field(default_factory=dict)  # id -> (content, mod)
+    models: dict[str, tuple[tuple[str, ...], int]] = field(
+        default_factory=dict
+    )  # id -> (content, mod)
 
 
 EMPTY = PackageState()
@@ -52,10 +54,14 @@ def read_package(data: bytes | None) -> PackageState:
 def read_db(conn: sqlite3.Connection) -> PackageState:
     notes = {
         guid: NoteState(_note_content(mid, flds, tags), mod, flds.split(FIELD_SEPARATOR)[0])
-        for guid, mid, mod, flds, tags in conn.execute("SELECT guid, mid, mod, flds, tags FROM notes")
+        for guid, mid, mod, flds, tags in conn.execute(
+            "SELECT guid, mid, mod, flds, tags FROM notes"
+        )
     }
     (models_json,) = conn.execute("SELECT models FROM col").fetchone()
-    models = {mid: (_model_content(m), int(m.get("mod", 0))) for mid, m in json.loads(models_json).items()}
+    models = {
+        mid: (_model_content(m), int(m.get("mod", 0))) for mid, m in json.loads(models_json).items()
+    }
     return PackageState(notes, models)
 
 
@@ -73,7 +79,9 @@ def _model_content(model: dict) -> tuple[str, ...]:
     )
 
 
-def _next_mod(before: tuple[tuple[str, ...], int] | None, content: tuple[str, ...], base: int) -> int:
+def _next_mod(
+    before: tuple[tuple[str, ...], int] | None, content: tuple[str, ...], base: int
+) -> int:
     """Unchanged content keeps its time (Anki then leaves it alone); changed content moves
     past the time it had, so the importer sees it as newer; new content starts at the base."""
     if before is None:
@@ -101,7 +109,9 @@ def stamp_changes(conn: sqlite3.Connection, before: PackageState, base: int) -> 
 def gone_message(gone: list[NoteState], model_name: str) -> str:
     """A warning naming notes that left the pack, with a search that finds them in Anki."""
     fronts = [_field_text(n.front) for n in gone]
-    shown = ", ".join(f"'{f}'" for f in fronts[:10]) + (f" and {len(fronts) - 10} more" if len(fronts) > 10 else "")
+    shown = ", ".join(f"'{f}'" for f in fronts[:10]) + (
+        f" and {len(fronts) - 10} more" if len(fronts) > 10 else ""
+    )
     terms = " OR ".join(_search_term(f"front:{n.front}") for n in gone)
     search = f"{_search_term(f'note:{model_name}')} ({terms})"
     return (
