@@ -86,9 +86,9 @@ def pdf_from_pptx(pptx: Path, outdir: Path) -> Path:
     return outdir / (pptx.stem + ".pdf")
 
 
-def render_output(name: str, pack, theme, report: Report | None = None) -> bytes:
+def render_output(name: str, pack, theme, report: Report | None = None, previous: bytes | None = None) -> bytes:
     """One output planned and drawn, as a build does it (no input key, nothing written)."""
     output = OUTPUTS[name]
     report = report if report is not None else Report()
-    plan = output.plan(pack, theme, report)
+    plan = output.plan(pack, theme, report, previous)
     return b"" if report.errors else output.draw(plan, theme)

@@ -8,7 +8,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from conftest import SAMPLE, build_or_fail
+from conftest import SAMPLE, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.model import Card
@@ -18,8 +18,9 @@ from studypack.render import anki
 def open_collection(data: bytes | Path, tmp_path: Path) -> sqlite3.Connection:
     source = data if isinstance(data, Path) else None
     with zipfile.ZipFile(source or __import__("io").BytesIO(data)) as z:
-        assert sorted(z.namelist()) == ["collection.anki2", "media"]
-        assert json.loads(z.read("media")) == {}
+        media = json.loads(z.read("media"))  # the theme's fonts, under names Anki keeps
+        assert sorted(z.namelist()) == sorted(["collection.anki2", "media", *media])
+        assert all(name.startswith("_") and name.endswith(".ttf") for name in media.values())
         db = tmp_path / f"collection-{len(list(tmp_path.iterdir()))}.anki2"
         db.write_bytes(z.read("collection.anki2"))
     return sqlite3.connect(db)
@@ -64,11 +65,11 @@ def test_anki_is_built_only_when_asked(tmp_path):
 
 
 def test_guids_survive_an_edited_definition(pack, theme, tmp_path):
-    before = anki.render(pack, theme, Report())
+    before = render_output("anki", pack, theme, Report())
     term = pack.glossary[3]
     edited = dataclasses.replace(term, definition=term.definition + " Edited in a later term.")
     rebuilt = dataclasses.replace(pack, glossary=pack.glossary[:3] + (edited,) + pack.glossary[4:])
-    after = anki.render(rebuilt, theme, Report())
+    after = render_output("anki", rebuilt, theme, Report())
     a, b = notes(open_collection(before, tmp_path)), notes(open_collection(after, tmp_path))
     assert [g for g, _, _ in a] == [g for g, _, _ in b]
     changed = [i for i, (x, y) in enumerate(zip(a, b)) if x[1] != y[1]]
@@ -82,8 +83,8 @@ def test_guids_survive_an_edited_definition(pack, theme, tmp_path):
 
 def test_other_pack_gets_other_ids(pack, theme, tmp_path):
     other = dataclasses.replace(pack, slug="another-unit")
-    a = notes(open_collection(anki.render(pack, theme, Report()), tmp_path))
-    b = notes(open_collection(anki.render(other, theme, Report()), tmp_path))
+    a = notes(open_collection(render_output("anki", pack, theme, Report()), tmp_path))
+    b = notes(open_collection(render_output("anki", other, theme, Report()), tmp_path))
     assert not {g for g, _, _ in a} & {g for g, _, _ in b}
     assert anki.stable_id("studypack-deck", "another-unit") != anki.stable_id(
         "studypack-deck", pack.slug
@@ -91,8 +92,8 @@ def test_other_pack_gets_other_ids(pack, theme, tmp_path):
 
 
 def test_reproducible_bytes_and_fixed_dates(pack, theme):
-    first = anki.render(pack, theme, Report())
-    assert first == anki.render(pack, theme, Report())
+    first = render_output("anki", pack, theme, Report())
+    assert first == render_output("anki", pack, theme, Report())
     with zipfile.ZipFile(__import__("io").BytesIO(first)) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 24, 0, 0, 0)}
 
@@ -103,7 +104,7 @@ def test_fields_are_escaped_html_and_duplicates_kept_apart(pack, theme, tmp_path
         Card("Same front", "one"),
         Card("Same front", "two"),
     )
-    data = anki.render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
+    data = render_output("anki", dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
     found = notes(open_collection(data, tmp_path))
     assert found[0][1][0] == "&lt;b&gt;x&lt;/b&gt; &amp; {{ y }}"
     assert (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import subprocess
 import sys
@@ -19,6 +17,7 @@ from studypack.cli import cli
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.load import load_pack
+from studypack.render.cards_csv import read_cards, seen_text
 
 
 @pytest.fixture
@@ -35,13 +34,13 @@ def test_build_sample_csv(runner, tmp_path):
     result = runner.invoke(cli, ["build", str(SAMPLE), "--out", str(tmp_path), "--only", "csv"])
     assert result.exit_code == 0, result.output
     data = (tmp_path / "japan-us-security-treaty" / "cards.csv").read_bytes()
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    assert rows[0] == ["front", "back", "tags"]
-    assert len(rows) == 1 + 26 + 18
+    assert data.startswith(b"#separator:Comma\r\n#html:true\r\n")  # Anki's file headers
+    rows = read_cards(data.decode("utf-8"))
+    assert len(rows) == 26 + 18
     pack = load_pack(SAMPLE, Report())
     expected = [plain_text(t.term) for t in pack.glossary] + [plain_text(c.front) for c in pack.cards]
-    assert [r[0] for r in rows[1:]] == expected  # glossary terms, then extra cards
-    assert all("**" not in r[0] + r[1] for r in rows)  # Markdown is removed
+    assert [seen_text(r["front"]) for r in rows] == expected  # glossary terms, then extra cards
+    assert all("**" not in r["front"] + r["back"] for r in rows)  # Markdown is HTML
     assert result.output.strip().splitlines()[-1].startswith("wrote 1 file(s) for 1 pack(s)")
 
 
@@ -276,8 +275,8 @@ def test_csv_keeps_link_addresses(runner, tmp_path):
     pack.mkdir()
     (pack / "pack.yaml").write_text("title: T\nsections: [{title: S}]\ncards:\n  - front: '**Q**'\n    back: See [the treaty](https://example.org/treaty).\n")
     assert runner.invoke(cli, ["build", str(pack), "--out", str(tmp_path / "o"), "--only", "csv"]).exit_code == 0
-    rows = list(csv.reader(io.StringIO((tmp_path / "o" / "p" / "cards.csv").read_text(encoding="utf-8"))))
-    assert rows[1][:2] == ["Q", "See the treaty (https://example.org/treaty)."]
+    rows = read_cards((tmp_path / "o" / "p" / "cards.csv").read_text(encoding="utf-8"))
+    assert (rows[0]["front"], rows[0]["back"]) == ("<b>Q</b>", 'See <a href="https://example.org/treaty">the treaty</a>.')
 
 
 @pytest.mark.parametrize("unbuffered", ["", "1"])
@@ -299,8 +298,6 @@ def test_a_reader_that_stops_early_is_not_an_internal_error(unbuffered):
 
 
 def test_csv_tags_are_single_words_as_anki_splits_them(runner, tmp_path):
-    import csv
-
     folder = tmp_path / "My Course (2026)"
     folder.mkdir()
     (folder / "pack.yaml").write_text(
@@ -308,8 +305,8 @@ def test_csv_tags_are_single_words_as_anki_splits_them(runner, tmp_path):
         "cards: [{front: Q, back: R, tags: [week one]}]\n", encoding="utf-8",
     )  # fmt: skip
     assert runner.invoke(cli, ["build", str(folder), "--out", str(tmp_path / "o"), "--only", "csv"]).exit_code == 0
-    with open(tmp_path / "o" / "My Course (2026)" / "cards.csv", encoding="utf-8", newline="") as f:
-        tags = [row["tags"] for row in csv.DictReader(f)]
+    rows = read_cards((tmp_path / "o" / "My Course (2026)" / "cards.csv").read_text(encoding="utf-8"))
+    tags = [row["tags"] for row in rows]
     assert tags == ["My_Course_(2026) glossary", "My_Course_(2026) week_one"]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import re
 from pathlib import Path
@@ -18,6 +17,7 @@ from studypack.load.guide import load_guide
 from studypack.load.pack_yaml import load_pack_text
 from studypack.model import Pack, Point
 from studypack.pack_writer import without_spans, write_pack_yaml
+from studypack.render.cards_csv import read_cards, seen_text
 
 REFERENCE = Path("/work/shared/reference/study-guide-japan-us-security-treaty.txt")
 GUIDES = ROOTS / "import"
@@ -490,5 +490,4 @@ def test_full_build_of_an_imported_guide(tmp_path):
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return [{k: seen_text(v) for k, v in row.items()} for row in read_cards(path.read_text(encoding="utf-8"))]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from studypack import __version__, inputs
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
+from studypack.fonts import PDF_FAMILIES, family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
@@ -169,9 +170,9 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
                 os.utime(folder / STATE_FILE)
         if not write:
             for output in todo:
-                output.plan(pack, theme, report)
+                output.plan(pack, theme, report, _previous(folder, output))
             return result
-        drawn = _plan_and_draw(todo, pack, theme, report, options.strict, output_jobs)
+        drawn = _plan_and_draw(todo, pack, theme, folder, report, options.strict, output_jobs)
         if report.failed(options.strict):
             return result
         _write(folder, drawn, keys, result, report)
@@ -181,8 +182,18 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
     return result
 
 
+def _previous(folder: Path, output: Output) -> bytes | None:
+    """The file an output continues, as the last build left it."""
+    if not output.continues:
+        return None
+    try:
+        return (folder / output.filename).read_bytes()
+    except OSError:
+        return None
+
+
 def _plan_and_draw(
-    outputs: list[Output], pack: Pack, theme: Theme, report: Report, strict: bool, jobs: int
+    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, strict: bool, jobs: int
 ) -> dict[Output, bytes]:
     """Every output's bytes, in the order asked; problems merged into `report`.
 
@@ -191,29 +202,31 @@ def _plan_and_draw(
     while the cheap ones (cost 0) are done here: a serial planning stage would keep a CPU idle.
     """
     if jobs > 1 and sum(1 for o in outputs if o.cost) > 1:
-        return _in_parallel(outputs, pack, theme, report, jobs)
-    plans = {output: output.plan(pack, theme, report) for output in outputs}
+        return _in_parallel(outputs, pack, theme, folder, report, jobs)
+    plans = {output: output.plan(pack, theme, report, _previous(folder, output)) for output in outputs}
     if report.failed(strict):
         return {}
     return {output: output.draw(plan, theme) for output, plan in plans.items()}
 
 
-def _plan_and_draw_one(output: Output, pack: Pack, theme: Theme) -> tuple[bytes, list[Diagnostic]]:
+def _plan_and_draw_one(output: Output, pack: Pack, theme: Theme, folder: Path) -> tuple[bytes, list[Diagnostic]]:
     report = Report()
-    plan = output.plan(pack, theme, report)
+    plan = output.plan(pack, theme, report, _previous(folder, output))
     data = b"" if report.errors else output.draw(plan, theme)
     return data, report.diagnostics
 
 
-def _in_parallel(outputs: list[Output], pack: Pack, theme: Theme, report: Report, jobs: int) -> dict[Output, bytes]:
+def _in_parallel(
+    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int
+) -> dict[Output, bytes]:
     costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
-        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme) for o in costly}
+        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme, folder) for o in costly}
         for o in outputs:
             if not o.cost:
-                results[o] = _plan_and_draw_one(o, pack, theme)
+                results[o] = _plan_and_draw_one(o, pack, theme, folder)
         for o, future in futures.items():
             results[o] = future.result()
     drawn: dict[Output, bytes] = {}
@@ -261,8 +274,10 @@ def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests
         files.append(theme.logo)
     if "slides" in fields and theme.slides.template is not None:
         files.append(theme.slides.template)
-    if "fonts" in fields:
-        files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
+    if "fonts" in fields:  # every style's file: a bold sibling beside a theme's TTF changes the output
+        for family in (theme.fonts.heading, theme.fonts.body):
+            if family not in PDF_FAMILIES:
+                files += sorted(set(family_files(family, theme.folder)))
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:

@@ -97,6 +97,7 @@ class Term:
     definition: str  # inline Markdown
     see: tuple[str, ...] = ()  # canonical spellings of other glossary terms
     span: Span = NO_SPAN
+    id: str | None = None  # identity in study apps that outlives rewording the term
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Card:
     hint: str | None = None  # e.g. "See also: …" for glossary cards
     tags: tuple[str, ...] = ()
     span: Span = NO_SPAN
+    id: str | None = None  # identity in study apps that outlives rewording the front
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,12 @@ class Pack:
                 hint=f"{see_also} {', '.join(t.see)}" if t.see else None,
                 tags=(tag, "glossary"),
                 span=t.span,
+                id=t.id,
             )
             for t in self.glossary
         )
         extra = tuple(
-            Card(c.front, c.back, c.hint, (tag, *c.tags) if c.tags else (tag,), c.span)
+            Card(c.front, c.back, c.hint, (tag, *c.tags) if c.tags else (tag,), c.span, c.id)
             for c in self.cards
         )
         return from_terms + extra

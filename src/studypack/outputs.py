@@ -2,8 +2,11 @@
 
 Each output's module defines two functions, the two stages a build runs for it:
 
-    plan(pack, theme, report) -> plan   decide everything and report every problem (pure of files)
+    plan(pack, theme, report) -> plan   decide everything and report every problem
     draw(plan, theme) -> bytes          write the finished plan as the file's bytes
+
+An output that `continues` its last build's file (Anki's note times) gets that file's bytes
+as a fourth argument of plan().
 
 `check` runs only the plans. Modules are imported when their output is first planned, so
 start-up stays light (python-pptx and reportlab cost ~80 ms to import).
@@ -35,12 +38,16 @@ class Output:
     images: bool  # draws the pack's images (their bytes are in the input key)
     cost: int  # relative drawing time: the costliest start first; 0 = drawn in the build's process
     default: bool = True  # built without --only
+    # Continues the file of the last build (Anki note times): plan() is given its bytes.
+    continues: bool = False
 
     def stages(self) -> ModuleType:
         with no_gc():
             return importlib.import_module(self.module)
 
-    def plan(self, pack: Pack, theme: Theme, report: Report) -> Any:
+    def plan(self, pack: Pack, theme: Theme, report: Report, previous: bytes | None = None) -> Any:
+        if self.continues:
+            return self.stages().plan(pack, theme, report, previous)
         return self.stages().plan(pack, theme, report)
 
     def draw(self, plan: Any, theme: Theme) -> bytes:
@@ -56,7 +63,9 @@ _ALL = (
     Output("cards", "flashcards.pdf", "studypack.render.cards_pdf",
            ("colors", "fonts", "logo", "paper", "cards"), images=False, cost=1),
     Output("csv", "cards.csv", "studypack.render.cards_csv", (), images=False, cost=0),
-    Output("anki", "cards.apkg", "studypack.render.anki", ("colors", "fonts", "slides"), images=False, cost=0, default=False),
+    Output("anki", "cards.apkg", "studypack.render.anki", ("colors", "fonts", "folder", "slides"), images=False, cost=0,
+           default=False, continues=True),
+    Output("quizlet", "cards-quizlet.txt", "studypack.render.cards_quizlet", (), images=False, cost=0, default=False),
 )  # fmt: skip
 OUTPUTS: dict[str, Output] = {o.name: o for o in _ALL}
 DEFAULT_OUTPUTS: tuple[str, ...] = tuple(o.name for o in _ALL if o.default)

@@ -20,8 +20,8 @@ PACK_KEYS = (
 )  # fmt: skip
 SECTION_KEYS = ("title", "summary", "points", "notes", "image", "sections")
 IMAGE_KEYS = ("path", "alt", "caption")
-TERM_KEYS = ("term", "definition", "see")
-CARD_KEYS = ("front", "back", "tags")
+TERM_KEYS = ("term", "definition", "see", "id")
+CARD_KEYS = ("front", "back", "tags", "id")
 
 
 def load_pack_yaml(path: Path, report: Report, slug: str | None = None) -> Pack | None:
@@ -206,7 +206,7 @@ class _PackReader:
                 continue
             # Kept even without a definition (already an error), so its duplicates and `see`
             # references are checked in the same run.
-            t = Term(term, definition or "", (), r.span(item))
+            t = Term(term, definition or "", (), r.span(item), r.text(m.get("id"), f"{where}.id"))
             seen[key] = t
             terms.append((t, where, see_nodes))
         return tuple(self._resolve_see(t, nodes, seen, where) for t, where, nodes in terms)
@@ -243,7 +243,7 @@ class _PackReader:
                 r.error(node, where, f"'{name}' refers to itself")
             elif target.term not in names:
                 names.append(target.term)
-        return Term(term.term, term.definition, tuple(names), term.span)
+        return Term(term.term, term.definition, tuple(names), term.span, term.id)
 
     def cards(self, node: yaml.Node | None) -> tuple[Card, ...]:
         r = self.r
@@ -252,8 +252,9 @@ class _PackReader:
             front = r.text(m.get("front"), f"{where}.front", required=True)
             back = r.text(m.get("back"), f"{where}.back", required=True)
             tags = self._tags(m.get("tags"), f"{where}.tags")
+            ident = r.text(m.get("id"), f"{where}.id")
             if front is not None and back is not None:
-                out.append(Card(front, back, None, tags, r.span(item)))
+                out.append(Card(front, back, None, tags, r.span(item), ident))
         return tuple(out)
 
     def _tags(self, node: yaml.Node | None, where: str) -> tuple[str, ...]:
