@@ -17,8 +17,9 @@ from reportlab.pdfgen.canvas import Canvas
 from studypack.errors import Diagnostic, ProblemsFound, Report, Span
 from studypack.fonts import register_pdf_family
 from studypack.output import write_atomic
-from studypack.plan.card_geometry import MM, PAPER_SIZES, Rect, mirror
+from studypack.plan.card_geometry import Rect, mirror
 from studypack.theme import Theme, load_theme
+from studypack.units import MM, PAPER_SIZES
 
 RULER_MM = 15  # ticks from -15 to +15 mm around P
 

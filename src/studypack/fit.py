@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -19,8 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from studypack.fonts import FontNames, fallback_for
 from studypack.inline import Run
-
-LEADING = 1.2  # line height / font size, as single spacing in PowerPoint and our PDFs
+from studypack.units import LEADING
 
 CJK = (
     "\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u9fff\ua960-\ua97f\uac00-\ud7af"
@@ -201,63 +200,104 @@ def groups(runs: Sequence[Run]) -> list[list[Piece]]:
     return out
 
 
-def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
-    """Greedy line breaking; a word wider than the line is broken between characters."""
-    lines: list[Line] = []
-    line: list[Piece] = []
+Token = tuple[str, str, Run]  # text, reportlab font name, the run it came from
+
+
+def _font_groups(runs: Sequence[Run], fonts: FontSet) -> list[list[Token]]:
+    """groups() with each piece's font name, looked up once per run rather than per token."""
+    out: list[list[Token]] = []
+    last, fontname = None, ""
+    for run, tok, joins in token_stream(runs):
+        if run is not last:
+            last, fontname = run, fonts.name_for(run)
+        if joins:
+            out[-1].append((tok, fontname, run))
+        else:
+            out.append([(tok, fontname, run)])
+    return out
+
+
+def _tokens_width(tokens: Sequence[Token], size: float) -> float:
+    total = 0.0
+    for text, fontname, _ in tokens:
+        total += _em_width(text, fontname) * size / 1000.0
+    return total
+
+
+def break_lines(
+    runs: Sequence[Run], fonts: FontSet, size: float, width: float
+) -> list[list[Token]]:
+    """Greedy line breaking, the one routine behind wrap() and count_lines().
+
+    Lines break at spaces and between CJK characters (kinsoku groups stay whole); a group
+    wider than the line is broken between characters.
+    """
+    lines: list[list[Token]] = []
+    line: list[Token] = []
     line_w = 0.0
-    pending: Piece | None = None  # a space that only counts if something follows it
-
-    def flush() -> None:
-        nonlocal line, line_w
-        if line:
-            lines.append(tuple(line))
-        line, line_w = [], 0.0
-
-    for group in groups(runs):
-        if group[0].text in (" ", ZWSP):
+    pending: Token | None = None  # a space that only counts if something follows it
+    for group in _font_groups(runs, fonts):
+        if group[0][0] in (" ", ZWSP):
             if line:
                 pending = group[0]
             continue
-        w = runs_width(group, fonts, size)
-        space_w = runs_width([pending], fonts, size) if pending and line else 0.0
+        if len(group) == 1:  # most groups: the same sum as _tokens_width, without the call
+            w = _em_width(group[0][0], group[0][1]) * size / 1000.0
+        else:
+            w = _tokens_width(group, size)
+        space_w = _em_width(pending[0], pending[1]) * size / 1000.0 if pending and line else 0.0
         if line and line_w + space_w + w <= width:
             if pending:
                 line.append(pending)
             line.extend(group)
             line_w += space_w + w
         else:
-            flush()
+            if line:
+                lines.append(line)
             if w <= width:
                 line, line_w = list(group), w
             else:
-                for piece in _break_word(group, fonts, size, width, lines):
-                    line = [piece] if not line else line + [piece]
-                line_w = runs_width(line, fonts, size)
+                line = _break_group(group, size, width, lines)
+                line_w = _tokens_width(line, size)
         pending = None
-    flush()
-    return tuple(_merge(line) for line in lines)
+    if line:
+        lines.append(line)
+    return lines
 
 
-def _break_word(group: list[Piece], fonts: FontSet, size: float, width: float, lines: list[Line]):
-    """Split an over-wide word across lines; yields the pieces of its last (open) line."""
-    current: list[Piece] = []
+def _break_group(
+    group: list[Token], size: float, width: float, lines: list[list[Token]]
+) -> list[Token]:
+    """Split an over-wide group across lines (appended to `lines`); returns its last, open line."""
+    current: list[Token] = []
     current_w = 0.0
-    for piece in group:
-        fontname = fonts.name_for(piece.run)
+    for text, fontname, run in group:
         buf = ""
-        for ch in piece.text:
+        for ch in text:
             cw = char_width(ch, fontname) * size / 1000.0
             if current_w + cw > width and (current or buf):
                 if buf:
-                    current.append(Piece(buf, piece.run))
-                lines.append(tuple(current))
+                    current.append((buf, fontname, run))
+                lines.append(current)
                 current, current_w, buf = [], 0.0, ""
             buf += ch
             current_w += cw
         if buf:
-            current.append(Piece(buf, piece.run))
-    yield from current
+            current.append((buf, fontname, run))
+    return current
+
+
+def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
+    """The lines break_lines() makes, as pieces of runs ready to draw."""
+    return tuple(
+        _merge([Piece(text, run) for text, _, run in line])
+        for line in break_lines(runs, fonts, size, width)
+    )
+
+
+def count_lines(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> int:
+    """len(wrap(...)) without making pieces (the deck planner asks ~10^5 times)."""
+    return len(break_lines(runs, fonts, size, width))
 
 
 def hyphenate(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Run, ...]:
@@ -298,6 +338,46 @@ def _merge(line: Sequence[Piece]) -> Line:
         else:
             out.append(p)
     return tuple(out)
+
+
+ELLIPSIS = "\u2026"
+
+
+def clip(text: str, limit: int, strip: bool = False) -> str:
+    """`text` in at most `limit` characters, the last an ellipsis when it is cut (for names in
+    messages and metadata fields); `strip` drops white space left before the ellipsis."""
+    if len(text) <= limit:
+        return text
+    return (text[: limit - 1].rstrip() if strip else text[: limit - 1]) + ELLIPSIS
+
+
+def cut_with_ellipsis(text: str, keep: int, by_words: bool = False) -> str:
+    """The first `keep` words (white space collapsed) or characters of `text`, then an ellipsis."""
+    if by_words:
+        return " ".join(text.split()[:keep]) + " " + ELLIPSIS
+    return text[:keep].rstrip() + ELLIPSIS
+
+
+def most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in 0..total with fits(n), by bisection: fits must hold up to some n and
+    fail after it (a longer start of a text never gets narrower)."""
+    lo, hi = 0, total
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+    return lo
+
+
+@lru_cache(maxsize=4096)
+def ellipsize(text: str, fontname: str, size: float, width: float) -> str:
+    """`text` if it fits `width` on one line, else its longest start then an ellipsis that
+    does ("" when not even one character does)."""
+    if text_width(text, fontname, size) <= width:
+        return text
+    keep = most_that_fit(
+        len(text), lambda n: text_width(text[:n] + ELLIPSIS, fontname, size) <= width
+    )
+    return cut_with_ellipsis(text, keep) if keep else ""
 
 
 def fit(

@@ -12,9 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MM = 72 / 25.4
-INCH = 72.0
-PAPER_SIZES = {"letter": (8.5 * INCH, 11 * INCH), "a4": (210 * MM, 297 * MM)}
+from studypack.units import INCH, MM, PAPER_SIZES  # noqa: F401 - PAPER_SIZES re-exported
 
 MIN_MARGIN = 9 * MM  # room for crop marks inside most printers' unprintable border
 MARK_GAP = 1.5 * MM  # crop marks stop short of the card so a cut never shows them

@@ -8,11 +8,14 @@ from functools import lru_cache
 from typing import Any
 
 from studypack.fit import (
+    ELLIPSIS,
     LEADING,
     Fitted,
     FontSet,
     Line,
     Piece,
+    clip,
+    ellipsize,
     groups,
     runs_width,
     text_width,
@@ -20,12 +23,12 @@ from studypack.fit import (
 )
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.model import Card
+from studypack.units import MM
 
-from .card_geometry import MM, Rect
+from .card_geometry import Rect
 
 FLOOR_SIZE = 4.0  # below the theme minimum we shrink to this before cutting text
 LABEL_SIZE = 6.0  # card number and pack title
-ELLIPSIS = "\u2026"
 ADVICE = "shorten it or choose a larger card size (cards.size)"
 
 
@@ -59,15 +62,6 @@ class FittedSide:
 
     blocks: tuple[Block, ...]
     notes: tuple[str, ...]
-
-
-@lru_cache(maxsize=4096)
-def ellipsize(text: str, fontname: str, size: float, width: float) -> str:
-    if text_width(text, fontname, size) <= width:
-        return text
-    while text and text_width(text + ELLIPSIS, fontname, size) > width:
-        text = text[:-1]
-    return text.rstrip() + ELLIPSIS if text else ""
 
 
 def _truncate(
@@ -251,8 +245,7 @@ def labels(
 
 def card_name(card: Card) -> str:
     """How messages name a card: its front as plain text, on one line, at most 60 characters."""
-    name = " ".join(plain_text(card.front).split())
-    return name if len(name) <= 60 else name[:59].rstrip() + ELLIPSIS
+    return clip(" ".join(plain_text(card.front).split()), 60, strip=True)
 
 
 def front_runs(text: str) -> tuple[Run, ...]:

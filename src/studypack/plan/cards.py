@@ -14,6 +14,7 @@ from studypack.fit import FontSet
 from studypack.inline import parse_inline, plain_text
 from studypack.model import Card, Pack
 from studypack.theme import Theme
+from studypack.units import LEADING
 
 from .card_geometry import (  # noqa: F401 - re-exported: callers and tests import them from here
     INCH,
@@ -83,7 +84,7 @@ class CardFonts:
     label: FontSet  # card numbers and pack title
 
 
-HEADER = LABEL_SIZE * 1.2 + 2.5 * MM  # the strip for number, title and logo
+HEADER = LABEL_SIZE * LEADING + 2.5 * MM  # the strip for number, title and logo
 
 
 def _logo_rect(frame: Rect, aspect: float) -> Rect:

@@ -9,14 +9,24 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from studypack.errors import Report, Span
-from studypack.fit import CJK, ZWSP, FontSet, hyphenate
+from studypack.fit import (
+    CJK,
+    ELLIPSIS,
+    ZWSP,
+    FontSet,
+    clip,
+    count_lines,
+    cut_with_ellipsis,
+    hyphenate,
+    most_that_fit,
+)
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, plain_text
-from studypack.plan.deck_lines import count_lines
 from studypack.theme import Theme
+from studypack.units import BOX_INSET_X, BOX_INSET_Y, LEADING
 
 CONT = "(cont.)"  # marks a slide title or a repeated point as continued
-LINE = 1.2  # exact line pitch / size; the renderer writes it as lnSpc spcPts
+LINE = LEADING  # exact line pitch / size; the renderer writes it as lnSpc spcPts
 WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
 HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
 
@@ -29,8 +39,8 @@ class Box:
     y: float
     w: float
     h: float
-    inset_x: float = 7.2
-    inset_y: float = 3.6
+    inset_x: float = BOX_INSET_X
+    inset_y: float = BOX_INSET_Y
 
     @property
     def text_width(self) -> float:
@@ -167,10 +177,10 @@ class Fitter:
         if self.lines(head, box) == 1:
             return head
 
-
         def cut(units: list[tuple[Run, ...]], n: int) -> Para:
             return self.prepare(
-                replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"… {self.cont}"),)), box
+                replace(head, runs=_rstrip(_join(units[:n])) + (Run(f"{ELLIPSIS} {self.cont}"),)),
+                box,
             )
 
         # Whole words; Japanese and Chinese (no spaces) between characters.
@@ -223,20 +233,18 @@ class Fitter:
         """The longest start of `text`, then '…', that fits the box at the paragraph's size, and
         what was kept ("3 words"): whole words, or characters when not even one word fits
         (Japanese and Chinese titles have no spaces)."""
-        words = text.split()
 
         def shown(n: int, by_words: bool) -> tuple[Run, ...]:
-            start = " ".join(words[:n]) + " …" if by_words else text[:n].rstrip() + "…"
+            start = cut_with_ellipsis(text, n, by_words)
             return self.prepare(replace(para, runs=(Run(start),)), box, fonts).runs
 
-        for by_words, total in ((True, len(words)), (False, len(text))):
-            lo, hi = 0, total
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                fits = self.fits([replace(para, runs=shown(mid, by_words))], box, fonts)
-                lo, hi = (mid, hi) if fits else (lo, mid - 1)
-            if lo:
-                return shown(lo, by_words), f"{lo} {'words' if by_words else 'characters'}"
+        def fits(n: int, by_words: bool) -> bool:
+            return self.fits([replace(para, runs=shown(n, by_words))], box, fonts)
+
+        for by_words, total in ((True, len(text.split())), (False, len(text))):
+            kept = most_that_fit(total, lambda n: fits(n, by_words))  # noqa: B023 - used at once
+            if kept:
+                return shown(kept, by_words), f"{kept} {'words' if by_words else 'characters'}"
         return shown(0, False), "nothing"
 
     def fit_paras(
@@ -326,5 +334,4 @@ rstrip = _rstrip
 
 
 def short(text: str, n: int = 40) -> str:
-    text = plain_text(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return clip(plain_text(text), n)

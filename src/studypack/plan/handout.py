@@ -17,12 +17,11 @@ from studypack.labels import Labels, format_date, labels_for
 from studypack.model import Pack, Point, Section, Term
 from studypack.templating import render_text
 from studypack.theme import Theme
+from studypack.units import INCH, MM, PAPER_SIZES  # noqa: F401 - MM re-exported
 
-MM = 72 / 25.4
-PAPER_SIZES = {"letter": (612.0, 792.0), "a4": (210 * MM, 297 * MM)}
-MARGIN_X = 0.85 * 72
-MARGIN_TOP = 0.95 * 72  # room for the running header above the frame
-MARGIN_BOTTOM = 0.9 * 72
+MARGIN_X = 0.85 * INCH
+MARGIN_TOP = 0.95 * INCH  # room for the running header above the frame
+MARGIN_BOTTOM = 0.9 * INCH
 IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page alone
 IMAGE_MIN_SCALE = 0.6  # a figure at a page foot may shrink this far to stay there (never further)
 SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's

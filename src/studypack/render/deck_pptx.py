@@ -44,6 +44,7 @@ from studypack.render.pptx_slides import (
     tile,
 )
 from studypack.theme import SCHEME_SLOTS, Theme
+from studypack.units import EMU_PER_INCH
 
 qn = lru_cache(maxsize=None)(_qn)
 
@@ -86,8 +87,8 @@ def _wide_footer(prs: Any, keep_date_room: bool) -> None:
     date, footer, number = (found.get(t) for t in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER))
     if date is None or footer is None or number is None:
         return
-    left = date.left + date.width + 91440 if keep_date_room else date.left
-    footer.left, footer.width = Emu(left), Emu(number.left - left - 91440)  # 0.1 in clear of both
+    left = date.left + date.width + EMU_PER_INCH // 10 if keep_date_room else date.left
+    footer.left, footer.width = Emu(left), Emu(number.left - left - EMU_PER_INCH // 10)  # 0.1 in clear of both
 
 
 # y, height (EMU, both aspects are 7.5 in tall) and text anchor of the default Section Header's

@@ -8,8 +8,7 @@ from typing import Any
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from studypack.plan.deck import Box, Geometry
-
-EMU_PER_PT = 12700
+from studypack.units import EMU_PER_PT
 
 # Placeholders every layout may carry that say nothing about its role.
 _FURNITURE = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}

@@ -27,16 +27,16 @@ from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import Run
 from studypack.plan.deck import HANGING, Para
 from studypack.render.pptx_package import attr, text
+from studypack.units import BOX_INSET_X_EMU, BOX_INSET_Y_EMU, EMU_PER_PT
 
-EMU_PER_PT = 12700
 XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _CTRL = re.compile(r"([\x00-\x08\x0B-\x1F])")  # python-pptx writes these as _xHHHH_
 # Our insets (= Box's defaults; text was measured with exactly these); no shrink-on-overflow.
 _INSETS = (
-    ("lIns", "91440"),
-    ("tIns", "45720"),
-    ("rIns", "91440"),
-    ("bIns", "45720"),
+    ("lIns", str(BOX_INSET_X_EMU)),
+    ("tIns", str(BOX_INSET_Y_EMU)),
+    ("rIns", str(BOX_INSET_X_EMU)),
+    ("bIns", str(BOX_INSET_Y_EMU)),
     ("wrap", "square"),
 )
 _SHAPE, _TEXT, _END = "<!--studypack:shape-->", "<!--studypack:text-->", "<!--studypack:end-->"
