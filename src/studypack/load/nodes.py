@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from studypack.errors import Report, Span, did_you_mean
+from studypack.errors import Report, Span, did_you_mean, match_choice
 from studypack.load.decode import decode_utf8, read_bounded
 from studypack.load.fields import clean_text, dropped_message
 
@@ -292,8 +292,8 @@ class NodeReader:
         raw = self.text(node, where)
         if raw is None or node is None:
             return None
-        if raw not in choices:
+        chosen = match_choice(raw, choices)
+        if chosen is None:
             options = ", ".join(choices)
             self.error(node, where, f"'{raw}' is not one of: {options}{did_you_mean(raw, choices)}")
-            return None
-        return raw
+        return chosen
