@@ -7,8 +7,8 @@ import dataclasses
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLE
 
-from conftest import SAMPLE
 from studypack.calibrate import back_point, calibrate_command, calibration_point, ruler_label
 from studypack.cli import cli
 from studypack.errors import Report

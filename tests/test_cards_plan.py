@@ -6,8 +6,8 @@ import dataclasses
 import re
 
 import pytest
+from helpers import SAMPLE
 
-from conftest import SAMPLE
 from studypack.errors import Report, Span
 from studypack.fit import LEADING
 from studypack.model import Card

@@ -11,8 +11,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from helpers import SAMPLE
 
-from conftest import SAMPLE
 from studypack import __version__
 from studypack.build import BuildOptions, _may_render
 from studypack.cli import cli

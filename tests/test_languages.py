@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import build_or_fail
 from pptx import Presentation
 from pypdf import PdfReader
 
-from conftest import build_or_fail
 from studypack.labels import format_date
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from conftest import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
 
