@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
 from studypack.model import Code, Image, Math, Point, Table

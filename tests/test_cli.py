@@ -10,7 +10,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack import __version__
 from studypack.build import BuildOptions, _may_render
 from studypack.cli import cli

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
 
