@@ -277,7 +277,8 @@ def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests
     if "fonts" in fields:  # every style's file: a bold sibling beside a theme's TTF changes the output
         for family in (theme.fonts.heading, theme.fonts.body):
             if family not in PDF_FAMILIES:
-                files += sorted(set(family_files(family, theme.folder)))
+                styles = family_files(family, theme.folder)
+                files += sorted({styles.regular, styles.bold, styles.italic, styles.bold_italic})
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:
