@@ -98,7 +98,8 @@ class RunResult:
         """The run's last line: what was written, where, how long."""
         failed = len(self.failed)
         if self.check_only:
-            return f"checked {len(self.packs)} pack(s): {failed} with problems ({self.seconds:.2f} s)"
+            warnings = sum(d.severity == "warning" for r in self.packs for d in r.diagnostics)
+            return f"checked {len(self.packs)} pack(s): {failed} failed, {warnings} warning(s) ({self.seconds:.2f} s)"
         written = sum(len(r.written) for r in self.packs)
         unchanged = sum(len(r.unchanged) for r in self.packs)
         summary = f"wrote {written} file(s) for {len(self.packs) - failed} pack(s) in {display_path(self.options.out)}/"
