@@ -1,0 +1,1 @@
+"""Math engine (placeholder docstring, completed below)."""

@@ -1,0 +1,155 @@
+"""LaTeX -> validated Formula (LaTeX + MathML) with located errors, via latex2mathml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import latex2mathml.commands as l2m_commands
+import latex2mathml.converter as l2m
+import latex2mathml.exceptions as l2m_errors
+from latex2mathml.symbols_parser import SYMBOLS
+from lxml import etree
+
+from studypack.errors import Report, Span, did_you_mean
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+# latex2mathml 3.81 writes `aligned` and `gathered` as a flat row with literal `&` (invalid
+# XML); its `align*` and `array` tables are right, and look the same.
+_REWRITES = (
+    (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
+    (re.compile(r"\\begin\{gathered\}"), r"\\begin{array}{c}"),
+    (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
+)
+_ENVIRONMENTS = frozenset(
+    "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases align align* aligned "
+    "split array gathered substack".split()
+)
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
+
+_MESSAGES = {
+    l2m_errors.NoAvailableTokensError: "incomplete formula (a command lacks its argument)",
+    l2m_errors.MissingSuperScriptOrSubscriptError: "'^' or '_' without what it raises or lowers",
+    l2m_errors.MissingEndError: "\\begin{…} without its \\end{…}",
+    l2m_errors.DoubleSuperscriptsError: "double superscript (write x^{ab} or {x^a}^b)",
+    l2m_errors.DoubleSubscriptsError: "double subscript (write x_{ab} or {x_a}_b)",
+    l2m_errors.ExtraLeftOrMissingRightError: "\\left without \\right",
+    l2m_errors.InvalidStyleForGenfracError: "invalid style for \\genfrac",
+    l2m_errors.InvalidWidthError: "invalid width",
+    l2m_errors.InvalidAlignmentError: "invalid column alignment",
+    l2m_errors.DenominatorNotFoundError: "fraction without a denominator",
+    l2m_errors.NumeratorNotFoundError: "fraction without a numerator",
+    l2m_errors.LimitsMustFollowMathOperatorError: "\\limits must follow an operator",
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed equation: its LaTeX source and the MathML every output is made from."""
+
+    latex: str
+    mathml: str
+
+    def tree(self) -> etree._Element:
+        return _tree(self.mathml)
+
+
+@lru_cache(maxsize=4096)
+def _tree(mathml: str) -> etree._Element:
+    return etree.fromstring(mathml)
+
+
+@cache
+def known_commands() -> frozenset[str]:
+    """Every `\\command` latex2mathml understands (its command table and its symbol table)."""
+    known = {name for name in SYMBOLS if name.startswith("\\")}
+    for value in vars(l2m_commands).values():
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, dict | list | tuple | set | frozenset):
+            known.update(k for k in items if isinstance(k, str) and k.startswith("\\"))
+    return frozenset(known)
+
+
+def parse(latex: str, span: Span, report: Report) -> Formula | None:
+    """A Formula, or None after a located `math: …` error in `report`; never raises."""
+    problem = check(latex)
+    if problem is None:
+        try:
+            return _convert(latex)
+        except Exception as exc:  # latex2mathml's own errors, and any crash inside it
+            problem = (_message(exc), 0)
+    message, index = problem
+    report.error(_locate(span, latex, index), f"math: {message}")
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _convert(latex: str) -> Formula:
+    source = latex
+    for pattern, replacement in _REWRITES:
+        source = pattern.sub(replacement, source)
+    mathml = l2m.convert(source)
+    root = etree.fromstring(mathml)  # raises on the invalid XML latex2mathml sometimes writes
+    for el in root.iter():
+        text = el.text or ""
+        if el.tag != f"{{{MATHML_NS}}}mtext" and text.startswith("\\") and len(text) > 1:
+            raise ValueError(f"unknown command '{text}'")
+    root.attrib.pop("display", None)
+    return Formula(latex, etree.tostring(root, encoding="unicode"))
+
+
+def check(latex: str) -> tuple[str, int] | None:
+    """The first problem latex2mathml would pass over silently, and its index, or None."""
+    if not latex.strip():
+        return "empty formula", 0
+    known = known_commands()
+    for m in _COMMAND.finditer(latex):
+        name = m.group(0)
+        if name[1].isalpha() and name not in known:
+            return f"unknown command '{name}'{did_you_mean(name, known)}", m.start()
+    for m in _BEGIN.finditer(latex):
+        if m.group(1).strip() not in _ENVIRONMENTS:
+            choices = sorted(_ENVIRONMENTS)
+            return f"unknown environment '{m.group(1)}'{did_you_mean(m.group(1), choices)}", m.start()
+    depth, opened = 0, []
+    i = 0
+    while i < len(latex):
+        ch = latex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            opened.append(i)
+            depth += 1
+        elif ch == "}":
+            if not opened:
+                return "'}' without its '{'", i
+            opened.pop()
+        i += 1
+    if opened:
+        return "'{' without its '}'", opened[-1]
+    return None
+
+
+def _message(exc: Exception) -> str:
+    for kind, message in _MESSAGES.items():
+        if isinstance(exc, kind):
+            return message
+    if isinstance(exc, etree.XMLSyntaxError):
+        return "this LaTeX is not supported (its MathML is invalid)"
+    text = str(exc).strip()
+    return text or re.sub(r"(?<!^)([A-Z])", r" \1", type(exc).__name__).lower()
+
+
+def _locate(span: Span, latex: str, index: int) -> Span:
+    """The span of character `index` of a formula that starts at `span`."""
+    if not span.line:
+        return span
+    before = latex[:index]
+    lines = before.count("\n")
+    if lines:
+        return Span(span.path, span.line + lines, index - before.rfind("\n"))
+    return Span(span.path, span.line, span.col + index)
