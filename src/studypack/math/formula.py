@@ -27,6 +27,8 @@ _ENVIRONMENTS = frozenset(
     "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases align align* aligned "
     "split array gathered substack".split()
 )
+_MTEXT, _MSUB, _MUNDER, _MO = (f"{{{MATHML_NS}}}{t}" for t in ("mtext", "msub", "munder", "mo"))
+_LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
 
@@ -48,13 +50,18 @@ _MESSAGES = {
 
 @dataclass(frozen=True)
 class Formula:
-    """A parsed equation: its LaTeX source and the MathML every output is made from."""
+    """A parsed equation: its LaTeX source and the MathML every output is made from.
+
+    `mathml` is the in-line form (limits beside a sum); `display_mathml` the displayed one
+    (limits above and below).
+    """
 
     latex: str
     mathml: str
+    display_mathml: str
 
-    def tree(self) -> etree._Element:
-        return _tree(self.mathml)
+    def tree(self, display: bool = False) -> etree._Element:
+        return _tree(self.display_mathml if display else self.mathml)
 
 
 @lru_cache(maxsize=4096)
@@ -91,14 +98,24 @@ def _convert(latex: str) -> Formula:
     source = latex
     for pattern, replacement in _REWRITES:
         source = pattern.sub(replacement, source)
-    mathml = l2m.convert(source)
-    root = etree.fromstring(mathml)  # raises on the invalid XML latex2mathml sometimes writes
+    inline, display = (_mathml(source, style) for style in ("inline", "block"))
+    return Formula(latex, inline, display)
+
+
+def _mathml(source: str, style: str) -> str:
+    root = etree.fromstring(l2m.convert(source, display=style))  # raises on invalid XML
     for el in root.iter():
         text = el.text or ""
-        if el.tag != f"{{{MATHML_NS}}}mtext" and text.startswith("\\") and len(text) > 1:
+        if el.tag != _MTEXT and text.startswith("\\") and len(text) > 1:
             raise ValueError(f"unknown command '{text}'")
+        if style == "block" and el.tag == _MSUB and _is_limit_operator(el[0]):
+            el.tag = _MUNDER  # latex2mathml leaves \lim_{x} beside its operator, even displayed
     root.attrib.pop("display", None)
-    return Formula(latex, etree.tostring(root, encoding="unicode"))
+    return etree.tostring(root, encoding="unicode")
+
+
+def _is_limit_operator(el: etree._Element) -> bool:
+    return el.tag == _MO and (el.get("movablelimits") == "true" or el.text in _LIMIT_OPERATORS)
 
 
 def check(latex: str) -> tuple[str, int] | None:

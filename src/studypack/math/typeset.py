@@ -41,7 +41,8 @@ class Typeset:
 
 def typeset(formula: Formula, size_pt: float, color: str = "#000000", display: bool = False) -> Typeset:
     """The equation as an SVG (baseline at y=0) with its box; cached per arguments."""
-    return _typeset(formula.mathml, float(size_pt), color, display)
+    mathml = formula.display_mathml if display else formula.mathml
+    return _typeset(mathml, float(size_pt), color, display)
 
 
 @lru_cache(maxsize=1024)
