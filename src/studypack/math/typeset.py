@@ -13,9 +13,11 @@ from functools import lru_cache
 import resvg_py
 import ziamath
 from lxml import etree
+from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
+from reportlab.platypus import Flowable
 from svglib.svglib import svg2rlg
 
 from studypack.math.formula import Formula
@@ -103,3 +105,21 @@ def to_drawing(
     drawing.box = box
     drawing.latex = formula.latex
     return drawing
+
+
+class DisplayMath(Flowable):
+    """A display equation centred in the frame, in vector outlines; its LaTeX is kept on it."""
+
+    def __init__(self, drawing: MathDrawing, space_before: float = 0, space_after: float = 0):
+        super().__init__()
+        self.drawing = drawing
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.latex = drawing.latex
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._avail = avail_width
+        return avail_width, self.drawing.height
+
+    def draw(self) -> None:
+        x = max(0.0, (self._avail - self.drawing.width) / 2)
+        renderPDF.draw(self.drawing, self.canv, x, 0)
