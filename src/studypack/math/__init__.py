@@ -41,7 +41,7 @@ _LAZY = {
     "Formula": "formula",
     "parse": "formula",
     "known_commands": "formula",
-    "spoken": "spoken",
+    "spoken": "speech",
     "Box": "typeset",
     "measure": "typeset",
     "to_png": "typeset",
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from studypack.math.formula import Formula, known_commands, parse
     from studypack.math.office import a14_math, alternate_content, equation_shape
     from studypack.math.omml import RunStyle, to_omml
-    from studypack.math.spoken import spoken
+    from studypack.math.speech import spoken
     from studypack.math.typeset import Box, DisplayMath, MathDrawing, measure, to_drawing, to_png
 
 __all__ = ["InlineMath", "split_inline", *_LAZY]

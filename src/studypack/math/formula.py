@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -27,7 +28,10 @@ _ENVIRONMENTS = frozenset(
     "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases align align* aligned "
     "split array gathered substack".split()
 )
-_MTEXT, _MSUB, _MUNDER, _MO = (f"{{{MATHML_NS}}}{t}" for t in ("mtext", "msub", "munder", "mo"))
+_MTEXT, _MSUB, _MUNDER, _MO, _MROW, _MTABLE = (
+    f"{{{MATHML_NS}}}{t}" for t in ("mtext", "msub", "munder", "mo", "mrow", "mtable")
+)
+_ARITY = {"msub": 2, "msup": 2, "mfrac": 2, "mroot": 2, "munder": 2, "mover": 2, "msubsup": 3, "munderover": 3}
 _LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
@@ -110,8 +114,29 @@ def _mathml(source: str, style: str) -> str:
             raise ValueError(f"unknown command '{text}'")
         if style == "block" and el.tag == _MSUB and _is_limit_operator(el[0]):
             el.tag = _MUNDER  # latex2mathml leaves \lim_{x} beside its operator, even displayed
+    _group_fenced_tables(root)
+    for el in root.iter():
+        arity = _ARITY.get(etree.QName(el).localname)
+        if arity and len(el) > arity:  # `\begin{pmatrix}…\end{pmatrix}^2`: ( table ) is one base
+            base = etree.Element(_MROW)
+            base.extend(list(el)[: len(el) - arity + 1])
+            el.insert(0, base)
+        if arity and len(el) != arity:
+            raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
     root.attrib.pop("display", None)
     return etree.tostring(root, encoding="unicode")
+
+
+def _group_fenced_tables(root: etree._Element) -> None:
+    """latex2mathml writes pmatrix as the siblings `( table )`: make them one row."""
+    for parent in list(root.iter()):
+        kids = list(parent)
+        for i in range(len(kids) - 2):
+            first, table, last = kids[i : i + 3]
+            if first.tag == _MO and table.tag == _MTABLE and last.tag == _MO and len(kids) > 3:
+                row = etree.Element(_MROW)
+                parent.insert(parent.index(first), row)
+                row.extend([first, table, last])
 
 
 def _is_limit_operator(el: etree._Element) -> bool:
@@ -126,7 +151,9 @@ def check(latex: str) -> tuple[str, int] | None:
     for m in _COMMAND.finditer(latex):
         name = m.group(0)
         if name[1].isalpha() and name not in known:
-            return f"unknown command '{name}'{did_you_mean(name, known)}", m.start()
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)  # 4000 names: be strict
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return f"unknown command '{name}'{hint}", m.start()
     for m in _BEGIN.finditer(latex):
         if m.group(1).strip() not in _ENVIRONMENTS:
             choices = sorted(_ENVIRONMENTS)

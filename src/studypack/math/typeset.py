@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import resvg_py
-import ziamath
 from lxml import etree
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
@@ -21,6 +21,10 @@ from reportlab.platypus import Flowable
 from svglib.svglib import svg2rlg
 
 from studypack.math.formula import Formula
+
+with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated importlib call
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import ziamath
 
 ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
