@@ -103,9 +103,9 @@ def test_split_inline_examples(text, pieces):
 
 
 _plain = st.text(st.characters(blacklist_characters="$\\", blacklist_categories=("Cs",)))
-_math = st.text(st.characters(blacklist_characters="$\\", blacklist_categories=("Cs",)), min_size=1).filter(
-    lambda s: not s[0].isspace() and not s[-1].isspace() and "\n\n" not in s
-)
+_math = st.text(
+    st.characters(blacklist_characters="$\\", blacklist_categories=("Cs",)), min_size=1
+).filter(lambda s: not s[0].isspace() and not s[-1].isspace() and "\n\n" not in s)
 
 
 @given(_plain)
@@ -119,7 +119,11 @@ def test_math_between_text_is_found(before, math, after):
     assert pieces == [p for p in (before, InlineMath(math, len(before)), after) if p]
 
 
-@given(st.lists(st.one_of(_plain, st.just("$"), st.just("\\$"), st.integers(0, 99).map(str))).map("".join))
+@given(
+    st.lists(st.one_of(_plain, st.just("$"), st.just("\\$"), st.integers(0, 99).map(str))).map(
+        "".join
+    )
+)
 def test_split_round_trips(text):
     pieces = split_inline(text)
     # Math sits between its dollars in the source; text re-escaped splits the same way again.
@@ -150,7 +154,11 @@ def test_money_stays_text(a, b, middle):
         ("\\frac{a}{", "math: '{' without its '}'", 19),
         ("a}", "math: '}' without its '{'", 12),
         ("x^", "math: '^' or '_' without what it raises or lowers", 11),
-        ("\\begin{matrx}a\\end{matrx}", "math: unknown environment 'matrx' (did you mean 'matrix'?)", 11),
+        (
+            "\\begin{matrx}a\\end{matrx}",
+            "math: unknown environment 'matrx' (did you mean 'matrix'?)",
+            11,
+        ),
         ("  ", "math: empty formula", 11),
     ],
 )
@@ -165,7 +173,17 @@ def test_bad_latex_is_a_located_error(latex, message, col):
 def test_every_known_command_is_in_the_table():
     from studypack.math import known_commands
 
-    for name in ("\\frac", "\\alpha", "\\sum", "\\int", "\\text", "\\vec", "\\left", "\\sin", "\\cdot"):
+    for name in (
+        "\\frac",
+        "\\alpha",
+        "\\sum",
+        "\\int",
+        "\\text",
+        "\\vec",
+        "\\left",
+        "\\sin",
+        "\\cdot",
+    ):
         assert name in known_commands()
 
 
@@ -256,7 +274,10 @@ def test_measure_is_the_typeset_box():
     small, big = measure(frac, 10), measure(frac, 20)
     assert big.width == pytest.approx(2 * small.width, rel=0.05)
     assert small.depth > 2  # the denominator hangs below the baseline
-    inline, display = measure(parse_ok("\\sum_{i=1}^n i"), 12), measure(parse_ok("\\sum_{i=1}^n i"), 12, True)
+    inline, display = (
+        measure(parse_ok("\\sum_{i=1}^n i"), 12),
+        measure(parse_ok("\\sum_{i=1}^n i"), 12, True),
+    )
     assert display.height + display.depth > inline.height + inline.depth
 
 
@@ -271,7 +292,9 @@ def test_drawing_is_vector_and_sized_by_its_box(tmp_path):
     assert drawing.width == pytest.approx(drawing.box.width)
     assert drawing.height == pytest.approx(drawing.box.height + drawing.box.depth)
     shapes = list(_walk(drawing))
-    assert any(isinstance(s, Path) for s in shapes) and not any(isinstance(s, Image) for s in shapes)
+    assert any(isinstance(s, Path) for s in shapes) and not any(
+        isinstance(s, Image) for s in shapes
+    )
     x0, y0, x1, y1 = drawing.getBounds()
     assert x0 >= -0.5 and y0 >= -0.5 and x1 <= drawing.width + 0.5 and y1 <= drawing.height + 0.5
     pdf = tmp_path / "eq.pdf"

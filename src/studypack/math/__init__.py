@@ -62,7 +62,25 @@ if TYPE_CHECKING:
     from studypack.math.speech import spoken
     from studypack.math.typeset import Box, DisplayMath, MathDrawing, measure, to_drawing, to_png
 
-__all__ = ["InlineMath", "split_inline", *_LAZY]
+__all__ = [
+    "InlineMath",
+    "split_inline",
+    "Formula",
+    "parse",
+    "known_commands",
+    "spoken",
+    "Box",
+    "measure",
+    "to_png",
+    "to_drawing",
+    "MathDrawing",
+    "DisplayMath",
+    "RunStyle",
+    "to_omml",
+    "a14_math",
+    "equation_shape",
+    "alternate_content",
+]
 
 
 def __getattr__(name: str) -> Any:

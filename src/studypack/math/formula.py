@@ -31,7 +31,16 @@ _ENVIRONMENTS = frozenset(
 _MTEXT, _MSUB, _MUNDER, _MO, _MROW, _MTABLE = (
     f"{{{MATHML_NS}}}{t}" for t in ("mtext", "msub", "munder", "mo", "mrow", "mtable")
 )
-_ARITY = {"msub": 2, "msup": 2, "mfrac": 2, "mroot": 2, "munder": 2, "mover": 2, "msubsup": 3, "munderover": 3}
+_ARITY = {
+    "msub": 2,
+    "msup": 2,
+    "mfrac": 2,
+    "mroot": 2,
+    "munder": 2,
+    "mover": 2,
+    "msubsup": 3,
+    "munderover": 3,
+}
 _LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
@@ -157,7 +166,10 @@ def check(latex: str) -> tuple[str, int] | None:
     for m in _BEGIN.finditer(latex):
         if m.group(1).strip() not in _ENVIRONMENTS:
             choices = sorted(_ENVIRONMENTS)
-            return f"unknown environment '{m.group(1)}'{did_you_mean(m.group(1), choices)}", m.start()
+            return (
+                f"unknown environment '{m.group(1)}'{did_you_mean(m.group(1), choices)}",
+                m.start(),
+            )
     depth, opened = 0, []
     i = 0
     while i < len(latex):

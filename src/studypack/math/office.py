@@ -19,7 +19,7 @@ import copy
 from lxml import etree
 
 from studypack.math.formula import Formula
-from studypack.math.omml import A14_NS, A_NS, RunStyle, omml_element
+from studypack.math.omml import A14_NS, A_NS, DEFAULT_STYLE, RunStyle, omml_element
 
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,7 +31,9 @@ _LOCKS = (
 EMU_PER_PT = 12700
 
 
-def a14_math(formula: Formula, display: bool = False, style: RunStyle = RunStyle()) -> etree._Element:
+def a14_math(
+    formula: Formula, display: bool = False, style: RunStyle = DEFAULT_STYLE
+) -> etree._Element:
     """`<a14:m>` holding the equation: a child of `a:p`, beside its `a:r` runs."""
     m = etree.Element(f"{{{A14_NS}}}m", nsmap={"a14": A14_NS})
     m.append(omml_element(formula, display, style))
@@ -71,7 +73,9 @@ def _fallback(shape: etree._Element, rid: str) -> etree._Element:
         for fill in ("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill"):
             for old in sp_pr.findall(f"{{{A_NS}}}{fill}"):
                 sp_pr.remove(old)
-        geometry = [c for c in sp_pr if etree.QName(c).localname in ("xfrm", "prstGeom", "custGeom")]
+        geometry = [
+            c for c in sp_pr if etree.QName(c).localname in ("xfrm", "prstGeom", "custGeom")
+        ]
         blip_fill = etree.Element(f"{{{A_NS}}}blipFill")
         etree.SubElement(blip_fill, f"{{{A_NS}}}blip", {f"{{{R_NS}}}embed": rid}, nsmap={"r": R_NS})
         etree.SubElement(etree.SubElement(blip_fill, f"{{{A_NS}}}stretch"), f"{{{A_NS}}}fillRect")
@@ -112,7 +116,9 @@ def equation_shape(
     xfrm = etree.SubElement(sp_pr, f"{{{A_NS}}}xfrm")
     etree.SubElement(xfrm, f"{{{A_NS}}}off", x=str(x), y=str(y))
     etree.SubElement(xfrm, f"{{{A_NS}}}ext", cx=str(cx), cy=str(cy))
-    etree.SubElement(etree.SubElement(sp_pr, f"{{{A_NS}}}prstGeom", prst="rect"), f"{{{A_NS}}}avLst")
+    etree.SubElement(
+        etree.SubElement(sp_pr, f"{{{A_NS}}}prstGeom", prst="rect"), f"{{{A_NS}}}avLst"
+    )
     etree.SubElement(sp_pr, f"{{{A_NS}}}noFill")
     body = etree.SubElement(sp, f"{{{P_NS}}}txBody")
     etree.SubElement(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from studypack.math.formula import MATHML_NS, Formula
+from studypack.math.formula import Formula
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -45,12 +45,17 @@ class RunStyle:
     color: str | None = None  # "RRGGBB"
 
 
-def to_omml(formula: Formula, display: bool = False, style: RunStyle = RunStyle()) -> str:
+DEFAULT_STYLE = RunStyle()
+
+
+def to_omml(formula: Formula, display: bool = False, style: RunStyle = DEFAULT_STYLE) -> str:
     """`m:oMath` (in-line) or `m:oMathPara` (display, centred) XML with the m: and a: namespaces."""
     return etree.tostring(omml_element(formula, display, style), encoding="unicode")
 
 
-def omml_element(formula: Formula, display: bool, style: RunStyle = RunStyle()) -> etree._Element:
+def omml_element(
+    formula: Formula, display: bool, style: RunStyle = DEFAULT_STYLE
+) -> etree._Element:
     math = _m("oMath")
     _Converter(style).fill(math, list(formula.tree()))
     if not display:
@@ -215,7 +220,9 @@ class _Converter:
             return
         if ems <= 0:
             return
-        spaces = "\u2003" * int(ems) + next((s for limit, s in _SPACES if ems % 1 < limit), "\u2002")
+        spaces = "\u2003" * int(ems) + next(
+            (s for limit, s in _SPACES if ems % 1 < limit), "\u2002"
+        )
         if spaces:
             self.run(parent, spaces, "upright")
 
@@ -256,7 +263,9 @@ class _Converter:
         if _is_limit_operator(base) and sup is None:
             self.limit(parent, "limLow", base, sub)
             return
-        tag = {(True, False): "sSub", (False, True): "sSup"}.get((sup is None, sub is None), "sSubSup")
+        tag = {(True, False): "sSub", (False, True): "sSup"}.get(
+            (sup is None, sub is None), "sSubSup"
+        )
         s = _sub(parent, tag)
         self.close_props(self.props(s, f"{tag}Pr"))
         self.arg(s, "e", [base])

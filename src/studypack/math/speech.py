@@ -117,5 +117,7 @@ def _scripts(tag: str, kids: list[etree._Element]) -> str:
         words += f" sub {lower}"
     if upper:
         plain = "".join(upper_el.itertext())
-        words += f" {_ORDINALS[plain]}" if plain in _ORDINALS else f" to the power {upper}, end power"
+        words += (
+            f" {_ORDINALS[plain]}" if plain in _ORDINALS else f" to the power {upper}, end power"
+        )
     return words

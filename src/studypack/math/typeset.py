@@ -45,7 +45,9 @@ class Typeset:
     box: Box
 
 
-def typeset(formula: Formula, size_pt: float, color: str = "#000000", display: bool = False) -> Typeset:
+def typeset(
+    formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
+) -> Typeset:
     """The equation as an SVG (baseline at y=0) with its box; cached per arguments."""
     mathml = formula.display_mathml if display else formula.mathml
     return _typeset(mathml, float(size_pt), color, display)
@@ -71,7 +73,11 @@ def measure(formula: Formula, size_pt: float, display: bool = False) -> Box:
 
 
 def to_png(
-    formula: Formula, size_pt: float, color: str = "#000000", display: bool = False, dpi: float = 300
+    formula: Formula,
+    size_pt: float,
+    color: str = "#000000",
+    display: bool = False,
+    dpi: float = 300,
 ) -> bytes:
     """A transparent PNG of the equation at `dpi` (its size in points is measure()'s box)."""
     return _png(typeset(formula, size_pt, color, display).svg, dpi)
