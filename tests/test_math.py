@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import require_tool
+from helpers import require_tool
 from studypack.errors import Report, Span
 from studypack.math import InlineMath, split_inline
 
