@@ -69,3 +69,15 @@ def test_block_problems_are_located(tmp_path):
         "pack.yaml:14:9: error: sections[0].points[7]: expected text or a block (table, code, math, image), got 'figure'",
         "pack.yaml:15:9: error: sections[0].points[8]: expected text, got a mapping; a ': ' inside text starts a mapping, so put the whole text in quotes",
     ]
+
+
+def test_latex_that_does_not_parse_is_located_inline_and_in_blocks(tmp_path):
+    _, problems = _load(tmp_path, """\
+      - The ratio $\\fracc{a}{b}$ costs $5 and $10.
+      - math: \\sqrt{x
+      - Fine $x^2$ and \\$ a dollar.
+""")
+    assert problems == [
+        "pack.yaml:5:20: error: math: unknown command '\\fracc' (did you mean '\\frac'?)",
+        "pack.yaml:6:20: error: math: '{' without its '}'",
+    ]

@@ -160,17 +160,25 @@ class Pack:
         return from_terms + extra
 
     def texts(self) -> Iterator[tuple[Span, str]]:
-        """Every text a reader sees, with where it was written, in reading order."""
-        yield self.span, " ".join(filter(None, (self.title, self.subtitle, self.course, self.author, self.overview)))
+        """Every inline text a reader sees, one field at a time, with where it was written
+        (its own scalar for points, the object holding it otherwise), in reading order."""
+        for text in (self.title, self.subtitle, self.course, self.author, self.overview):
+            if text:
+                yield self.span, text
         for _, section in self.all_sections():
-            yield section.span, " ".join(filter(None, (section.title, section.summary, section.notes)))
+            for text in (section.title, section.summary, section.notes):
+                if text:
+                    yield section.span, text
             yield from _item_texts(section.points)
-            if section.image is not None:
-                yield section.image.span, section.image.caption or ""
+            if section.image is not None and section.image.caption:
+                yield section.image.span, section.image.caption
         for term in self.glossary:
-            yield term.span, f"{term.term} {term.definition}"
+            yield term.span, term.term
+            yield term.span, term.definition
         for card in self.cards:
-            yield card.span, f"{card.front} {card.back} {card.hint or ''}"
+            for text in (card.front, card.back, card.hint):
+                if text:
+                    yield card.span, text
 
     def images(self) -> tuple[Image, ...]:
         """Every image the pack shows: figure blocks and section images, in reading order."""
@@ -201,11 +209,11 @@ def _item_texts(items: tuple[Item, ...]) -> Iterator[tuple[Span, str]]:
             yield item.span, item.text
             yield from _item_texts(item.children)
         elif isinstance(item, Table):
-            yield item.span, " ".join((item.caption or "", *item.header, *(c for row in item.rows for c in row)))
-        elif isinstance(item, Code):
-            yield item.span, f"{item.text} {item.caption or ''}"
-        elif isinstance(item, Image):
-            yield item.span, item.caption or ""
+            for text in (item.caption, *item.header, *(c for row in item.rows for c in row)):
+                if text:
+                    yield item.span, text
+        elif isinstance(item, Code | Image) and item.caption:
+            yield item.span, item.caption
 
 
 def tag_word(tag: str) -> str:

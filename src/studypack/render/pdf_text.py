@@ -108,13 +108,15 @@ def warn_unprintable(pack: Pack, theme: Theme, report: Report) -> None:
     """One warning per source text holding characters neither the theme's fonts nor any
     installed font have: both PDFs call it, and equal warnings are shown once."""
     have = [coverage(register_pdf_family(f, theme.folder).regular) for f in (theme.fonts.body, theme.fonts.heading)]
+    lost: dict[Span, set[str]] = {}
     for span, text in pack.texts():
-        chars = {ch for ch in text if ch not in _INVISIBLE and not ch.isspace()}
-        lost = sorted(ch for ch in chars if any(ord(ch) not in h for h in have) and fallback_for(ch) is None)
-        if lost:
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in lost[:12])
-            more = f" and {len(lost) - 12} more" if len(lost) > 12 else ""
-            report.warning(span, f"no installed font has {shown}{more}; the PDFs cannot show them")
+        for ch in set(text) - _INVISIBLE:
+            if not ch.isspace() and any(ord(ch) not in h for h in have) and fallback_for(ch) is None:
+                lost.setdefault(span, set()).add(ch)
+    for span, chars in lost.items():
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
+        more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
+        report.warning(span, f"no installed font has {shown}{more}; the PDFs cannot show them")
 
 
 def note_lacking(lacking: Lacking, fontname: str, span: Span, ch: str) -> None:
