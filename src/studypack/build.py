@@ -21,6 +21,7 @@ from itertools import repeat
 from pathlib import Path
 
 from studypack import __version__, inputs
+from studypack.accessibility import audit
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.fonts import PDF_FAMILIES, family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
@@ -43,6 +44,7 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     strict: bool = False
+    accessibility: bool = False  # also report what an accessibility checker would flag
 
 
 @dataclass
@@ -154,6 +156,8 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
             theme = resolve_theme(pack, options, report) if pack is not None else None
         if pack is None or theme is None:
             return result
+        if options.accessibility:
+            audit(pack, theme, report)
         result.slug = pack.slug
         folder = options.out / pack.slug
         state = _read_state(folder)

@@ -202,10 +202,12 @@ def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
 @pack_args
 @theme_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--accessibility", is_flag=True, help="Also report what an accessibility checker would flag.")
 @quiet_opt
-def check(packs: tuple[Path, ...], theme: str | None, strict: bool, quiet: bool) -> None:
+def check(packs: tuple[Path, ...], theme: str | None, strict: bool, accessibility: bool, quiet: bool) -> None:
     """Validate PACKs and report every problem; build nothing."""
-    _run(list(packs), BuildOptions(theme=theme, strict=strict), Console(quiet, strict=strict), check_only=True)
+    options = BuildOptions(theme=theme, strict=strict, accessibility=accessibility)
+    _run(list(packs), options, Console(quiet, strict=strict), check_only=True)
 
 
 def _run(packs: list[Path], options: BuildOptions, console: Console, check_only: bool) -> None:
