@@ -3,6 +3,7 @@
     python benchmarks/bench.py             # 1x, 10x, 100x of the sample; all outputs and each alone
     python benchmarks/bench.py --compare   # also the bare floor (reportlab + python-pptx) and pandoc
     python benchmarks/bench.py --quick     # 1x and 10x only, fewer runs
+    python benchmarks/bench.py --check-only  # `check` against `build --force` on the sample
 
 Every build runs in a fresh process (import time counts), timed as a median wall time;
 peak RSS comes from the child's rusage. Goals (issue 9) are checked as ratios measured in
@@ -159,7 +160,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1x and 10x only, 3 runs")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--jobs-only", action="store_true", help="only the 8-pack --jobs comparison")
+    ap.add_argument("--check-only", action="store_true", help="only `check` against `build --force`")
     args = ap.parse_args()
+    if args.check_only:
+        compileall.compile_dir(REPO / "src" / "studypack", quiet=1)
+        check_ratio(args.runs)
+        return
     runs = 3 if args.quick else args.runs
     factors = () if args.jobs_only else (1, 10) if args.quick else (1, 10, 100)
     # Time studypack as pip installs it, with its modules compiled to bytecode: an editable
@@ -226,6 +232,20 @@ def main() -> None:
     print(f"  no-change rebuild = {nw:.2f} s (goal < 0.2 s)")
     for label, speedup in speedups.items():
         print(f"  {label}, --jobs 2 / --jobs 1 = {speedup:.2f}x (goal >= 1.7x)")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_ratio(runs: int) -> None:
+    """`check` plans every output and draws none: it should take at most 2/3 of `build --force`."""
+    tmp = Path(tempfile.mkdtemp(prefix="studypack-bench-"))
+    build = [sys.executable, "-m", "studypack", "build", str(SAMPLE), "--out", str(tmp), "--force", "-q"]
+    check = [sys.executable, "-m", "studypack", "check", str(SAMPLE), "-q"]
+    timed(build)
+    pairs = [(timed(build)[0], timed(check)[0]) for _ in range(runs)]  # interleaved: drift hits both alike
+    ratios = sorted(b / c for b, c in pairs)
+    bw, cw = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    print(f"sample: build --force {bw:.2f} s, check {cw:.2f} s; build/check per pair "
+          f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x (goal >= 1.5x)")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
