@@ -196,6 +196,14 @@ def split_term(text: str) -> tuple[str, str] | None:
     return None
 
 
+def blank_term(text: str) -> str | None:
+    """The term of a `Term:` line with nothing after the colon, else None."""
+    m = re.fullmatch(r"(.+?)\s*[:：]", strip_emphasis(text))
+    if m is None or not plausible_term(m.group(1)):
+        return None
+    return strip_emphasis(m.group(1))
+
+
 # --- lost links -----------------------------------------------------------------------------
 
 _FUNCTION_WORDS = r"the|a|an|of|under|by|include|includes|including|and|or|with|to|from|through|via|between|into|like|such as"
