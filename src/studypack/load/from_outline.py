@@ -25,6 +25,8 @@ from studypack.load.pictures import picture_file, usable_image
 from studypack.model import Code, Image, Item, Math, Pack, Point, Section, Table, Term
 
 _MD_SPECIAL = re.compile(r"([`*_\[\]])")  # what inline.py lets a backslash escape
+MAX_HEADING = 300  # characters; a longer title fits no slide or page head
+MAX_TEXT = 10_000  # characters in one paragraph or point
 
 
 def outline_to_pack(
@@ -90,6 +92,12 @@ class _Builder:
         """Clean one text field; warn about lost links; plain text is escaped to stay literal."""
         if raw is None:
             return None
+        if len(raw) > MAX_TEXT:
+            self.report.error(
+                Span(self.path, line, col),
+                f"text of {len(raw)} characters in one paragraph; at most {MAX_TEXT} (is this a study guide?)",
+            )
+            return None
         text, dropped = clean_text(raw)
         if dropped:
             self.report.warning(Span(self.path, line, col), dropped_message(dropped))
@@ -112,6 +120,12 @@ class _Builder:
         )
 
     def section(self, s: OSection) -> Section | None:
+        if len(s.title) > MAX_HEADING:
+            self.report.error(
+                Span(self.path, s.line, s.col),
+                f"heading of {len(s.title)} characters; at most {MAX_HEADING} (is a line break missing?)",
+            )
+            return None
         title = self.text(s.title, s.line, s.col, check=False)
         if not title:
             return None
