@@ -329,7 +329,7 @@ def test_writer_round_trips_the_sample_pack(tmp_path):
     assert sample.images() and sample.cards and any(t.see for t in sample.glossary)
 
 
-@pytest.mark.parametrize("guide", sorted(p.name for p in GUIDES.iterdir()))
+@pytest.mark.parametrize("guide", sorted(p.name for p in GUIDES.iterdir() if p.is_file()))
 def test_every_imported_guide_is_written_as_yaml_that_loads_back_the_same(guide):
     pack, _ = imported(GUIDES / guide)
     report = Report()

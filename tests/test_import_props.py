@@ -27,6 +27,9 @@ SHAPES = [
     "Top images from around the web for X", "© 2024 Fiveable Inc. All rights reserved.", "```", "---",
     "  • bullet", "\t◦ nested", "- dash", "* star", "    - deep", "The , born from", "( SOFA) under (X)",
     "ends with of", "", "   ", "\x00", "\ufeff", "\u2028", "\x85", "> quote", "<b>html</b>", "| a | b |",
+    "|---|--:|", "![alt](missing.png)", "![](http://x/y.png)", "$$", "$$ x^2 $$", "???", "Note: n", "> Note: n",
+    "<!-- a note -->", "<!-- _class: lead -->", "::: notes", ":::", "Chlorophyll:", "Home > A > B", "Advertisement",
+    "Skip to main content", "Written by A. Person", "Terms of Service | Privacy Policy", "```python",
 ]  # fmt: skip
 line = st.one_of(
     st.sampled_from(SHAPES),

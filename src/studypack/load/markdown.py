@@ -173,7 +173,7 @@ class _Reader:
             self._block(math)
             return
         images = images_of(tok, self.base, self.path, self.report, self.col)
-        text = _join(without_images(tok.content)) if images else _join(tok.content)
+        text = _join(without_images(tok.content))
         for image in images:
             self._block(image)
         if not text:
@@ -281,7 +281,7 @@ class _Reader:
             elif tok.type == "inline" and current is not None:
                 images = images_of(tok, self.base, self.path, self.report, self.col)
                 self.lifted += images  # blocks stand in a section's points, after the list
-                text = _join(without_images(tok.content) if images else tok.content)
+                text = _join(without_images(tok.content))
                 if not current.text:
                     line = tok.map[0] + 1 if tok.map else current.line
                     current.text, current.line, current.col = (
@@ -311,6 +311,8 @@ class _Reader:
         split = split_term(point.text)
         if split is not None:
             self.outline.glossary.append(OTerm(split[0], split[1], point.line, point.col))
+        elif (term := blank_term(point.text)) is not None and not point.children:
+            self.outline.glossary.append(OTerm(term, "", point.line, point.col))
         elif point.children:  # "- Term" with the definition as its sub-item
             definition = " ".join(c.text for c in point.children)
             self.outline.glossary.append(OTerm(point.text, definition, point.line, point.col))

@@ -14,6 +14,11 @@ from studypack.load.outline import OCode, OImage, OMath, OTable
 
 _IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\s*(?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
 _ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+# Marp's image keywords ("w:300", "bg left", "sepia") sit in the alt text; they describe nothing.
+_MARP_WORDS = re.compile(
+    r"(?:^|\s)(?:(?:w|h|width|height|blur|brightness|contrast|drop-shadow|grayscale|hue-rotate|invert|opacity|saturate|sepia):\S+|bg|left|right|contain|cover|fit|auto|vertical|sepia|grayscale|blur|invert)(?=\s|$)",
+    re.IGNORECASE,
+)
 
 
 def _line(tok: Token) -> int:
@@ -70,7 +75,7 @@ def math_block(tok: Token) -> OMath | None:
 
 def without_images(content: str) -> str:
     """Inline Markdown with its image references taken out."""
-    return _IMAGE.sub("", content)
+    return _IMAGE.sub("", content) if "![" in content else content
 
 
 def images_of(
@@ -88,5 +93,8 @@ def images_of(
             report.warning(where, f"image '{src}' is not a local file; not imported (download it next to the Markdown)")
             continue
         file = (base / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve() if src else None
-        out.append(OImage(child.content.strip(), where.line, where.col, file, None, src or "image"))
+        alt = child.content.strip()
+        if re.match(r"^(?:[wh]|width|height|bg)\b:?", alt, re.IGNORECASE):
+            alt = _MARP_WORDS.sub(" ", alt).strip()
+        out.append(OImage(alt, where.line, where.col, file, None, src or "image"))
     return out
