@@ -68,6 +68,11 @@ class _Builder:
     def pack(self, slug: str, root: Path, source: Path) -> Pack:
         o = self.outline
         meta = {k: self.text(v, line, 1, check=False) for k, (v, line) in o.meta.items()}
+        if o.title and len(o.title) > MAX_HEADING:
+            self.report.error(
+                Span(self.path, o.title_line, 1),
+                f"heading of {len(o.title)} characters; at most {MAX_HEADING} (is a line break missing?)",
+            )
         title = meta.get("title") or (
             self.text(o.title, o.title_line, 1, check=False) if o.title else None
         )
