@@ -94,7 +94,8 @@ def test_web_paste_keeps_the_guide_and_drops_the_page(name):
     assert not [f for f in FURNITURE if f.lower() in text.lower()], text
     # Every blank term is a located warning, and never merged into its neighbour.
     assert warnings_of(report) == [
-        f"{line}: glossary term '{term}' has no definition; skipped" for line, term in blanks.items()
+        f"{line}: glossary term '{term}' has no definition; skipped"
+        for line, term in blanks.items()
     ]
     for term in blanks.values():
         assert term not in text
@@ -116,7 +117,9 @@ def test_every_drop_is_listed_under_verbose(tmp_path):
     assert any("dropped advertisement: Advertisement" in d for d in drops)
     runner = CliRunner()
     cli_result = runner.invoke(cli, ["import", str(guide), "-o", str(tmp_path / "v"), "-v"])
-    assert cli_result.exit_code == 0 and "dropped legal footer: Terms of Service" in cli_result.stderr
+    assert (
+        cli_result.exit_code == 0 and "dropped legal footer: Terms of Service" in cli_result.stderr
+    )
 
 
 def test_furniture_is_decided_by_where_a_line_stands(tmp_path):
@@ -171,9 +174,15 @@ def test_markdown_notes_become_blocks_and_speaker_notes(tmp_path):
     assert crosses.notes == "draw the square on the board before showing the table."
     math, code = probability.points
     assert isinstance(math, Math) and math.latex == r"P(A \cap B) = P(A) \times P(B)"
-    assert isinstance(code, Code) and code.language == "python" and code.text.startswith("from itertools")
+    assert (
+        isinstance(code, Code)
+        and code.language == "python"
+        and code.text.startswith("from itertools")
+    )
     assert probability.notes == "Ask the class to predict the ratio before running the code."
-    assert "![" not in texts(pack) and "<div" not in texts(pack) and "Speaker note" not in texts(pack)
+    assert (
+        "![" not in texts(pack) and "<div" not in texts(pack) and "Speaker note" not in texts(pack)
+    )
     assert warnings_of(report) == [
         "42: HTML block skipped (a pack holds headings, paragraphs, lists and blocks)",
         "44: image 'https://example.org/garden.jpg' is not a local file; not imported (download it next to the Markdown)",
@@ -182,22 +191,40 @@ def test_markdown_notes_become_blocks_and_speaker_notes(tmp_path):
     # Importing to a folder copies the picture into it: the pack is one folder.
     result = import_guide(GUIDES / "genetics-notes.md", tmp_path / "genetics", force=False)
     assert result.exit_code == 0
-    assert (tmp_path / "genetics" / "images" / "punnett.png").read_bytes() == image.path.read_bytes()
+    assert (
+        tmp_path / "genetics" / "images" / "punnett.png"
+    ).read_bytes() == image.path.read_bytes()
     again = load_pack_yaml(tmp_path / "genetics" / "pack.yaml", Report())
-    assert again is not None and again.images()[0].path == tmp_path / "genetics" / "images" / "punnett.png"
+    assert (
+        again is not None
+        and again.images()[0].path == tmp_path / "genetics" / "images" / "punnett.png"
+    )
 
 
 def test_marp_slides_read_as_one_section_per_slide_group():
     pack, report = imported(GUIDES / "physics-slides-marp.md")
-    assert (pack.title, pack.overview, pack.theme) == ("Simple Harmonic Motion", "Physics 12 · Oscillations", None)
-    assert [s.title for s in pack.sections] == ["What oscillates?", "The period of a pendulum", "Energy in SHM"]
+    assert (pack.title, pack.overview, pack.theme) == (
+        "Simple Harmonic Motion",
+        "Physics 12 · Oscillations",
+        None,
+    )
+    assert [s.title for s in pack.sections] == [
+        "What oscillates?",
+        "The period of a pendulum",
+        "Energy in SHM",
+    ]
     what, period, energy = pack.sections
-    assert isinstance(what.points[-1], Image) and what.points[-1].alt == "A pendulum at rest and at its turning point"
+    assert (
+        isinstance(what.points[-1], Image)
+        and what.points[-1].alt == "A pendulum at rest and at its turning point"
+    )
     assert what.notes == "Bring the pendulum from the prep room."
     # The slide without a heading goes on with the slide before; its ??? notes too.
     assert [type(p).__name__ for p in period.points] == ["Math", "Point", "Point", "Point"]
     assert period.notes == "Remind them Galileo timed a swinging lamp with his pulse."
-    assert isinstance(energy.points[0], Table) and energy.notes.startswith("this slide is a reveal.js-style note")
+    assert isinstance(energy.points[0], Table) and energy.notes.startswith(
+        "this slide is a reveal.js-style note"
+    )
     assert any("theme 'gaia' is not a studypack theme" in w for w in warnings_of(report))
     assert any("slide directive" in w for w in warnings_of(report))
 
@@ -208,7 +235,10 @@ def test_marp_slides_read_as_one_section_per_slide_group():
         ("## A\n\n- x\n\n> Note: say it slowly\n", "say it slowly"),
         ("## A\n\n- x\n\n::: notes\nQuarto note\n:::\n", "Quarto note"),
         ("## A\n\n- x\n\n<!--\nmulti-line\ncomment note\n-->\n", "multi-line comment note"),
-        ("---\nformat: revealjs\n---\n\n## A\n\n- x\n\nNote:\nreveal note\n\n---\n\n## B\n\n- y\n", "reveal note"),
+        (
+            "---\nformat: revealjs\n---\n\n## A\n\n- x\n\nNote:\nreveal note\n\n---\n\n## B\n\n- y\n",
+            "reveal note",
+        ),
     ],
 )
 def test_presenter_notes_in_every_dialect(tmp_path, source, notes):
@@ -247,12 +277,20 @@ def make_docx(path: Path, tmp: Path, pages: int = 1, pictures: bool = True) -> P
         d.add_paragraph("Let proteins in", style="List Number")
         d.add_heading(f"Energy{suffix}", 1)
         for k in range(12):
-            d.add_paragraph(f"Mitochondria fact {k}: they make ATP by respiration", style="List Bullet")
+            d.add_paragraph(
+                f"Mitochondria fact {k}: they make ATP by respiration", style="List Bullet"
+            )
         if pictures:
             d.add_picture(str(_png(tmp / "mito.png")), width=Inches(1))
             d.paragraphs[-1].runs[0].element.xpath(".//wp:docPr")[0].set("descr", "A mitochondrion")
             table = d.add_table(rows=3, cols=2)
-            for r, row in enumerate([("Organelle", "Job"), ("Mitochondrion", "Respiration"), ("Ribosome", "Protein synthesis")]):
+            for r, row in enumerate(
+                [
+                    ("Organelle", "Job"),
+                    ("Mitochondrion", "Respiration"),
+                    ("Ribosome", "Protein synthesis"),
+                ]
+            ):
                 for c, value in enumerate(row):
                     table.cell(r, c).text = value
     d.add_heading("Key terms", 1)
@@ -260,7 +298,13 @@ def make_docx(path: Path, tmp: Path, pages: int = 1, pictures: bool = True) -> P
     d.add_paragraph("Chromatin:")
     d.add_paragraph("Cytoplasm – the jelly that fills the cell")
     table = d.add_table(rows=3, cols=2)
-    for r, row in enumerate([("Term", "Definition"), ("ATP", "The energy currency of the cell"), ("Ribosome", "Makes proteins")]):
+    for r, row in enumerate(
+        [
+            ("Term", "Definition"),
+            ("ATP", "The energy currency of the cell"),
+            ("Ribosome", "Makes proteins"),
+        ]
+    ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     d.save(str(path))
@@ -289,7 +333,9 @@ def make_pptx(path: Path, tmp: Path, slides: int = 4, pictures: bool = True) -> 
         p.text = "Inertia resists changes in motion"
         s.notes_slide.notes_text_frame.text = f"Ask who has slid on ice ({k})."
         if pictures and k == 0:
-            pic = s.shapes.add_picture(str(_png(tmp / "cart.png", "blue")), Inches(6), Inches(5), Inches(1))
+            pic = s.shapes.add_picture(
+                str(_png(tmp / "cart.png", "blue")), Inches(6), Inches(5), Inches(1)
+            )
             pic.element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", "A cart on a track")
     s = prs.slides.add_slide(prs.slide_layouts[2])
     s.shapes.title.text = "Units"
@@ -320,19 +366,28 @@ def test_word_document_imports_with_its_structure(tmp_path):
     assert pack.overview == "This handout reviews the parts of a eukaryotic cell."
     nucleus, energy = pack.sections
     assert nucleus.summary == "The nucleus is the control centre of the cell."
-    assert [p.text for p in nucleus.points] == ["Holds the cell's DNA", "Surrounded by a double membrane"]
+    assert [p.text for p in nucleus.points] == [
+        "Holds the cell's DNA",
+        "Surrounded by a double membrane",
+    ]
     assert [c.text for c in nucleus.points[0].children] == ["as chromatin between divisions"]
     assert [(s.title, [p.text for p in s.points]) for s in nucleus.sections] == [
         ("Nuclear pores", ["Let mRNA out", "Let proteins in"])
     ]
     picture, table = energy.points[-2:]
-    assert isinstance(picture, Image) and picture.alt == "A mitochondrion" and picture.format == "PNG"
-    assert isinstance(table, Table) and table.header == ("Organelle", "Job") and len(table.rows) == 2
+    assert (
+        isinstance(picture, Image) and picture.alt == "A mitochondrion" and picture.format == "PNG"
+    )
+    assert (
+        isinstance(table, Table) and table.header == ("Organelle", "Job") and len(table.rows) == 2
+    )
     assert {t.term: t.definition for t in pack.glossary} == {
         "Organelle": "a structure with a job inside a cell", "Cytoplasm": "the jelly that fills the cell",
         "ATP": "The energy currency of the cell", "Ribosome": "Makes proteins",
     }  # fmt: skip
-    assert [w.split(": ", 1)[1] for w in warnings_of(report)] == ["glossary term 'Chromatin' has no definition; skipped"]
+    assert [w.split(": ", 1)[1] for w in warnings_of(report)] == [
+        "glossary term 'Chromatin' has no definition; skipped"
+    ]
 
 
 def test_word_import_extracts_pictures_and_builds(tmp_path, monkeypatch):
@@ -341,7 +396,9 @@ def test_word_import_extracts_pictures_and_builds(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["import", "cells.docx", "-o", "pack"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "pack" / "images" / "picture-1.png").is_file()
-    assert "path: images/picture-1.png" in (tmp_path / "pack" / "pack.yaml").read_text(encoding="utf-8")
+    assert "path: images/picture-1.png" in (tmp_path / "pack" / "pack.yaml").read_text(
+        encoding="utf-8"
+    )
     built = CliRunner().invoke(cli, ["build", "pack", "--only", "csv,cards", "--out", "out"])
     assert built.exit_code == 0, built.output
     direct = CliRunner().invoke(cli, ["build", "cells.docx", "--only", "csv", "--out", "out2"])
@@ -366,13 +423,17 @@ def test_powerpoint_deck_imports_with_its_structure(tmp_path):
     assert [s.title for s in units.sections] == ["SI units"]
     assert isinstance(units.sections[0].points[0], Table)
     assert [t.term for t in pack.glossary] == ["Inertia", "Force"]
-    assert [w.split(": ", 1)[1] for w in warnings_of(report)] == ["glossary term 'Newton' has no definition; skipped"]
+    assert [w.split(": ", 1)[1] for w in warnings_of(report)] == [
+        "glossary term 'Newton' has no definition; skipped"
+    ]
 
 
 def test_powerpoint_without_blocks_builds_every_default_output(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     make_pptx(tmp_path / "forces.pptx", tmp_path, slides=3, pictures=False)
-    outputs = build_or_fail(tmp_path / "forces.pptx", tmp_path / "out", only=("handout", "deck", "cards", "csv"))
+    outputs = build_or_fail(
+        tmp_path / "forces.pptx", tmp_path / "out", only=("handout", "deck", "cards", "csv")
+    )
     assert set(outputs) == {"handout", "deck", "cards", "csv"}
     result = CliRunner().invoke(cli, ["import", "forces.pptx", "-o", "pack"])
     assert result.exit_code == 0, result.output
@@ -381,7 +442,9 @@ def test_powerpoint_without_blocks_builds_every_default_output(tmp_path, monkeyp
 
 def test_word_without_blocks_builds_every_default_output(tmp_path):
     make_docx(tmp_path / "cells.docx", tmp_path, pictures=False)
-    outputs = build_or_fail(tmp_path / "cells.docx", tmp_path / "out", only=("handout", "deck", "cards", "csv"))
+    outputs = build_or_fail(
+        tmp_path / "cells.docx", tmp_path / "out", only=("handout", "deck", "cards", "csv")
+    )
     assert set(outputs) == {"handout", "deck", "cards", "csv"}
 
 
@@ -418,15 +481,30 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[bytes, str]]:
     return {
         "encrypted.docx": (ole, "password-protected (encrypted) or in the old binary format"),
         "encrypted.pptx": (ole, "password-protected (encrypted) or in the old binary format"),
-        "text.docx": (b"Just some text saved with the wrong name\n", "not a Word document (not a zip package)"),
+        "text.docx": (
+            b"Just some text saved with the wrong name\n",
+            "not a Word document (not a zip package)",
+        ),
         "truncated.docx": (good[: len(good) // 2], "this Word document is corrupt or incomplete"),
         "truncated.pptx": (deck[: len(deck) // 2], "this PowerPoint deck is corrupt or incomplete"),
-        "no-document.docx": (_zip({"[Content_Types].xml": b"<Types/>"}), "has no part 'word/document.xml'"),
-        "no-slides.pptx": (_zip({"[Content_Types].xml": b"<Types/>"}), "has no part 'ppt/presentation.xml'"),
+        "no-document.docx": (
+            _zip({"[Content_Types].xml": b"<Types/>"}),
+            "has no part 'word/document.xml'",
+        ),
+        "no-slides.pptx": (
+            _zip({"[Content_Types].xml": b"<Types/>"}),
+            "has no part 'ppt/presentation.xml'",
+        ),
         "bad-xml.docx": (broken_xml, "this Word document is corrupt or incomplete"),
         "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + bytes(64), "this is a binary file"),
-        "long-line.txt": (b"Title\n\n" + b"x" * 1_000_000 + b"\n", "line of 1000000 characters; at most 10000"),
-        "long-heading.md": (b"# " + b"H" * 5000 + b"\n\n- a point\n", "heading of 5000 characters; at most 300"),
+        "long-line.txt": (
+            b"Title\n\n" + b"x" * 1_000_000 + b"\n",
+            "line of 1000000 characters; at most 10000",
+        ),
+        "long-heading.md": (
+            b"# " + b"H" * 5000 + b"\n\n- a point\n",
+            "heading of 5000 characters; at most 300",
+        ),
     }
 
 
@@ -435,7 +513,10 @@ def test_bad_office_files_and_text_are_located_errors_never_crashes(tmp_path, mo
     runner = CliRunner()
     for name, (data, message) in _bad_inputs(tmp_path).items():
         (tmp_path / name).write_bytes(data)
-        for args in (["import", name, "-o", f"out-{name}"], ["build", name, "--only", "csv", "--out", "b"]):
+        for args in (
+            ["import", name, "-o", f"out-{name}"],
+            ["build", name, "--only", "csv", "--out", "b"],
+        ):
             started = time.perf_counter()
             result = runner.invoke(cli, args)
             assert time.perf_counter() - started < 5, (name, args)

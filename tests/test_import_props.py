@@ -106,11 +106,17 @@ def _sized(pack: Pack, loaded: Pack) -> Pack:
     def fix(item):
         if isinstance(item, Image) and item.path in sizes:
             found = sizes[item.path]
-            return dataclasses.replace(item, width=found.width, height=found.height, format=found.format)
+            return dataclasses.replace(
+                item, width=found.width, height=found.height, format=found.format
+            )
         return item
 
     def section(s: Section) -> Section:
-        return dataclasses.replace(s, points=tuple(fix(p) for p in s.points), sections=tuple(section(x) for x in s.sections))
+        return dataclasses.replace(
+            s,
+            points=tuple(fix(p) for p in s.points),
+            sections=tuple(section(x) for x in s.sections),
+        )
 
     return dataclasses.replace(pack, sections=tuple(section(s) for s in pack.sections))
 
@@ -148,15 +154,26 @@ def blocks(draw):
     if kind == "table":
         width = draw(st.integers(1, 4))
         header = tuple(draw(words) for _ in range(width))
-        rows = tuple(tuple(draw(cells) for _ in range(width)) for _ in range(draw(st.integers(1, 3))))
-        align = draw(st.just(()) | st.tuples(*[st.sampled_from(["left", "center", "right"])] * width))
+        rows = tuple(
+            tuple(draw(cells) for _ in range(width)) for _ in range(draw(st.integers(1, 3)))
+        )
+        align = draw(
+            st.just(()) | st.tuples(*[st.sampled_from(["left", "center", "right"])] * width)
+        )
         return Table(header, rows, draw(st.none() | words), align)
     if kind == "code":
         text = _code_text(draw(st.lists(code_lines, min_size=1, max_size=5)))
-        return Code(text, draw(st.sampled_from([None, "python", "sql", "bash"])), draw(st.none() | words))
+        return Code(
+            text, draw(st.sampled_from([None, "python", "sql", "bash"])), draw(st.none() | words)
+        )
     if kind == "math":
-        return Math(draw(st.sampled_from(["\\frac{a}{b}", "E = mc^2", "x_{1} + y^{2}"]) | words), draw(st.none() | words))
-    return Image(IMAGE_ROOT / "images" / "timeline.png", draw(words), draw(st.none() | words), 0, 0, "PNG")
+        return Math(
+            draw(st.sampled_from(["\\frac{a}{b}", "E = mc^2", "x_{1} + y^{2}"]) | words),
+            draw(st.none() | words),
+        )
+    return Image(
+        IMAGE_ROOT / "images" / "timeline.png", draw(words), draw(st.none() | words), 0, 0, "PNG"
+    )
 
 
 @st.composite

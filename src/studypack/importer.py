@@ -94,7 +94,9 @@ def _copy_images(pack: Pack, pack_dir: Path, details: list[str]) -> Pack:
     def section(s: Section) -> Section:
         points = tuple(place(p) if isinstance(p, Image) else p for p in s.points)
         image = place(s.image) if s.image is not None else None
-        return dataclasses.replace(s, points=points, image=image, sections=tuple(map(section, s.sections)))
+        return dataclasses.replace(
+            s, points=points, image=image, sections=tuple(map(section, s.sections))
+        )
 
     if not pack.images():
         return pack

@@ -272,7 +272,9 @@ def _lexer(name: str | None, span: Span, report: Report) -> str | None:
     try:
         get_lexer_by_name(name)
     except ClassNotFound:
-        report.warning(span, f"unknown code language '{name}'; the code is shown without highlighting")
+        report.warning(
+            span, f"unknown code language '{name}'; the code is shown without highlighting"
+        )
         return None
     return name.lower()
 

@@ -26,17 +26,44 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
         ("skip link", r"^skip to (?:the )?(?:main )?(?:content|navigation|main|search)\b"),
-        ("advertisement", r"^(?:advertisements?|sponsored(?: content| links?)?|ads?|promoted|ad choices|adchoices|paid content|ads by \w+)[:.]?$"),
-        ("byline", r"^(?:(?:written|posted|reviewed|edited|published|authored|fact[- ]checked|created|compiled|updated)\s+by|by)\s+\S"),
-        ("update date", r"^(?:last\s+)?(?:updated|modified|edited|published|posted|reviewed|revised)(?:\s+on)?\s*:?\s*\S"),
+        (
+            "advertisement",
+            r"^(?:advertisements?|sponsored(?: content| links?)?|ads?|promoted|ad choices|adchoices|paid content|ads by \w+)[:.]?$",
+        ),
+        (
+            "byline",
+            r"^(?:(?:written|posted|reviewed|edited|published|authored|fact[- ]checked|created|compiled|updated)\s+by|by)\s+\S",
+        ),
+        (
+            "update date",
+            r"^(?:last\s+)?(?:updated|modified|edited|published|posted|reviewed|revised)(?:\s+on)?\s*:?\s*\S",
+        ),
         ("reading time", r"^(?:\d+|one|two|three|five|ten)\s*(?:-|\s)?min(?:ute)?s?\.?\s+read\b"),
-        ("image-carousel line", r"^(?:top images? from around the web|(?:image|photo|picture|slide|figure)\s+\d+\s+(?:of|/)\s+\d+|(?:image|photo)\s+(?:credit|source|courtesy)\b|view (?:all )?(?:images|gallery|photos))"),
-        ("share line", rf"^(?:share|print|email|tweet|pin|save|bookmark)(?:\s+(?:this|the|it|on|via|to))?(?:\s+(?:guide|page|article|post|lesson|study guide|resource|now))?\s*[:!]?\s*(?:(?:{_SOCIAL})[\s,|·•/]*)*$"),
+        (
+            "image-carousel line",
+            r"^(?:top images? from around the web|(?:image|photo|picture|slide|figure)\s+\d+\s+(?:of|/)\s+\d+|(?:image|photo)\s+(?:credit|source|courtesy)\b|view (?:all )?(?:images|gallery|photos))",
+        ),
+        (
+            "share line",
+            rf"^(?:share|print|email|tweet|pin|save|bookmark)(?:\s+(?:this|the|it|on|via|to))?(?:\s+(?:guide|page|article|post|lesson|study guide|resource|now))?\s*[:!]?\s*(?:(?:{_SOCIAL})[\s,|·•/]*)*$",
+        ),
         ("share line", rf"^(?:(?:{_SOCIAL})[\s,|·•/]*){{2,}}$"),
-        ("cookie notice", r"\bcookies?\b.*\b(?:accept|consent|agree|experience|settings|preferences)\b"),
-        ("feedback prompt", r"^(?:was this (?:page|guide|article|lesson|answer|helpful|useful)|did (?:this|you find this) help|rate this (?:guide|page|article)|report (?:an? )?(?:issue|error|problem)|(?:yes|no)\s*[/|]\s*(?:yes|no)$|helpful\?\s*(?:yes|no))"),
-        ("call to action", r"^(?:click here|tap here|sign up|sign in|log ?in|subscribe|join (?:now|free|today|us|our|the|thousands|millions)|download (?:the|our|this|now|free|pdf|app)|start (?:your |a |learning |studying )?(?:free|now|today|trial)|get (?:started|access|the app|unlimited|premium|free|your free)|try (?:it |us |\w+ )?(?:free|for free|now)|unlock|upgrade|register|create (?:a |your )?(?:free )?account|see (?:more|all)|read (?:more|next)|learn more|view (?:all|more)|continue reading|explore (?:more|all|our)|book a (?:tutor|session|demo)|ask (?:a|an) (?:tutor|expert)|go premium|want (?:more|to)|looking for more|need (?:more )?help|more study guides)\b"),
-        ("table of contents", r"^(?:table of contents|contents|on this page|in this (?:guide|article)|jump to)\s*:?"),
+        (
+            "cookie notice",
+            r"\bcookies?\b.*\b(?:accept|consent|agree|experience|settings|preferences)\b",
+        ),
+        (
+            "feedback prompt",
+            r"^(?:was this (?:page|guide|article|lesson|answer|helpful|useful)|did (?:this|you find this) help|rate this (?:guide|page|article)|report (?:an? )?(?:issue|error|problem)|(?:yes|no)\s*[/|]\s*(?:yes|no)$|helpful\?\s*(?:yes|no))",
+        ),
+        (
+            "call to action",
+            r"^(?:click here|tap here|sign up|sign in|log ?in|subscribe|join (?:now|free|today|us|our|the|thousands|millions)|download (?:the|our|this|now|free|pdf|app)|start (?:your |a |learning |studying )?(?:free|now|today|trial)|get (?:started|access|the app|unlimited|premium|free|your free)|try (?:it |us |\w+ )?(?:free|for free|now)|unlock|upgrade|register|create (?:a |your )?(?:free )?account|see (?:more|all)|read (?:more|next)|learn more|view (?:all|more)|continue reading|explore (?:more|all|our)|book a (?:tutor|session|demo)|ask (?:a|an) (?:tutor|expert)|go premium|want (?:more|to)|looking for more|need (?:more )?help|more study guides)\b",
+        ),
+        (
+            "table of contents",
+            r"^(?:table of contents|contents|on this page|in this (?:guide|article)|jump to)\s*:?",
+        ),
         ("legal footer", r"\ball rights reserved\b|^(?:©|\(c\)|copyright\b)"),
     )
 )
@@ -87,7 +114,10 @@ def line_kind(text: str, bullet: bool) -> str | None:
         if pattern.search(t):
             if kind in ("byline", "update date") and _words(t) > 12:
                 continue
-            if kind == "call to action" and not (_words(t) <= 8 or re.search(r"[!→»>]|\bfree\b|\bnow\b|\btoday\b|\bhere\b", t, re.IGNORECASE)):
+            if kind == "call to action" and not (
+                _words(t) <= 8
+                or re.search(r"[!→»>]|\bfree\b|\bnow\b|\btoday\b|\bhere\b", t, re.IGNORECASE)
+            ):
                 continue
             return kind
     if _DATE.search(t) and _words(_DATE.sub("", t)) <= 2:
@@ -142,10 +172,19 @@ def _between(lines: list[str], found: dict[int, str]) -> None:
     (or the top of the page above it)."""
     filled = [i for i, raw in enumerate(lines) if raw.strip()]
     for k, i in enumerate(filled):
-        if i in found or _BULLET.match(lines[i]) or not _short_item(lines[i]) or _words(lines[i]) > 2:
+        if (
+            i in found
+            or _BULLET.match(lines[i])
+            or not _short_item(lines[i])
+            or _words(lines[i]) > 2
+        ):
             continue
         above = k == 0 or filled[k - 1] in found
-        below = k + 1 < len(filled) and filled[k + 1] in found and found[filled[k + 1]] != "advertisement"
+        below = (
+            k + 1 < len(filled)
+            and filled[k + 1] in found
+            and found[filled[k + 1]] != "advertisement"
+        )
         if above and below:
             found[i] = "navigation menu"
 

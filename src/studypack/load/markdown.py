@@ -9,7 +9,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from studypack.errors import Report, Span
-from studypack.load.markdown_blocks import code_block, images_of, math_block, read_table, without_images
+from studypack.load.markdown_blocks import (
+    code_block,
+    images_of,
+    math_block,
+    read_table,
+    without_images,
+)
 from studypack.load.markdown_pre import META_KEYS, prepare
 from studypack.load.outline import (
     OBlock,
@@ -17,8 +23,8 @@ from studypack.load.outline import (
     OSection,
     OTerm,
     Outline,
-    glossary_heading,
     blank_term,
+    glossary_heading,
     heading_language,
     split_term,
 )
@@ -26,7 +32,9 @@ from studypack.load.outline import (
 __all__ = ["META_KEYS", "parse_markdown"]
 _md = MarkdownIt("commonmark").enable("table")
 _SKIPPED = {"html_block": "HTML block"}
-_NOTE_QUOTE = re.compile(r"^(?:\*\*|__)?(?:Speaker |Presenter |Teacher )?notes?:(?:\*\*|__)?\s*", re.IGNORECASE)
+_NOTE_QUOTE = re.compile(
+    r"^(?:\*\*|__)?(?:Speaker |Presenter |Teacher )?notes?:(?:\*\*|__)?\s*", re.IGNORECASE
+)
 
 
 def _join(content: str) -> str:
@@ -108,8 +116,10 @@ class _Reader:
         """The first heading is the title when it is the document's only `#` heading, or (in
         slides) when the first slide holds nothing but that heading and a few lines."""
         heads = [t for t in tokens if t.type == "heading_open"]
-        if heads and heads[0].tag == "h1" and (
-            sum(t.tag == "h1" for t in heads) == 1 or self._title_slide(tokens)
+        if (
+            heads
+            and heads[0].tag == "h1"
+            and (sum(t.tag == "h1" for t in heads) == 1 or self._title_slide(tokens))
         ):
             inline = tokens[tokens.index(heads[0]) + 1]
             line = heads[0].map[0] + 1 if heads[0].map else 0
@@ -199,7 +209,9 @@ class _Reader:
         """A table, code, math or image block in the current section's points."""
         if self.glossary_level is not None:
             what = type(block).__name__[1:].lower()
-            self.report.warning(Span(self.path, block.line, block.col), f"{what} in the glossary skipped")
+            self.report.warning(
+                Span(self.path, block.line, block.col), f"{what} in the glossary skipped"
+            )
         elif self.headings:
             self.headings[-1][1].points.append(block)
         else:
@@ -211,7 +223,9 @@ class _Reader:
             self._block(table)
             return
         rows = table.rows
-        if not re.fullmatch(r"(?i)(key )?terms?|words?|vocabulary|concepts?", table.header[0].strip()):
+        if not re.fullmatch(
+            r"(?i)(key )?terms?|words?|vocabulary|concepts?", table.header[0].strip()
+        ):
             rows = [table.header, *rows]  # the first row is a term too
         for k, row in enumerate(rows):
             term, definition = (row + ["", ""])[:2]

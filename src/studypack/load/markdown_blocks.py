@@ -90,7 +90,10 @@ def images_of(
         src = str(child.attrs.get("src") or "")
         where = Span(path, line, col(line, src) if src else 1)
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
-            report.warning(where, f"image '{src}' is not a local file; not imported (download it next to the Markdown)")
+            report.warning(
+                where,
+                f"image '{src}' is not a local file; not imported (download it next to the Markdown)",
+            )
             continue
         file = (base / unquote(src.split("#", 1)[0].split("?", 1)[0])).resolve() if src else None
         alt = child.content.strip()

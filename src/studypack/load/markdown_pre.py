@@ -20,7 +20,9 @@ _NOTES_DIV = re.compile(r"^:::+\s*\{?\s*\.?notes\s*\}?\s*$", re.IGNORECASE)
 _DIV_END = re.compile(r"^:::+\s*$")
 _REVEAL_NOTE = re.compile(r"^(?:Notes?|Speaker notes?|Presenter notes?):\s*(.*)$", re.IGNORECASE)
 # `<!-- _class: lead -->`, `<!-- paginate: true -->`, `<!-- .slide: … -->`: directives, not notes.
-_DIRECTIVE = re.compile(r"^\s*(?:_?[A-Za-z][\w-]*\s*:\s*\S.*|\.(?:slide|element)\s*:.*|fit)\s*$", re.DOTALL)
+_DIRECTIVE = re.compile(
+    r"^\s*(?:_?[A-Za-z][\w-]*\s*:\s*\S.*|\.(?:slide|element)\s*:.*|fit)\s*$", re.DOTALL
+)
 
 
 @dataclass
@@ -37,7 +39,9 @@ def prepare(text: str, path: str, report: Report) -> Prepared:
     lines = out.lines
     start = _front_matter(out, path, report)
     separators = sum(
-        1 for k in range(start, len(lines)) if lines[k].strip() == "---" and (k == 0 or not lines[k - 1].strip())
+        1
+        for k in range(start, len(lines))
+        if lines[k].strip() == "---" and (k == 0 or not lines[k - 1].strip())
     )
     out.slides = out.slides or separators >= 2
     fence: str | None = None
@@ -55,7 +59,9 @@ def prepare(text: str, path: str, report: Report) -> Prepared:
             k += 1
             continue
         stripped = line.strip()
-        if stripped == "???" or (out.slides and _REVEAL_NOTE.match(stripped) and _slide_start_before(lines, k)):
+        if stripped == "???" or (
+            out.slides and _REVEAL_NOTE.match(stripped) and _slide_start_before(lines, k)
+        ):
             first = "" if stripped == "???" else _REVEAL_NOTE.match(stripped).group(1)  # type: ignore[union-attr]
             end = k + 1
             while end < len(lines) and not _SEPARATOR.match(lines[end]):
@@ -79,7 +85,9 @@ def prepare(text: str, path: str, report: Report) -> Prepared:
             if end < len(lines) and not lines[end].split("-->", 1)[1].strip():
                 body = "\n".join(lines[k : end + 1]).strip()[4:-3]
                 if _DIRECTIVE.match(body):
-                    report.warning(Span(path, k + 1, 1), f"slide directive '<!--{body}-->' not imported")
+                    report.warning(
+                        Span(path, k + 1, 1), f"slide directive '<!--{body}-->' not imported"
+                    )
                 elif body.strip():
                     out.notes.append((_paragraphs(body.split("\n")), k + 1))
                 for j in range(k, end + 1):
@@ -145,7 +153,10 @@ def _meta(out: Prepared, line: str, no: int, path: str, report: Report) -> None:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = value[1:-1]
     if key == "theme" and out.slides:
-        report.warning(Span(path, no, 1), f"the slide tool's theme '{value}' is not a studypack theme; not imported")
+        report.warning(
+            Span(path, no, 1),
+            f"the slide tool's theme '{value}' is not a studypack theme; not imported",
+        )
     elif key in META_KEYS and value:
         out.meta[key] = (value, no)
     else:

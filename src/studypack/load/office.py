@@ -23,7 +23,9 @@ def check_package(data: bytes, name: str, report: Report, main_part: str, what: 
         )
         return False
     if not data.startswith(b"PK"):
-        report.error(span, f"this is not a {what} (not a zip package); save it again from the application")
+        report.error(
+            span, f"this is not a {what} (not a zip package); save it again from the application"
+        )
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -31,10 +33,15 @@ def check_package(data: bytes, name: str, report: Report, main_part: str, what: 
             names = {i.filename for i in infos}
             unpacked = sum(i.file_size for i in infos)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        report.error(span, f"this {what} is corrupt or incomplete ({e}); save it again from the application")
+        report.error(
+            span, f"this {what} is corrupt or incomplete ({e}); save it again from the application"
+        )
         return False
     if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED:
-        report.error(span, f"this {what} unpacks to {unpacked} bytes in {len(infos)} parts (a zip bomb?); not read")
+        report.error(
+            span,
+            f"this {what} unpacks to {unpacked} bytes in {len(infos)} parts (a zip bomb?); not read",
+        )
         return False
     if main_part not in names:
         report.error(span, f"this {what} is incomplete: it has no part '{main_part}'")
@@ -45,4 +52,7 @@ def check_package(data: bytes, name: str, report: Report, main_part: str, what: 
 def broken(report: Report, name: str, what: str, error: Exception) -> None:
     """The located error for a package its library could not read."""
     detail = str(error).strip().split("\n", 1)[0][:120] or type(error).__name__
-    report.error(Span(name), f"this {what} is corrupt or incomplete ({detail}); save it again from the application")
+    report.error(
+        Span(name),
+        f"this {what} is corrupt or incomplete ({detail}); save it again from the application",
+    )

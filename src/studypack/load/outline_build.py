@@ -103,7 +103,9 @@ class Assembler:
             if isinstance(block, OTable) and self.glossary_table(block):
                 return
             what = type(block).__name__[1:].lower()
-            self.report.warning(Span(self.path, block.line, block.col), f"{what} in the glossary skipped")
+            self.report.warning(
+                Span(self.path, block.line, block.col), f"{what} in the glossary skipped"
+            )
             return
         self.items = []
         (self.current or self._intro(block.line)).points.append(block)
@@ -113,7 +115,9 @@ class Assembler:
         if not text:
             return
         if self.current is None:
-            self.report.warning(Span(self.path, line, 1), "speaker notes before the first section skipped")
+            self.report.warning(
+                Span(self.path, line, 1), "speaker notes before the first section skipped"
+            )
             return
         self.current.notes.append((text, line, 1))
 
@@ -135,13 +139,20 @@ class Assembler:
         """A two-column table in the glossary: term | definition per row."""
         if len(table.header) != 2 or any(len(r) != 2 for r in table.rows):
             return False
-        rows = table.rows if _TERM_HEADER.fullmatch(table.header[0].strip()) else [table.header, *table.rows]
+        rows = (
+            table.rows
+            if _TERM_HEADER.fullmatch(table.header[0].strip())
+            else [table.header, *table.rows]
+        )
         for term, definition in rows:
-            self.outline.glossary.append(OTerm(" ".join(term.split()), " ".join(definition.split()), table.line))
+            self.outline.glossary.append(
+                OTerm(" ".join(term.split()), " ".join(definition.split()), table.line)
+            )
         return True
 
     def _intro(self, line: int) -> OSection:
         self.report.warning(
-            Span(self.path, line, 1), "content before the first heading was put in a section 'Introduction'"
+            Span(self.path, line, 1),
+            "content before the first heading was put in a section 'Introduction'",
         )
         return self.heading(1, "Introduction", line) or OSection("Introduction", line)

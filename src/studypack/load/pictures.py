@@ -44,7 +44,10 @@ def picture_file(data: bytes) -> tuple[Path | None, str | None]:
         with im:
             fmt = im.format or "?"
             if im.width * im.height > MAX_IMAGE_PIXELS:
-                return None, f"is {im.width}x{im.height} pixels, over the limit of {MAX_IMAGE_PIXELS}"
+                return (
+                    None,
+                    f"is {im.width}x{im.height} pixels, over the limit of {MAX_IMAGE_PIXELS}",
+                )
             if fmt not in FORMATS:  # BMP, TIFF, WebP: converted; vector WMF/EMF cannot be
                 out = io.BytesIO()
                 im.convert("RGBA" if "A" in im.getbands() else "RGB").save(out, "PNG")

@@ -15,7 +15,10 @@ from studypack.load.outline import OImage, OTable, Outline, glossary_heading
 from studypack.load.outline_build import Assembler
 
 WHAT = "PowerPoint deck"
-_CONTINUED = re.compile(r"\s*(?:\((?:cont(?:inued|'d|\.)?|\d+)\)|[–—-]\s*(?:cont(?:inued|'d|\.)?|part \d+)|\d+/\d+)\s*$", re.IGNORECASE)
+_CONTINUED = re.compile(
+    r"\s*(?:\((?:cont(?:inued|'d|\.)?|\d+)\)|[–—-]\s*(?:cont(?:inued|'d|\.)?|part \d+)|\d+/\d+)\s*$",
+    re.IGNORECASE,
+)
 
 
 def parse_pptx(data: bytes, name: str, report: Report) -> Outline | None:
@@ -29,7 +32,15 @@ def parse_pptx(data: bytes, name: str, report: Report) -> Outline | None:
     try:
         deck = Presentation(io.BytesIO(data))
         return _Reader(name, report).read(deck)
-    except (PackageNotFoundError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as e:
+    except (
+        PackageNotFoundError,
+        XMLSyntaxError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        EOFError,
+    ) as e:
         broken(report, name, WHAT, e)
         return None
 
@@ -70,15 +81,22 @@ class _Reader:
             return
         if not title:
             if self.build.current is None:
-                self.report.warning(Span(self.name, no, 1), f"slide {no} has no title; titled 'Slide {no}'")
+                self.report.warning(
+                    Span(self.name, no, 1), f"slide {no} has no title; titled 'Slide {no}'"
+                )
                 title = f"Slide {no}"
             else:
                 self.report.warning(
-                    Span(self.name, no, 1), f"slide {no} has no title; its content joins the slide before"
+                    Span(self.name, no, 1),
+                    f"slide {no} has no title; its content joins the slide before",
                 )
         if title:
             base = _CONTINUED.sub("", title)
-            if base and base == _CONTINUED.sub("", self.last_title) and self.build.current is not None:
+            if (
+                base
+                and base == _CONTINUED.sub("", self.last_title)
+                and self.build.current is not None
+            ):
                 self.build.items = []  # "Topic (cont.)": the same section goes on
             else:
                 self.build.heading(2 if self.in_part else 1, title, no)
@@ -112,11 +130,18 @@ class _Reader:
                 self.body(list(shape.shapes), no)
             elif shape.has_table:
                 self.table(shape.table, no)
-            elif hasattr(shape, "image") and shape.shape_type in (MSO_SHAPE_TYPE.PICTURE, MSO_SHAPE_TYPE.PLACEHOLDER):
+            elif hasattr(shape, "image") and shape.shape_type in (
+                MSO_SHAPE_TYPE.PICTURE,
+                MSO_SHAPE_TYPE.PLACEHOLDER,
+            ):
                 self.picture(shape, no)
             elif shape.has_text_frame:
                 kind = shape.placeholder_format.type if shape.is_placeholder else None
-                if kind in (PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.DATE):
+                if kind in (
+                    PP_PLACEHOLDER.SLIDE_NUMBER,
+                    PP_PLACEHOLDER.FOOTER,
+                    PP_PLACEHOLDER.DATE,
+                ):
                     continue
                 for para in shape.text_frame.paragraphs:
                     text = " ".join(para.text.split())
@@ -126,15 +151,24 @@ class _Reader:
                         self.build.paragraph(text, no)
                     else:
                         self.build.point(text, para.level, no)
-            elif shape.has_chart or shape.shape_type in (MSO_SHAPE_TYPE.MEDIA, MSO_SHAPE_TYPE.EMBEDDED_OLE_OBJECT):
-                self.report.warning(Span(self.name, no, 1), f"slide {no}: '{shape.name}' (a chart or media) not imported")
+            elif shape.has_chart or shape.shape_type in (
+                MSO_SHAPE_TYPE.MEDIA,
+                MSO_SHAPE_TYPE.EMBEDDED_OLE_OBJECT,
+            ):
+                self.report.warning(
+                    Span(self.name, no, 1),
+                    f"slide {no}: '{shape.name}' (a chart or media) not imported",
+                )
 
     def picture(self, shape, no: int) -> None:
         try:
             image = shape.image
             blob, filename = image.blob, image.filename or f"slide-{no}.{image.ext}"
         except (KeyError, ValueError, AttributeError):
-            self.report.warning(Span(self.name, no, 1), f"slide {no}: picture '{shape.name}' has no image data; skipped")
+            self.report.warning(
+                Span(self.name, no, 1),
+                f"slide {no}: picture '{shape.name}' has no image data; skipped",
+            )
             return
         descr = shape.element.xpath("./p:nvPicPr/p:cNvPr/@descr")
         self.build.block(OImage(descr[0] if descr else "", no, 1, None, blob, filename))

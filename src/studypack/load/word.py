@@ -16,7 +16,9 @@ from studypack.load.outline_build import Assembler
 
 WHAT = "Word document"
 _HEADING = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
-_LIST_STYLE = re.compile(r"^list(?:\s+(?:bullet|number|paragraph|continue))?(?:\s+([2-9]))?$", re.IGNORECASE)
+_LIST_STYLE = re.compile(
+    r"^list(?:\s+(?:bullet|number|paragraph|continue))?(?:\s+([2-9]))?$", re.IGNORECASE
+)
 
 
 def parse_docx(data: bytes, name: str, report: Report) -> Outline | None:
@@ -30,7 +32,15 @@ def parse_docx(data: bytes, name: str, report: Report) -> Outline | None:
     try:
         document = docx.Document(io.BytesIO(data))
         return _Reader(document, name, report).read()
-    except (PackageNotFoundError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as e:
+    except (
+        PackageNotFoundError,
+        XMLSyntaxError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        EOFError,
+    ) as e:
         broken(report, name, WHAT, e)
         return None
 
@@ -105,19 +115,26 @@ class _Reader:
             descr = drawing.xpath(".//wp:docPr/@descr") or drawing.xpath(".//wp:docPr/@title")
             if not blips:
                 what = "chart or diagram" if drawing.xpath(".//c:chart") else "drawing"
-                self.report.warning(Span(self.name, no, 1), f"paragraph {no}: {what} not imported (only pictures are)")
+                self.report.warning(
+                    Span(self.name, no, 1),
+                    f"paragraph {no}: {what} not imported (only pictures are)",
+                )
                 continue
             try:
                 part = self.document.part.related_parts[blips[0]]
                 blob = part.blob
             except KeyError:
-                self.report.warning(Span(self.name, no, 1), f"paragraph {no}: picture whose file is missing skipped")
+                self.report.warning(
+                    Span(self.name, no, 1), f"paragraph {no}: picture whose file is missing skipped"
+                )
                 continue
             self.pictures += 1
             filename = PurePosixPath(str(part.partname)).name
             self.build.block(OImage(descr[0] if descr else "", no, 1, None, blob, filename))
         if p.xpath(".//w:pict"):
-            self.report.warning(Span(self.name, no, 1), f"paragraph {no}: legacy (VML) picture not imported")
+            self.report.warning(
+                Span(self.name, no, 1), f"paragraph {no}: legacy (VML) picture not imported"
+            )
 
     def table(self, tbl, no: int) -> None:
         table = self.Table(tbl, self.document.part)
