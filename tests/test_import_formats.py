@@ -137,6 +137,16 @@ def test_furniture_is_decided_by_where_a_line_stands(tmp_path):
     assert "Advertisement paid for most papers" in texts(pack)
     assert "Sign up forms were mailed to listeners" in texts(pack)
     assert "Share this page" not in texts(pack)
+    history = tmp_path / "h.txt"
+    history.write_text(
+        "The French Revolution\n\nBy 1789, France was bankrupt and its people hungry.\n\n"
+        "July 1789\n\n  • The Bastille fell on 14 July\n  • Peasants rose in the Great Fear\n\n"
+        "August 1789\n\n  • The Declaration of the Rights of Man was adopted\n  • Feudal dues were abolished\n",
+        encoding="utf-8",
+    )
+    pack, _ = imported(history)
+    assert pack.overview == "By 1789, France was bankrupt and its people hungry."
+    assert [s.title for s in pack.sections] == ["July 1789", "August 1789"]
 
 
 def test_announced_count_is_checked_and_blank_terms_never_merge(tmp_path):

@@ -32,7 +32,8 @@ _PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "byline",
-            r"^(?:(?:written|posted|reviewed|edited|published|authored|fact[- ]checked|created|compiled|updated)\s+by|by)\s+\S",
+            r"^(?:(?:written|posted|reviewed|edited|published|authored|fact[- ]checked|created|compiled|updated)\s+by\s+\S"
+            r"|by\s+(?:(?:dr|prof|ms|mr|mrs)\.?\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:$|[|·•,–—-]))",
         ),
         (
             "update date",
@@ -114,6 +115,8 @@ def line_kind(text: str, bullet: bool) -> str | None:
         if pattern.search(t):
             if kind in ("byline", "update date") and _words(t) > 12:
                 continue
+            if kind == "update date" and not _DATE.search(t):
+                continue  # "Revised Statutes" is a heading; "Updated March 3, 2024" is not
             if kind == "call to action" and not (
                 _words(t) <= 8
                 or re.search(r"[!→»>]|\bfree\b|\bnow\b|\btoday\b|\bhere\b", t, re.IGNORECASE)
@@ -133,6 +136,7 @@ def find_furniture(lines: list[str]) -> dict[int, str]:
             kind = line_kind(raw, _BULLET.match(raw) is not None)
             if kind:
                 found[i] = kind
+    _lone_dates(lines, found)
     rest = [i for i, raw in enumerate(lines) if raw.strip() and i not in found]
     _contents(lines, rest, found)
     rest = [i for i in rest if i not in found]
@@ -140,6 +144,18 @@ def find_furniture(lines: list[str]) -> dict[int, str]:
     _related(lines, rest, found)
     _between(lines, found)
     return found
+
+
+def _lone_dates(lines: list[str], found: dict[int, str]) -> None:
+    """A bare date ("March 3, 2024") is furniture next to other furniture; alone it may be a
+    heading of a history guide ("July 1789")."""
+    filled = [i for i, raw in enumerate(lines) if raw.strip()]
+    for k, i in enumerate(filled):
+        if found.get(i) != "date line":
+            continue
+        near = [filled[j] for j in (k - 1, k + 1) if 0 <= j < len(filled)]
+        if not any(found.get(j) not in (None, "date line") for j in near):
+            del found[i]
 
 
 def _menus(lines: list[str], rest: list[int], found: dict[int, str]) -> None:
