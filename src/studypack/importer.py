@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from studypack.errors import EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.load import PACK_FILE
 from studypack.load.guide import load_guide
+from studypack.load.pictures import is_extracted
+from studypack.model import Image, Pack, Section
 from studypack.output import write_atomic
 from studypack.pack_writer import write_pack_yaml
 
@@ -51,6 +55,7 @@ def import_guide(file: Path, pack_dir: Path | None, force: bool) -> ImportResult
         f"Build it with:  studypack build {display_path(pack_dir)}"
     )
     try:
+        pack = _copy_images(pack, pack_dir.resolve(), details)
         write_atomic(target, write_pack_yaml(pack, header).encode("utf-8"))
     except OSError as e:
         report.error(Span(str(target)), f"cannot write: {e.strerror or e}")
@@ -61,3 +66,38 @@ def import_guide(file: Path, pack_dir: Path | None, force: bool) -> ImportResult
         f"{len(pack.glossary)} glossary terms"
     )
     return ImportResult(target, report.sorted(), details, summary)
+
+
+def _copy_images(pack: Pack, pack_dir: Path, details: list[str]) -> Pack:
+    """The pack with every picture copied into PACK_DIR/images/ (a pack is one folder)."""
+    copied: dict[Path, Path] = {}
+    taken: set[str] = set()
+
+    def place(image: Image) -> Image:
+        if image.path not in copied:
+            if image.path.is_relative_to(pack_dir):
+                copied[image.path] = image.path  # already in the pack
+            else:
+                n = len(copied) + 1
+                stem = f"picture-{n}" if is_extracted(image.path) else image.path.stem
+                name, k = f"{stem}{image.path.suffix.lower()}", 2
+                while name in taken:
+                    name, k = f"{stem}-{k}{image.path.suffix.lower()}", k + 1
+                taken.add(name)
+                target = pack_dir / "images" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(image.path, target)
+                copied[image.path] = target
+                details.append(f"copied {display_path(image.path)} to {display_path(target)}")
+        return dataclasses.replace(image, path=copied[image.path])
+
+    def section(s: Section) -> Section:
+        points = tuple(place(p) if isinstance(p, Image) else p for p in s.points)
+        image = place(s.image) if s.image is not None else None
+        return dataclasses.replace(
+            s, points=points, image=image, sections=tuple(map(section, s.sections))
+        )
+
+    if not pack.images():
+        return pack
+    return dataclasses.replace(pack, root=pack_dir, sections=tuple(map(section, pack.sections)))

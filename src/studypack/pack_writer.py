@@ -14,7 +14,7 @@ from functools import lru_cache
 import yaml
 
 from studypack.errors import Span
-from studypack.model import NO_SPAN, Card, Image, Pack, Point, Section, Term
+from studypack.model import NO_SPAN, Card, Code, Image, Item, Math, Pack, Section, Table, Term
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -64,7 +64,7 @@ def _section(out: list[str], col: int, s: Section, pack: Pack) -> None:
     _key(out, col, "summary", s.summary)
     if s.points:
         out.append(" " * col + "points:")
-        _points(out, col + 2, s.points)
+        _points(out, col + 2, s.points, pack)
     _key(out, col, "notes", s.notes)
     if s.image is not None:
         _image(out, col, s.image, pack)
@@ -74,15 +74,43 @@ def _section(out: list[str], col: int, s: Section, pack: Pack) -> None:
             _as_item(out, col + 2, lambda lines, c, x=sub: _section(lines, c, x, pack))
 
 
-def _points(out: list[str], col: int, points: tuple[Point, ...]) -> None:
+def _points(out: list[str], col: int, points: tuple[Item, ...], pack: Pack) -> None:
     for p in points:
+        if isinstance(p, (Table, Code, Math, Image)):
+            _as_item(out, col, lambda lines, c, b=p: _block(lines, c, b, pack))
+            continue
         _item(out, col, p.text)
         if p.children:
             # Sub-points are a nested list right after their point: "- - child".
             sub: list[str] = []
-            _points(sub, col + 2, p.children)
+            _points(sub, col + 2, p.children, pack)
             sub[0] = " " * col + "- " + sub[0][col + 2 :]
             out += sub
+
+
+def _block(out: list[str], col: int, b: Table | Code | Math | Image, pack: Pack) -> None:
+    """A block as the mapping that stands in a points list (as load/blocks.py reads it)."""
+    if isinstance(b, Image):
+        _image(out, col, b, pack)
+    elif isinstance(b, Code):
+        _key(out, col, "code", b.text)
+        _key(out, col, "language", b.language)
+        _key(out, col, "caption", b.caption)
+    elif isinstance(b, Math):
+        _key(out, col, "math", b.latex)
+        _key(out, col, "alt", b.alt)
+    else:
+        out.append(" " * col + "table:")
+        _key(out, col + 2, "caption", b.caption)
+        _items(out, col + 2, "header", b.header)
+        out.append(" " * (col + 2) + "rows:")
+        for row in b.rows:
+            cells: list[str] = []
+            for cell in row:
+                _item(cells, col + 6, cell)
+            cells[0] = " " * (col + 4) + "- " + cells[0][col + 6 :]
+            out += cells
+        _items(out, col + 2, "align", b.align)
 
 
 def _image(out: list[str], col: int, image: Image, pack: Pack) -> None:

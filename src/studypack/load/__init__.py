@@ -15,7 +15,7 @@ def pack_file(arg: Path) -> Path:
     return arg / PACK_FILE if arg.is_dir() else arg
 
 
-IMPORTED_SUFFIXES = (".md", ".markdown", ".txt")
+IMPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pptx")
 
 
 def slug_of(arg: Path) -> str:
@@ -28,7 +28,7 @@ def load_pack(arg: Path, report: Report) -> Pack | None:
     """Load any supported source; problems go to `report`, None when there were errors."""
     path = pack_file(arg)
     if not path.exists():
-        report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md outline)")
+        report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md, .txt, .docx or .pptx file)")
         return None
     # Readers are imported on demand: commands that load no pack start faster.
     if path.suffix.lower() in IMPORTED_SUFFIXES:

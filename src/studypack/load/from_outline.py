@@ -10,10 +10,23 @@ from pathlib import Path
 from studypack.errors import Report, Span
 from studypack.inline import parse_inline, plain_text
 from studypack.load.fields import clean_text, dropped_message, language_problem, parse_date
-from studypack.load.outline import OPoint, OSection, Outline, find_blanks, snippet
-from studypack.model import Pack, Point, Section, Term
+from studypack.load.outline import (
+    OCode,
+    OImage,
+    OMath,
+    OPoint,
+    OSection,
+    OTable,
+    Outline,
+    find_blanks,
+    snippet,
+)
+from studypack.load.pictures import picture_file, usable_image
+from studypack.model import Code, Image, Item, Math, Pack, Point, Section, Table, Term
 
 _MD_SPECIAL = re.compile(r"([`*_\[\]])")  # what inline.py lets a backslash escape
+MAX_HEADING = 300  # characters; a longer title fits no slide or page head
+MAX_TEXT = 10_000  # characters in one paragraph or point
 
 
 def outline_to_pack(
@@ -26,12 +39,7 @@ def outline_to_pack(
         else None
     )
     if pack is None or not pack.sections:
-        what = (
-            "'## Section' headings"
-            if markdown
-            else "heading lines followed by bullet points (•, -, *)"
-        )
-        report.error(Span(str(path)), f"no sections found: expected {what}")
+        report.error(Span(str(path)), f"no sections found: expected {outline.expect}")
         return None
     return pack
 
@@ -52,7 +60,7 @@ class _Builder:
         self.report = report
         self.markdown = markdown
         self.outline = outline
-        points = [p for s in outline.sections for p in _top_points(s)]
+        points = [p for s in outline.sections for p in _top_points(s) if isinstance(p, OPoint)]
         lower = [p for p in points if p.text[:1].islower()]
         # A point in lower case among capitalised ones lost its first words (a link).
         self.flag_lower = len(points) >= 5 and len(lower) <= len(points) // 10
@@ -60,6 +68,11 @@ class _Builder:
     def pack(self, slug: str, root: Path, source: Path) -> Pack:
         o = self.outline
         meta = {k: self.text(v, line, 1, check=False) for k, (v, line) in o.meta.items()}
+        if o.title and len(o.title) > MAX_HEADING:
+            self.report.error(
+                Span(self.path, o.title_line, 1),
+                f"heading of {len(o.title)} characters; at most {MAX_HEADING} (is a line break missing?)",
+            )
         title = meta.get("title") or (
             self.text(o.title, o.title_line, 1, check=False) if o.title else None
         )
@@ -84,6 +97,12 @@ class _Builder:
         """Clean one text field; warn about lost links; plain text is escaped to stay literal."""
         if raw is None:
             return None
+        if len(raw) > MAX_TEXT:
+            self.report.error(
+                Span(self.path, line, col),
+                f"text of {len(raw)} characters in one paragraph; at most {MAX_TEXT} (is this a study guide?)",
+            )
+            return None
         text, dropped = clean_text(raw)
         if dropped:
             self.report.warning(Span(self.path, line, col), dropped_message(dropped))
@@ -96,8 +115,8 @@ class _Builder:
                 )
         return (text if self.markdown else literal(text)) or None
 
-    def paragraphs(self, paras: list[tuple[str, int, int]]) -> str | None:
-        texts = [t for t in (self.text(p, line, col) for p, line, col in paras) if t]
+    def paragraphs(self, paras: list[tuple[str, int, int]], check: bool = True) -> str | None:
+        texts = [t for t in (self.text(p, line, col, check) for p, line, col in paras) if t]
         if len(texts) <= 1:
             return texts[0] if texts else None
         # Several paragraphs: wrapped lines inside, a blank line between (as in the sample pack).
@@ -106,6 +125,12 @@ class _Builder:
         )
 
     def section(self, s: OSection) -> Section | None:
+        if len(s.title) > MAX_HEADING:
+            self.report.error(
+                Span(self.path, s.line, s.col),
+                f"heading of {len(s.title)} characters; at most {MAX_HEADING} (is a line break missing?)",
+            )
+            return None
         title = self.text(s.title, s.line, s.col, check=False)
         if not title:
             return None
@@ -113,13 +138,19 @@ class _Builder:
             title=title,
             summary=self.paragraphs(s.summary),
             points=self.points(s.points),
+            notes=self.paragraphs(s.notes, check=False),
             sections=tuple(x for x in (self.section(sub) for sub in s.sections) if x is not None),
             span=Span(self.path, s.line, s.col),
         )
 
-    def points(self, points: list[OPoint], top: bool = True) -> tuple[Point, ...]:
-        out = []
+    def points(self, points: list, top: bool = True) -> tuple[Item, ...]:
+        out: list[Item] = []
         for p in points:
+            if not isinstance(p, OPoint):
+                block = self.block(p)
+                if block is not None:
+                    out.append(block)
+                continue
             if top and self.flag_lower and p.text[:1].islower():
                 self.report.warning(
                     Span(self.path, p.line, p.col),
@@ -132,6 +163,58 @@ class _Builder:
             else:
                 out.extend(children)
         return tuple(out)
+
+    def block(self, b) -> Table | Code | Math | Image | None:
+        span = Span(self.path, b.line, b.col)
+        if isinstance(b, OTable):
+            cell = lambda t: self.text(t, b.line, b.col, check=False) or ""
+            width = max([len(b.header)] + [len(r) for r in b.rows])
+            pad = lambda row: tuple(row) + ("",) * (width - len(row))
+            header = pad([cell(t) for t in b.header])
+            rows = tuple(pad([cell(t) for t in r]) for r in b.rows)
+            if not rows:
+                self.report.warning(span, "table with a header row only; imported as points")
+                return None
+            align = tuple(b.align) + ("left",) * (width - len(b.align)) if b.align else ()
+            return Table(header, rows, None, align if any(a != "left" for a in align) else (), span)
+        if isinstance(b, OCode):
+            text, dropped = clean_text(b.text)
+            lines = [line.rstrip().expandtabs(4) for line in text.split("\n")]
+            while lines and not lines[-1]:
+                lines.pop()
+            while lines and not lines[0]:
+                lines.pop(0)
+            if not lines:
+                self.report.warning(span, "empty code block skipped")
+                return None
+            return Code("\n".join(lines), _lexer(b.language, span, self.report), None, span)
+        if isinstance(b, OMath):
+            latex = clean_text(b.latex)[0].strip()
+            if not latex:
+                self.report.warning(span, "empty math block skipped")
+                return None
+            return Math(latex, None, span)
+        return self.image(b, span)
+
+    def image(self, b: OImage, span: Span) -> Image | None:
+        name = b.name
+        if b.data is not None:
+            path, problem = picture_file(b.data)
+            if path is None:
+                self.report.warning(span, f"picture '{name}' {problem}; skipped")
+                return None
+        elif b.file is None or not b.file.is_file():
+            self.report.warning(span, f"image '{name}' not found; skipped")
+            return None
+        else:
+            path = b.file
+        alt = " ".join(clean_text(b.alt)[0].split())
+        if not alt:
+            alt = Path(name).stem.replace("_", " ").replace("-", " ").strip() or "Picture"
+            self.report.warning(
+                span, f"picture '{name}' has no alt text; '{alt}' used (describe it in pack.yaml)"
+            )
+        return usable_image(path, alt, span, self.report, f"image '{name}'")
 
     def glossary(self) -> tuple[Term, ...]:
         o = self.outline
@@ -179,6 +262,23 @@ class _Builder:
         return raw
 
 
+def _lexer(name: str | None, span: Span, report: Report) -> str | None:
+    """A Pygments lexer alias for a fence's language, or None (with a warning when unknown)."""
+    if not name:
+        return None
+    from pygments.lexers import get_lexer_by_name  # only sources with code pay for Pygments
+    from pygments.util import ClassNotFound
+
+    try:
+        get_lexer_by_name(name)
+    except ClassNotFound:
+        report.warning(
+            span, f"unknown code language '{name}'; the code is shown without highlighting"
+        )
+        return None
+    return name.lower()
+
+
 def _top_points(s: OSection):
     yield from s.points
     for sub in s.sections:
@@ -186,7 +286,7 @@ def _top_points(s: OSection):
 
 
 def _all_points(s: OSection):
-    stack = list(s.points)
+    stack = [p for p in s.points if isinstance(p, OPoint)]
     while stack:
         p = stack.pop()
         yield p

@@ -14,7 +14,10 @@ from studypack.load.outline import Outline
 from studypack.model import Pack
 
 MAX_BYTES = 16 * 1024 * 1024
+MAX_OFFICE_BYTES = 200 * 1024 * 1024  # pictures make decks large
+MAX_LINE = 10_000  # characters on one line: longer is not a study guide (and stalls layout)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+OFFICE_SUFFIXES = (".docx", ".pptx")
 
 
 def load_guide(
@@ -34,6 +37,20 @@ def load_guide(
 
 def read_outline(path: Path, report: Report) -> tuple[Outline, bool] | None:
     """The guide's outline, and whether it was read as Markdown; None after a located error."""
+    suffix = path.suffix.lower()
+    if suffix in OFFICE_SUFFIXES:
+        data = read_bounded(path, str(path), report, MAX_OFFICE_BYTES)
+        if data is None:
+            return None
+        if suffix == ".docx":
+            from studypack.load.word import parse_docx  # python-docx only for Word files
+
+            outline = parse_docx(data, str(path), report)
+        else:
+            from studypack.load.powerpoint import parse_pptx
+
+            outline = parse_pptx(data, str(path), report)
+        return (outline, False) if outline is not None else None
     text = read_guide(path, report)
     if text is None:
         return None
@@ -52,6 +69,14 @@ def read_guide(path: Path, report: Report) -> str | None:
             Span(name), "file is empty: expected a study guide (headings, bullets, key terms)"
         )
         return None
+    if text is not None and len(text) > MAX_LINE:
+        for no, line in enumerate(text.split("\n"), 1):
+            if len(line) > MAX_LINE:
+                report.error(
+                    Span(name, no, 1),
+                    f"line of {len(line)} characters; at most {MAX_LINE} (is this a study guide?)",
+                )
+                return None
     return text
 
 

@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 from studypack.errors import Report, Span
+from studypack.load.furniture import find_furniture
 from studypack.load.outline import (
     Dropped,
     OPoint,
     OSection,
     OTerm,
     Outline,
+    blank_term,
     glossary_heading,
     heading_language,
     noise_kind,
@@ -67,11 +69,13 @@ def _scan(text: str, outline: Outline) -> list[_Line]:
     """Significant lines: noise dropped, underlines folded into the heading above."""
     out: list[_Line] = []
     blank = True
-    for no, raw in enumerate(text.split("\n"), 1):
+    raws = text.split("\n")
+    furniture = find_furniture(raws)
+    for no, raw in enumerate(raws, 1):
         if not raw.strip():
             blank = True
             continue
-        kind = noise_kind(raw)
+        kind = noise_kind(raw) or furniture.get(no - 1)
         if kind:
             outline.dropped.append(Dropped(no, kind, raw.strip()))
             continue
@@ -225,8 +229,20 @@ def _read_glossary(lines: list[_Line], i: int, outline: Outline, path: str, repo
             elif definition:
                 outline.glossary[-1].definition += " " + definition
         elif pending is not None:
-            outline.glossary.append(OTerm(pending.text, text, pending.no, pending.col))
+            outline.glossary.append(OTerm(_term_of(pending.text), text, pending.no, pending.col))
             pending = None
+        elif (term := blank_term(text)) is not None and (
+            nxt is None
+            or nxt.blank_before
+            or nxt.kind == "bullet"
+            or split_term(nxt.text) is not None
+            or blank_term(nxt.text) is not None
+        ):
+            # "Chlorophyll:" and then the next term: its definition was lost (a link, most
+            # likely). Reported, and never merged into a neighbour.
+            outline.glossary.append(OTerm(term, "", line.no, line.col))
+        elif blank_term(text) is not None:
+            pending = line  # "Term:" with its definition on the next line
         elif (split := split_term(text)) is not None:
             term, definition = split
             outline.glossary.append(OTerm(term, definition, line.no, line.col))
@@ -247,11 +263,12 @@ def _read_glossary(lines: list[_Line], i: int, outline: Outline, path: str, repo
             )
         i += 1
     if pending is not None:
-        report.warning(
-            Span(path, pending.no, pending.col),
-            f"glossary term '{pending.text}' has no definition; skipped",
-        )
+        outline.glossary.append(OTerm(_term_of(pending.text), "", pending.no, pending.col))
     return i
+
+
+def _term_of(text: str) -> str:
+    return blank_term(text) or text
 
 
 def _levels(blocks: list[_Block]) -> list[int]:

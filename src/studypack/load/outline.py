@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from studypack.labels import LABELS
 
@@ -17,13 +18,53 @@ class OPoint:
 
 
 @dataclass
+class OTable:
+    header: list[str]
+    rows: list[list[str]]
+    line: int
+    col: int = 1
+    align: list[str] = field(default_factory=list)  # "left" | "center" | "right"; [] = all left
+
+
+@dataclass
+class OCode:
+    text: str
+    language: str | None
+    line: int
+    col: int = 1
+
+
+@dataclass
+class OMath:
+    latex: str
+    line: int
+    col: int = 1
+
+
+@dataclass
+class OImage:
+    """A picture: a file the source names (`file`) or bytes the source holds (`data`)."""
+
+    alt: str
+    line: int
+    col: int = 1
+    file: Path | None = None  # absolute
+    data: bytes | None = None
+    name: str = "picture.png"  # what the source calls it (for messages and the copied file)
+
+
+OBlock = OTable | OCode | OMath | OImage
+
+
+@dataclass
 class OSection:
     title: str
     line: int
     col: int = 1
     summary: list[tuple[str, int, int]] = field(default_factory=list)  # (paragraph, line, col)
-    points: list[OPoint] = field(default_factory=list)
+    points: list[OPoint | OBlock] = field(default_factory=list)
     sections: list[OSection] = field(default_factory=list)
+    notes: list[tuple[str, int, int]] = field(default_factory=list)  # speaker notes
 
 
 @dataclass
@@ -57,6 +98,7 @@ class Outline:
     glossary_count: int | None = None  # the "(N)" the guide announces
     glossary_language: str | None = None  # "de" when the glossary is headed "Glossar"
     dropped: list[Dropped] = field(default_factory=list)
+    expect: str = "heading lines followed by bullet points (•, -, *)"  # when no section is found
 
 
 # --- web noise ------------------------------------------------------------------------------
@@ -152,6 +194,14 @@ def split_term(text: str) -> tuple[str, str] | None:
         if len(term) > 80:
             break  # the first plausible split is the only one we take
     return None
+
+
+def blank_term(text: str) -> str | None:
+    """The term of a `Term:` line with nothing after the colon, else None."""
+    m = re.fullmatch(r"(.+?)\s*[:：]", strip_emphasis(text))
+    if m is None or not plausible_term(m.group(1)):
+        return None
+    return strip_emphasis(m.group(1))
 
 
 # --- lost links -----------------------------------------------------------------------------
