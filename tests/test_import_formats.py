@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image as PILImage
 
-from conftest import ROOTS, build_or_fail
+from helpers import ROOTS, build_or_fail
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.importer import import_guide

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.load.fields import clean_text

@@ -57,11 +57,11 @@ class Output:
 
 _ALL = (
     Output("handout", "handout.pdf", "studypack.render.handout_pdf",
-           ("colors", "fonts", "logo", "paper", "header", "footer", "style"), images=True, cost=2),
+           ("colors", "fonts", "folder", "logo", "paper", "header", "footer", "style"), images=True, cost=2),
     Output("deck", "deck.pptx", "studypack.render.deck_pptx",
            ("name", "colors", "logo", "slides", "footer", "style"), images=True, cost=3),
     Output("cards", "flashcards.pdf", "studypack.render.cards_pdf",
-           ("colors", "fonts", "logo", "paper", "cards"), images=False, cost=1),
+           ("colors", "fonts", "folder", "logo", "paper", "cards"), images=False, cost=1),
     Output("csv", "cards.csv", "studypack.render.cards_csv", (), images=False, cost=0),
     Output("anki", "cards.apkg", "studypack.render.anki", ("colors", "fonts", "folder", "slides"), images=False, cost=0,
            default=False, continues=True),
