@@ -24,10 +24,10 @@ class Cell(Para):
 
 
 def column_widths(header: list[Cell], rows: list[list[Cell]], avail: float) -> list[float]:
-    """Widths from the content, as browsers lay out tables: every column gets its longest word;
-    the rest of the frame goes to the columns in proportion to how much more their longest
-    line wants. A table whose words alone overflow the frame shrinks them all alike, and its
-    longest words wrap (the cell paragraphs split long words)."""
+    """Widths from the content, much as browsers lay out tables: every column gets its longest
+    word, columns that want little keep their text on one line, and the rest of the frame goes
+    to the others in proportion to how much more than their longest word they want. Words
+    wider than an equal share of the frame wrap (cell paragraphs split long words)."""
     columns = list(zip(header, *rows))
     least, want = [], []
     for cells in columns:
@@ -37,8 +37,10 @@ def column_widths(header: list[Cell], rows: list[list[Cell]], avail: float) -> l
         want.append(max(hi, lo))
     if sum(want) <= avail:
         return want
-    if sum(least) >= avail:
-        return [avail * w / sum(least) for w in least]
+    if sum(least) > avail:
+        # A word wider than an equal share of the frame breaks anyway: break it at that share,
+        # so the columns of ordinary words keep theirs whole.
+        least = [min(w, avail / len(least)) for w in least]
     # Columns that want no more than an equal share of what is left stay on one line ...
     widths: dict[int, float] = {}
     while True:
