@@ -44,11 +44,15 @@ def text_w(d: ImageDraw.ImageDraw, s: str, f: ImageFont.FreeTypeFont) -> int:
     return right - left
 
 
-def centred(d: ImageDraw.ImageDraw, x: float, y: float, s: str, f: ImageFont.FreeTypeFont, fill) -> None:
+def centred(
+    d: ImageDraw.ImageDraw, x: float, y: float, s: str, f: ImageFont.FreeTypeFont, fill
+) -> None:
     d.text((x - text_w(d, s, f) / 2, y), s, font=f, fill=fill)
 
 
-def formula_w(d: ImageDraw.ImageDraw, spec: str, f: ImageFont.FreeTypeFont, f_small: ImageFont.FreeTypeFont) -> int:
+def formula_w(
+    d: ImageDraw.ImageDraw, spec: str, f: ImageFont.FreeTypeFont, f_small: ImageFont.FreeTypeFont
+) -> int:
     return sum(text_w(d, t, f_small if k else f) for t, k in _pieces(spec))
 
 
@@ -119,7 +123,10 @@ def draw_ph_scale(out: Path) -> None:
     centred(d, x0 + 7 * step, top - 42, "neutral", f_side, NEUTRAL)
     centred(d, x0 + 11 * step, top - 42, "more basic", f_side, BASE)
     # Arrows under the side words, pointing away from neutral.
-    for x_from, x_to, colour in ((x0 + 5 * step, x0 + 1 * step, ACID), (x0 + 9 * step, x0 + 13 * step, BASE)):
+    for x_from, x_to, colour in (
+        (x0 + 5 * step, x0 + 1 * step, ACID),
+        (x0 + 9 * step, x0 + 13 * step, BASE),
+    ):
         y = top - 12
         d.line((x_from, y, x_to, y), fill=colour, width=3)
         tip = 1 if x_to > x_from else -1
@@ -153,7 +160,9 @@ def draw_ionisation(out: Path) -> None:
               (770, "Weak acid (CH_3COOH)", 1, "about 1 in 10 ionised (here; far fewer in practice)")]  # fmt: skip
     for left, title, ionised, note in panels:
         right = left + 690
-        d.rounded_rectangle((left, 90, right, 500), radius=18, outline=GRID, width=3, fill=(246, 249, 253))
+        d.rounded_rectangle(
+            (left, 90, right, 500), radius=18, outline=GRID, width=3, fill=(246, 249, 253)
+        )
         formula(d, left + 24, 106, title, f_head, f_head_small, INK)
         for i in range(10):
             cx = left + 80 + (i % 5) * 130

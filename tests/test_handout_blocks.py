@@ -30,7 +30,10 @@ def cell(i: int, j: int) -> str:
 
 
 def _pack_yaml() -> str:
-    rows = "\n".join("          - [" + ", ".join(f'"{cell(i, j)}"' for j in range(COLUMNS)) + "]" for i in range(ROWS))
+    rows = "\n".join(
+        "          - [" + ", ".join(f'"{cell(i, j)}"' for j in range(COLUMNS)) + "]"
+        for i in range(ROWS)
+    )
     code = "\n".join("          " + line for line in CODE_LINES)
     return f"""\
 title: Every block
@@ -86,7 +89,15 @@ def test_blocks_stand_where_they_are_and_captions_are_numbered(blocks_pack):
     pack, theme = load_with_theme(blocks_pack)
     blocks = plan_handout(pack, theme, Report()).blocks
     kinds = [type(b).__name__ for b in blocks if not type(b).__name__ == "Heading"]
-    assert kinds == ["Bullets", "TableBlock", "Bullets", "CodeBlock", "MathBlock", "Figure", "Figure"]
+    assert kinds == [
+        "Bullets",
+        "TableBlock",
+        "Bullets",
+        "CodeBlock",
+        "MathBlock",
+        "Figure",
+        "Figure",
+    ]
     table = next(b for b in blocks if isinstance(b, TableBlock))
     code = next(b for b in blocks if isinstance(b, CodeBlock))
     figures = [b for b in blocks if isinstance(b, Figure)]
@@ -138,7 +149,9 @@ def test_long_table_repeats_its_header_on_every_page(handout):
     for n in spanned:
         page, text = pages[n]
         first_row = next(m.start() for m in re.finditer(r"\br\d+c0\b", text))
-        assert "Key Description Middle Number Bold Long" in text[:first_row], f"page {n + 1} has no header"
+        assert "Key Description Middle Number Bold Long" in text[:first_row], (
+            f"page {n + 1} has no header"
+        )
 
 
 def test_every_cell_is_on_the_page_of_its_row_and_none_is_lost(handout):
@@ -169,7 +182,9 @@ def test_table_cells_stay_inside_the_frame(handout):
     for n in table_pages(pages):
         page = pages[n][0]
         for ch in page.chars:
-            assert 0.85 * 72 - 0.5 <= ch["x0"] and ch["x1"] <= page.width - 0.85 * 72 + 0.5, ch["text"]
+            assert 0.85 * 72 - 0.5 <= ch["x0"] and ch["x1"] <= page.width - 0.85 * 72 + 0.5, ch[
+                "text"
+            ]
 
 
 def test_the_table_starts_under_its_section_heading(handout):
@@ -197,13 +212,22 @@ def test_wrapped_code_lines_carry_the_continuation_mark(handout):
     marks = [c for page, _ in pages for c in page.chars if c["text"] == "↪"]
     assert len(marks) >= 1
     page = next(p for p, t in pages if "word0" in t)
-    assert all(0.85 * 72 <= c["x0"] and c["x1"] <= page.width - 0.85 * 72 for c in page.chars if "Mono" in c["fontname"])
+    assert all(
+        0.85 * 72 <= c["x0"] and c["x1"] <= page.width - 0.85 * 72
+        for c in page.chars
+        if "Mono" in c["fontname"]
+    )
 
 
 def test_captions_are_numbered(handout):
     _, pages = handout
     text = " ".join(t for _, t in pages)
-    for caption in ("Table 1: Sixty rows", "Listing 1: Seventy lines", "Figure 1: The curve", "Figure 2: The scale"):
+    for caption in (
+        "Table 1: Sixty rows",
+        "Listing 1: Seventy lines",
+        "Figure 1: The curve",
+        "Figure 2: The scale",
+    ):
         assert caption in " ".join(text.split()), caption
 
 
@@ -240,4 +264,22 @@ def test_the_chemistry_sample_builds_a_clean_handout(tmp_path):
     from studypack.build import BuildOptions, build_pack
 
     result = build_pack(CHEMISTRY, BuildOptions(out=tmp_path, only=("handout", "cards", "csv")), 1)
+    assert [str(d) for d in result.diagnostics] == []
+
+
+def test_the_readme_blocks_example_builds_a_handout(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(
+        r"### Blocks: tables, code, figures, math\n.*?```yaml\n(.*?)```", readme, re.S
+    )
+    assert example is not None
+    points = "\n".join("    " + line for line in example.group(1).splitlines())
+    (tmp_path / "images").mkdir()
+    shutil.copy(CHEMISTRY / "images" / "titration.png", tmp_path / "images" / "titration.png")
+    (tmp_path / "pack.yaml").write_text(
+        f"title: T\nsections:\n  - title: S\n{points}\n", encoding="utf-8"
+    )
+    from studypack.build import BuildOptions, build_pack
+
+    result = build_pack(tmp_path, BuildOptions(out=tmp_path / "out", only=("handout",)), 1)
     assert [str(d) for d in result.diagnostics] == []

@@ -51,7 +51,9 @@ class MathBlock:
 
 def uses_blocks(pack: Pack) -> bool:
     """Whether any section holds a block: such a handout numbers every caption, figures included."""
-    return any(isinstance(p, (Table, Code, Math, Image)) for _, s in pack.all_sections() for p in s.points)
+    return any(
+        isinstance(p, (Table, Code, Math, Image)) for _, s in pack.all_sections() for p in s.points
+    )
 
 
 class Numbering:
@@ -75,7 +77,9 @@ class Numbering:
 
 def table_block(table: Table, numbers: Numbering) -> TableBlock:
     align = tuple(table.alignment(c) for c in range(len(table.header)))
-    return TableBlock(table.header, table.rows, align, numbers.caption("table", table.caption), table.span)
+    return TableBlock(
+        table.header, table.rows, align, numbers.caption("table", table.caption), table.span
+    )
 
 
 def code_block(code: Code, numbers: Numbering) -> CodeBlock:

@@ -24,7 +24,11 @@ BLOCKS = (TableBlock, CodeBlock, MathBlock)
 
 def mix(a: Any, b: Any, t: float) -> colors.Color:
     """a tinted toward b: t = 0 is a, 1 is b."""
-    return colors.Color(a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t, a.blue + (b.blue - a.blue) * t)
+    return colors.Color(
+        a.red + (b.red - a.red) * t,
+        a.green + (b.green - a.green) * t,
+        a.blue + (b.blue - a.blue) * t,
+    )
 
 
 class BlockFlowables:
@@ -40,9 +44,15 @@ class BlockFlowables:
         body = ParagraphStyle("cell", st.body, fontSize=CELL_SIZE, leading=CELL_LEADING, spaceBefore=0,
                               spaceAfter=0)  # fmt: skip
         head_color = st.background if fills else st.primary
-        head = ParagraphStyle("cell_head", body, fontName=st.body_fonts.text.bold, textColor=head_color)
-        self.cell = {a: ParagraphStyle(f"cell-{a}", body, alignment=v) for a, v in ALIGNMENTS.items()}
-        self.head = {a: ParagraphStyle(f"cell_head-{a}", head, alignment=v) for a, v in ALIGNMENTS.items()}
+        head = ParagraphStyle(
+            "cell_head", body, fontName=st.body_fonts.text.bold, textColor=head_color
+        )
+        self.cell = {
+            a: ParagraphStyle(f"cell-{a}", body, alignment=v) for a, v in ALIGNMENTS.items()
+        }
+        self.head = {
+            a: ParagraphStyle(f"cell_head-{a}", head, alignment=v) for a, v in ALIGNMENTS.items()
+        }
         self.math = ParagraphStyle("math", body, fontName=st.body_fonts.code.regular, fontSize=10.5, leading=14,
                                    alignment=TA_CENTER, spaceBefore=6, spaceAfter=10)  # fmt: skip
 
@@ -56,7 +66,9 @@ class BlockFlowables:
     def _caption(self, text: str | None, span: Any) -> hp.Para | None:
         if text is None:
             return None
-        return hp.Para(self.glyphs.inline(text, self.st.body_fonts, span, self.st.link), self.caption)
+        return hp.Para(
+            self.glyphs.inline(text, self.st.body_fonts, span, self.st.link), self.caption
+        )
 
     # --- tables -------------------------------------------------------------------------------
 
@@ -66,13 +78,22 @@ class BlockFlowables:
         return cell
 
     def table(self, t: TableBlock) -> TableFlow:
-        header = [self._cell(text, self.head[t.align[j]], t.span, 0, j) for j, text in enumerate(t.header)]
+        header = [
+            self._cell(text, self.head[t.align[j]], t.span, 0, j) for j, text in enumerate(t.header)
+        ]
         rows = [
             [self._cell(text, self.cell[t.align[j]], t.span, i, j) for j, text in enumerate(row)]
             for i, row in enumerate(t.rows, 1)
         ]
         widths = column_widths(header, rows, self.frame_width)
-        return TableFlow(self._caption(t.caption, t.span), header, rows, widths, self.table_style(), self.frame_height)
+        return TableFlow(
+            self._caption(t.caption, t.span),
+            header,
+            rows,
+            widths,
+            self.table_style(),
+            self.frame_height,
+        )
 
     def table_style(self) -> list[tuple[Any, ...]]:
         """Header row in primary with the paper's colour on it, tinted alternate rows and hairlines;
@@ -87,7 +108,12 @@ class BlockFlowables:
         if self.fills:
             cmds += [
                 ("BACKGROUND", (0, 0), (-1, 0), st.primary),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [st.background, mix(st.primary, st.background, 0.92)]),
+                (
+                    "ROWBACKGROUNDS",
+                    (0, 1),
+                    (-1, -1),
+                    [st.background, mix(st.primary, st.background, 0.92)],
+                ),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.4, rule),
                 ("BOX", (0, 0), (-1, -1), 0.6, st.primary),
             ]

@@ -49,7 +49,9 @@ def _style_colors(style_name: str) -> dict[Any, tuple[str | None, bool, bool]]:
     return {t: (s["color"], s["bold"], s["italic"]) for t, s in style}
 
 
-def highlight(text: str, language: str | None, default_color: str) -> list[list[tuple[str, str, bool, bool]]]:
+def highlight(
+    text: str, language: str | None, default_color: str
+) -> list[list[tuple[str, str, bool, bool]]]:
     """Lines of (text, colour '#RRGGBB', bold, italic) runs; one colour when language is None."""
     if language is None:
         return [[(line, default_color, False, False)] for line in text.split("\n")]
@@ -78,7 +80,9 @@ def code_lines(text: str, language: str | None, fonts: FontNames, width: float, 
         runs: list[Run] = []
         for piece, color, bold, italic in line:
             base = fonts.pick(bold, italic)
-            runs += [Run(t, f, colors.HexColor(color)) for t, f in glyphs.segments(piece, base, span)]
+            runs += [
+                Run(t, f, colors.HexColor(color)) for t, f in glyphs.segments(piece, base, span)
+            ]
         out.append(SourceLine(tuple(_wrap(runs, width))))
     return out
 
@@ -101,7 +105,9 @@ def _wrap(runs: list[Run], width: float) -> list[VisualLine]:
             used += w
             end += 1
         if end < len(chars):
-            spaces = [i for i in range(start + 1, end) if chars[i - 1][0] == " " and chars[i][0] != " "]
+            spaces = [
+                i for i in range(start + 1, end) if chars[i - 1][0] == " " and chars[i][0] != " "
+            ]
             if spaces and spaces[-1] - start >= (end - start) * 2 / 3:
                 end = spaces[-1]
         lines.append(_runs(chars[start:end]))
@@ -164,7 +170,9 @@ class CodeFlow(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = self._caption_height(availWidth) + self._box(sum(len(s.parts) for s in self.lines))
+        self.height = self._caption_height(availWidth) + self._box(
+            sum(len(s.parts) for s in self.lines)
+        )
         return (availWidth, self.height)
 
     @property
@@ -176,6 +184,7 @@ class CodeFlow(Flowable):
         return (sum(len(s.parts) for s in self.lines) - head) * CODE_LEADING
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
         room = int((availHeight - self._caption_height(availWidth) - 2 * PAD) // CODE_LEADING)
         n, used, k = len(self.lines), 0, 0
         while k < n and used + len(self.lines[k].parts) <= room:
@@ -183,6 +192,8 @@ class CodeFlow(Flowable):
             k += 1
         if n >= 2 * MIN_LINES:
             k = min(k, n - MIN_LINES) if k >= MIN_LINES else 0
+        elif self.height <= self.look.frame_height:
+            k = 0  # a short listing is not parted: it moves on whole
         if k == 0:
             return self._split_long_line(room)
         rest = CodeFlow(self.lines[k:], None, self.look, continued=True)
@@ -196,8 +207,13 @@ class CodeFlow(Flowable):
             return []  # it fits on a fresh page: move on
         head = SourceLine(first.parts[:room])
         tail = SourceLine(first.parts[room:])
-        rest = CodeFlow([tail, *self.lines[1:]], None, self.look, continued=True, wrapped_from_above=True)
-        return [CodeFlow([head], self.caption, self.look, self.continued), rest]
+        rest = CodeFlow(
+            [tail, *self.lines[1:]], None, self.look, continued=True, wrapped_from_above=True
+        )
+        return [
+            CodeFlow([head], self.caption, self.look, self.continued, self.wrapped_from_above),
+            rest,
+        ]
 
     def draw(self) -> None:
         canv, look = self.canv, self.look

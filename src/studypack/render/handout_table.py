@@ -111,6 +111,7 @@ class TableFlow(Flowable):
         return TableFlow(caption, self.header, rows, self.widths, self.styles, self.frame_height)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
         room = availHeight - self._top(availWidth)
         n, used, k = len(self.rows), 0.0, 0
         while k < n and used + self.heights[k] <= room:
@@ -118,6 +119,8 @@ class TableFlow(Flowable):
             k += 1
         if n >= 2 * MIN_ROWS:
             k = min(k, n - MIN_ROWS) if k >= MIN_ROWS else 0
+        elif self.height <= self.frame_height:
+            k = 0  # a short table is not parted: it moves on whole
         if k:
             return [self._piece(self.caption, self.rows[:k]), self._piece(None, self.rows[k:])]
         return self._cut_row(availWidth, room)
@@ -129,7 +132,11 @@ class TableFlow(Flowable):
         top: list[Cell] = []
         bottom: list[Cell] = []
         for cell, w in zip(self.rows[0], self.widths):
-            parts = cell.split(w - 2 * PAD_X, room - 2 * PAD_Y) if cell.wrap(w - 2 * PAD_X, 1e6)[1] > room - 2 * PAD_Y else [cell]
+            parts = (
+                cell.split(w - 2 * PAD_X, room - 2 * PAD_Y)
+                if cell.wrap(w - 2 * PAD_X, 1e6)[1] > room - 2 * PAD_Y
+                else [cell]
+            )
             if not parts:
                 return []
             top.append(_as_cell(parts[0], cell))
