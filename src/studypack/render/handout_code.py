@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -49,15 +49,20 @@ def _style_colors(style_name: str) -> dict[Any, tuple[str | None, bool, bool]]:
     return {t: (s["color"], s["bold"], s["italic"]) for t, s in style}
 
 
+@cache
+def _lexer(language: str) -> Any:
+    from pygments.lexers import get_lexer_by_name
+
+    return get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=True)
+
+
 def highlight(
     text: str, language: str | None, default_color: str
 ) -> list[list[tuple[str, str, bool, bool]]]:
     """Lines of (text, colour '#RRGGBB', bold, italic) runs; one colour when language is None."""
     if language is None:
         return [[(line, default_color, False, False)] for line in text.split("\n")]
-    from pygments.lexers import get_lexer_by_name
-
-    lexer = get_lexer_by_name(language, stripnl=False, stripall=False, ensurenl=True)
+    lexer = _lexer(language)
     styles = _style_colors(PYGMENTS_STYLE)
     lines: list[list[tuple[str, str, bool, bool]]] = [[]]
     for ttype, value in lexer.get_tokens(text):
@@ -80,9 +85,7 @@ def code_lines(text: str, language: str | None, fonts: FontNames, width: float, 
         runs: list[Run] = []
         for piece, color, bold, italic in line:
             base = fonts.pick(bold, italic)
-            runs += [
-                Run(t, f, colors.HexColor(color)) for t, f in glyphs.segments(piece, base, span)
-            ]
+            runs += [Run(t, f, _color(color)) for t, f in glyphs.segments(piece, base, span)]
         out.append(SourceLine(tuple(_wrap(runs, width))))
     return out
 
@@ -90,16 +93,16 @@ def code_lines(text: str, language: str | None, fonts: FontNames, width: float, 
 def _wrap(runs: list[Run], width: float) -> list[VisualLine]:
     """Visual lines no wider than width: broken after the last space in the line's final third,
     else at the last character that fits (code has no hyphenation)."""
+    if sum(_width(r.text, r.font) for r in runs) <= width:
+        return [tuple(runs)]  # most lines fit: no need to measure character by character
     chars = [(ch, r) for r in runs for ch in r.text]
-    if not chars:
-        return [()]
     lines: list[VisualLine] = []
     start = 0
     while start < len(chars):
         used, end = 0.0, start
         while end < len(chars):
             ch, r = chars[end]
-            w = stringWidth(ch, r.font, CODE_SIZE)
+            w = _width(ch, r.font)
             if used + w > width and end > start:
                 break
             used += w
@@ -113,6 +116,16 @@ def _wrap(runs: list[Run], width: float) -> list[VisualLine]:
         lines.append(_runs(chars[start:end]))
         start = end
     return lines
+
+
+@lru_cache(maxsize=256)
+def _color(hex_color: str) -> Any:
+    return colors.HexColor(hex_color)
+
+
+@lru_cache(maxsize=8192)
+def _width(text: str, font: str) -> float:
+    return stringWidth(text, font, CODE_SIZE)
 
 
 def _runs(chars: list[tuple[str, Run]]) -> VisualLine:
@@ -234,9 +247,14 @@ class CodeFlow(Flowable):
                     canv.setFillColor(look.mark_color)
                     canv.drawString(3.0, y, look.mark)
                 text = canv.beginText(GUTTER, y)
+                font = color = None
                 for run in line:
-                    text.setFont(run.font, CODE_SIZE)
-                    text.setFillColor(run.color)
+                    if run.font != font:
+                        text.setFont(run.font, CODE_SIZE)
+                        font = run.font
+                    if run.color != color:
+                        text.setFillColor(run.color)
+                        color = run.color
                     text.textOut(run.text)
                 canv.drawText(text)
                 y -= CODE_LEADING

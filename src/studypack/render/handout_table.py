@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from studypack.render.handout_para import Para
@@ -62,10 +63,11 @@ def column_widths(header: list[Cell], rows: list[list[Cell]], avail: float) -> l
 
 
 def _natural_width(cell: Cell) -> float:
-    """The width of a cell's text on one line."""
-    cell.wrap(1e6, 1e6)
-    widths = cell.getActualLineWidths0()
-    return max(widths) if widths else 0.0
+    """The width of a cell's text on one line: its fragments measured end to end (cheaper than
+    breaking its lines at an unlimited width, which gives the same)."""
+    return sum(
+        stringWidth(getattr(f, "text", "") or "", f.fontName, f.fontSize) for f in cell.frags
+    )
 
 
 def row_height(cells: list[Cell], widths: list[float]) -> float:
