@@ -143,6 +143,23 @@ def test_theme_folder_ttf_is_embedded_in_handout_and_cards(tmp_path):
         assert "BitstreamVeraSans-Roman" in fonts, (output, fonts)  # House.ttf's own name
 
 
+def test_a_bold_sibling_added_beside_a_theme_font_rebuilds_what_it_draws(tmp_path):
+    """Every style's file of a theme font is an input: adding House-Bold.ttf is not 'nothing new'."""
+    import shutil
+
+    from studypack.build import BuildOptions, build_pack
+
+    folder = tmp_path / "house"
+    folder.mkdir()
+    shutil.copy(VERA, folder / "House-Regular.ttf")
+    (folder / "theme.yaml").write_text("extends: default\nfonts: {body: House-Regular.ttf}\n", encoding="utf-8")
+    options = BuildOptions(out=tmp_path / "out", theme=str(folder), only=("cards", "csv"))
+    assert len(build_pack(SAMPLE, options).written) == 2
+    assert build_pack(SAMPLE, options).written == []
+    shutil.copy(VERA, folder / "House-Bold.ttf")
+    assert [p.name for p in build_pack(SAMPLE, options).written] == ["flashcards.pdf"]  # not the csv
+
+
 @pytest.mark.slow
 def test_a_theme_font_without_latin_letters_is_a_build_warning(tmp_path):
     """A font wrong for the text does not pass silently: the build names it, --strict fails."""

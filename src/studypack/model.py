@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,19 @@ class Pack:
         )
         return from_terms + extra
 
+    def texts(self) -> Iterator[tuple[Span, str]]:
+        """Every text a reader sees, with where it was written, in reading order."""
+        yield self.span, " ".join(filter(None, (self.title, self.subtitle, self.course, self.author, self.overview)))
+        for _, section in self.all_sections():
+            yield section.span, " ".join(filter(None, (section.title, section.summary, section.notes)))
+            yield from _item_texts(section.points)
+            if section.image is not None:
+                yield section.image.span, section.image.caption or ""
+        for term in self.glossary:
+            yield term.span, f"{term.term} {term.definition}"
+        for card in self.cards:
+            yield card.span, f"{card.front} {card.back} {card.hint or ''}"
+
     def images(self) -> tuple[Image, ...]:
         """Every image the pack shows: figure blocks and section images, in reading order."""
         out: list[Image] = []
@@ -179,6 +193,19 @@ class Pack:
         if self.date is not None:
             return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _item_texts(items: tuple[Item, ...]) -> Iterator[tuple[Span, str]]:
+    for item in items:
+        if isinstance(item, Point):
+            yield item.span, item.text
+            yield from _item_texts(item.children)
+        elif isinstance(item, Table):
+            yield item.span, " ".join((item.caption or "", *item.header, *(c for row in item.rows for c in row)))
+        elif isinstance(item, Code):
+            yield item.span, f"{item.text} {item.caption or ''}"
+        elif isinstance(item, Image):
+            yield item.span, item.caption or ""
 
 
 def tag_word(tag: str) -> str:
