@@ -6,6 +6,7 @@ Pure: decides order, numbering, anchors, image sizes and glossary order; never d
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +15,17 @@ from pathlib import Path
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.labels import Labels, format_date, labels_for
-from studypack.model import Pack, Point, Section, Term
+from studypack.model import Code, Image, Item, Math, Pack, Point, Section, Table, Term
+from studypack.plan.handout_blocks import (
+    CodeBlock,
+    MathBlock,
+    Numbering,
+    TableBlock,
+    code_block,
+    math_block,
+    table_block,
+    uses_blocks,
+)  # fmt: skip
 from studypack.templating import render_text
 from studypack.theme import Theme
 from studypack.units import INCH, MM, PAPER_SIZES  # noqa: F401 - MM re-exported
@@ -25,6 +36,7 @@ MARGIN_BOTTOM = 0.9 * INCH
 IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page alone
 IMAGE_MIN_SCALE = 0.6  # a figure at a page foot may shrink this far to stay there (never further)
 SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's
+MIN_PRINT_DPI = 150  # below this a printed figure looks soft: warn
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,7 @@ class GlossaryEntry:
     span: Span
 
 
-Block = Heading | Para | Bullets | Figure | GlossaryEntry
+Block = Heading | Para | Bullets | Figure | GlossaryEntry | TableBlock | CodeBlock | MathBlock
 
 
 @dataclass(frozen=True)
@@ -178,17 +190,52 @@ def fit_image(width_px: int, height_px: int, page: Page) -> tuple[float, float]:
     return (w * scale, h * scale)
 
 
-def _section_blocks(section: Section, number: str, level: int, page: Page) -> list[Block]:
+def _figure(img: Image, page: Page, numbers: Numbering, report: Report) -> Figure:
+    w, h = fit_image(img.width, img.height, page)
+    dpi = img.width / (w / INCH)
+    if dpi < MIN_PRINT_DPI - 0.5:
+        need = math.ceil(MIN_PRINT_DPI * w / INCH)
+        report.warning(
+            img.span,
+            f"image '{img.path.name}' prints at {dpi:.0f} dpi in the handout ({w / INCH:.1f} in wide from"
+            f" {img.width} px); {MIN_PRINT_DPI} dpi needs at least {need} px across",
+        )
+    return Figure(img.path, w, h, img.alt, numbers.caption("figure", img.caption), img.span)
+
+
+def _points(points: tuple[Item, ...], page: Page, numbers: Numbering, report: Report) -> list[Block]:
+    """Runs of text points as bullet lists, each block where it stands between them."""
+    blocks: list[Block] = []
+    run: list[Point] = []
+    for p in points:
+        if isinstance(p, Point):
+            run.append(p)
+            continue
+        if run:
+            blocks.append(Bullets(tuple(_bullets(tuple(run)))))
+            run = []
+        if isinstance(p, Table):
+            blocks.append(table_block(p, numbers))
+        elif isinstance(p, Code):
+            blocks.append(code_block(p, numbers))
+        elif isinstance(p, Math):
+            blocks.append(math_block(p))
+        else:
+            blocks.append(_figure(p, page, numbers, report))
+    if run:
+        blocks.append(Bullets(tuple(_bullets(tuple(run)))))
+    return blocks
+
+
+def _section_blocks(section: Section, number: str, level: int, page: Page, numbers: Numbering,
+                    report: Report) -> list[Block]:  # fmt: skip
     blocks: list[Block] = [Heading(section.title, level, number, "sec-" + number.replace(".", "-"), section.span)]
     blocks += [Para(p, "summary", section.span) for p in _paragraphs(section.summary)]
-    if section.points:
-        blocks.append(Bullets(tuple(_bullets(section.points))))
+    blocks += _points(section.points, page, numbers, report)
     if section.image is not None:
-        img = section.image
-        w, h = fit_image(img.width, img.height, page)
-        blocks.append(Figure(img.path, w, h, img.alt, img.caption, img.span))
+        blocks.append(_figure(section.image, page, numbers, report))
     for i, sub in enumerate(section.sections, 1):
-        blocks += _section_blocks(sub, f"{number}.{i}", level + 1, page)
+        blocks += _section_blocks(sub, f"{number}.{i}", level + 1, page, numbers, report)
     return blocks
 
 
@@ -226,8 +273,9 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
     if pack.overview:
         blocks.append(Heading(words.overview, 1, "", "overview", pack.span))
         blocks += [Para(p, "overview", pack.span) for p in _paragraphs(pack.overview)]
+    numbers = Numbering(pack.language, uses_blocks(pack))
     for i, section in enumerate(pack.sections, 1):
-        blocks += _section_blocks(section, str(i), 1, page)
+        blocks += _section_blocks(section, str(i), 1, page, numbers, report)
     glossary = glossary_entries(pack)
     if glossary:
         blocks.append(Heading(words.glossary, 1, "", "glossary", pack.span))

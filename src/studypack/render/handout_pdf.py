@@ -39,6 +39,7 @@ from studypack.plan.handout import (
     fit_image,
     plan_handout,
 )  # fmt: skip
+from studypack.render import handout_blocks as hb
 from studypack.render import handout_flow as hf
 from studypack.render import handout_para as hp
 from studypack.render.pdf_text import Glyphs, font_set, warn_unprintable
@@ -132,6 +133,8 @@ class Builder:
         self.glyphs = Glyphs(report)
         self.book = hf.PageBook()
         self.images: dict[str, ImageReader] = {}  # one reader per file: repeated images are embedded once
+        page = plan.page
+        self.blocks = hb.BlockFlowables(self.st, self.glyphs, theme.style.fills, page.frame_width, page.frame_height)
 
     def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
         fonts = self.st.head_fonts if heading else self.st.body_fonts
@@ -155,7 +158,7 @@ class Builder:
                 style = self.st.overview if block.role == "overview" else self.st.summary
                 p = self.para(block.text, style, block.span)
                 # A summary stays with what follows (first point or subheading): no heading ends a page.
-                p.keepWithNext = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Bullets, Heading))
+                p.keepWithNext = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Bullets, Heading, *hb.BLOCKS))
                 out.append(p)
             elif isinstance(block, Bullets):
                 for k, item in enumerate(block.items):
@@ -169,6 +172,8 @@ class Builder:
                 out += self.figure(block)
             elif isinstance(block, GlossaryEntry):
                 out += self.term(block)
+            elif isinstance(block, hb.BLOCKS):
+                out += self.blocks.flowables(block)
         return out
 
     def heading(self, h: Heading) -> list[Flowable]:

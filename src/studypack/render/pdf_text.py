@@ -64,27 +64,35 @@ class Glyphs:
         # The usual case, text the font draws whole and nothing to reorder, in two C-level checks.
         if _drawable(fontname).issuperset(text) and not _MAYBE_RTL.search(text):
             return escape(text)
+        runs = self.segments(visual_order(text), fontname, span)
+        return "".join(_wrap(escape(run), None if font == fontname else font) for run, font in runs)
+
+    def segments(self, text: str, fontname: str, span: Span) -> list[tuple[str, str]]:
+        """text as (run, font) pairs in logical order: fontname where it draws the characters,
+        an installed fallback font where not; characters no font has are noted for warn()."""
+        if _drawable(fontname).issuperset(text):
+            return [(text, fontname)] if text else []
         have = coverage(fontname)
-        text = visual_order(text)
-        out: list[str] = []
-        current: str | None = None  # fallback font of the open segment, None = the base font
+        out: list[tuple[str, str]] = []
+        current = fontname
         buf: list[str] = []
         for ch in text:
-            font: str | None = None
+            font = fontname
             if ord(ch) not in have and ch not in _INVISIBLE:
                 note_lacking(self.lacking, fontname, span, ch)
-                font = fallback_for(ch)
-                if font is None:
+                fallback = fallback_for(ch)
+                if fallback is None:
                     self.missing.setdefault(span, set()).add(ch)
-                    font = _notdef_font(ch)
+                    fallback = _notdef_font(ch)
+                font = fallback
             if font != current and buf:
-                out.append(_wrap(escape("".join(buf)), current))
+                out.append(("".join(buf), current))
                 buf = []
             current = font
             buf.append(ch)
         if buf:
-            out.append(_wrap(escape("".join(buf)), current))
-        return "".join(out)
+            out.append(("".join(buf), current))
+        return out
 
     def inline(self, text: str, fonts: FontSet, span: Span, link_color: str) -> str:
         """Inline Markdown as paragraph markup: bold, italic, code and links; the rest literal."""
