@@ -283,3 +283,24 @@ def test_the_readme_blocks_example_builds_a_handout(tmp_path):
 
     result = build_pack(tmp_path, BuildOptions(out=tmp_path / "out", only=("handout",)), 1)
     assert [str(d) for d in result.diagnostics] == []
+
+
+def test_a_display_equation_is_drawn_in_vector_outlines_not_as_its_source(tmp_path):
+    """The math block is typeset (paths in the page, no LaTeX text on it) and centred."""
+    import pdfplumber
+    import yaml as _yaml
+
+    folder = tmp_path / "m"
+    folder.mkdir()
+    pack = {"title": "M", "sections": [{"title": "S", "points": ["Roots:", {"math": r"x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}"}]}]}
+    (folder / "pack.yaml").write_text(_yaml.safe_dump(pack), encoding="utf-8")
+    outputs = build_or_fail(folder, tmp_path / "out", only=("handout",))
+    with pdfplumber.open(outputs["handout"]) as pdf:
+        page = pdf.pages[-1]
+        text = page.extract_text()
+        assert "Roots:" in text and "\\frac" not in text and "sqrt" not in text
+        glyphs = [c for c in page.curves + page.rects if c["top"] > 100]
+        assert glyphs, "the equation's outlines are on the page"
+        xs = [c["x0"] for c in page.curves] + [c["x1"] for c in page.curves]
+        middle = (min(xs) + max(xs)) / 2
+        assert abs(middle - page.width / 2) < 40  # centred on the text frame

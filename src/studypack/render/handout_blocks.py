@@ -12,10 +12,13 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
+from studypack.errors import Report
 from studypack.plan.handout_blocks import CodeBlock, MathBlock, TableBlock
 from studypack.render import handout_code as hc
 from studypack.render import handout_para as hp
 from studypack.render.handout_table import PAD_X, Cell, TableFlow, column_widths
+
+DISPLAY_SIZE = 12.0  # pt: display equations stand a little above the 10.5 pt body text
 
 CELL_SIZE, CELL_LEADING = 9.5, 12.5
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -146,7 +149,17 @@ def _hex(color: Any) -> str:
 
 
 def _display_math(block: MathBlock, blocks: BlockFlowables) -> Flowable:
-    """A display equation, for now its LaTeX source centred in the code font; the math engine
-    replaces this function with typeset outlines (structure: a Formula element with alt text)."""
-    font = blocks.math.fontName
-    return hp.Para(blocks.glyphs.text(block.latex, font, block.span), blocks.math)
+    """A display equation in vector outlines, centred, at a size a little above the body text
+    and never wider than the frame; it keeps its LaTeX and spoken form for the structure tree."""
+    from studypack.math import DisplayMath, parse, spoken, to_drawing
+
+    formula = parse(block.latex, block.span, Report())  # checked when the pack loaded
+    if formula is None:
+        return hp.Para(blocks.glyphs.text(block.latex, blocks.math.fontName, block.span), blocks.math)
+    color = _hex(blocks.math.textColor)
+    drawing = to_drawing(formula, DISPLAY_SIZE, color, display=True)
+    if drawing.width > blocks.frame_width:
+        drawing = to_drawing(formula, DISPLAY_SIZE * blocks.frame_width / drawing.width, color, display=True)
+    flowable = DisplayMath(drawing, space_before=4, space_after=8)
+    flowable.role, flowable.alt = "Formula", block.alt or spoken(formula)
+    return flowable
