@@ -9,9 +9,12 @@ from dataclasses import dataclass, replace
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
-from studypack.model import NO_SPAN, Image, Pack, Point, Section
+from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
+from studypack.plan.deck_code import code_shade, plan_code
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
+from studypack.plan.deck_math import math_para
+from studypack.plan.deck_table import TableSlice, plan_table
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -56,6 +59,9 @@ class SlidePlan:
     image: Image | None = None
     picture: Box | None = None  # the picture's frame: scaled into the placeholder, never cropped
     footer: Para | None = None
+    table: TableSlice | None = None  # a native table, drawn in its own frame
+    body_frame: Box | None = None  # the body placeholder moved here (a figure's caption)
+    body_fill: str | None = None  # '#RRGGBB' behind the body (a code listing)
 
     @property
     def title_text(self) -> str:
@@ -71,6 +77,14 @@ class _Draft:
     notes: tuple[str, ...] = ()
     image: Image | None = None
     span: Span = NO_SPAN
+    table: TableSlice | None = None
+    picture: Box | None = None  # a figure's frame, placed when planned
+    body_frame: Box | None = None
+    body_fill: str | None = None
+
+
+FIGURE_GAP = 6.0  # pt between a figure and its caption
+CAPTION_SIZES = (18.0, 16.0, 14.0, 12.0)
 
 
 def _continued(title: str, k: int, words: Labels) -> str:
@@ -130,11 +144,15 @@ class _Planner:
         notes: tuple[str, ...],
         span: Span,
         parents: Sequence[tuple[Para, ...]] | None = None,
-    ) -> None:
-        for k, page in enumerate(flow(self.fit, paras, self.geo.content_body, parents)):
+        start: int = 0,
+    ) -> int:
+        """Slides for the paragraphs, titled as continuations after `start` earlier ones; how many."""
+        pages = flow(self.fit, paras, self.geo.content_body, parents)
+        for k, page in enumerate(pages, start):
             self.drafts.append(
                 _Draft(kind, _continued(title, k, self.words), tuple(page), notes=notes, span=span)
             )
+        return len(pages)
 
     def section(self, section: Section, depth: int, inherited: tuple[str, ...]) -> None:
         notes = _notes(section.notes) or inherited
@@ -150,16 +168,82 @@ class _Planner:
             self.drafts.append(_Draft("section", title, body, notes=notes, span=section.span))
         paras = [] if summary_on_header or not section.summary else [_summary_para(section.summary)]
         parents: list[tuple[Para, ...]] = [()] * len(paras)
-        for para, chain in _point_paras(section.points):
-            paras.append(para)
-            parents.append(chain)
-        if paras:
-            own = self.words.key_points.format(title=title) if depth == 1 else title
-            self.add_flow("content", own, paras, notes, section.span, parents)
+        own = self.words.key_points.format(title=title) if depth == 1 else title
+        # Slides each title has had in this section, so later ones are its continuations (a
+        # section header is its title's first).
+        counts = {title: int(depth == 1)}
+
+        def flush() -> None:
+            if paras:
+                counts[own] = counts.get(own, 0) + self.add_flow(
+                    "content", own, paras, notes, section.span, parents, counts.get(own, 0)
+                )
+                paras.clear()
+                parents.clear()
+
+        for item in section.points:
+            if isinstance(item, Point):
+                for para, chain in _point_paras([item]):
+                    paras.append(para)
+                    parents.append(chain)
+            elif isinstance(item, Math):  # an equation stands among the points
+                paras.append(math_para(item))
+                parents.append(())
+            else:
+                flush()
+                self.block(item, title, counts, notes)
+        flush()
         if section.image is not None:
             self.image(title, section.image, notes)
         for sub in section.sections:
             self.section(sub, depth + 1, notes)
+
+    def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...]) -> None:
+        """A table, listing or figure on slides of its own, titled by its caption (tables and
+        code) or as the section continued."""
+        caption = None if isinstance(block, Image) else block.caption
+        base = plain_text(caption) if caption else title
+        start = counts.get(base, 0)
+        box = self.geo.content_body
+        drafts: list[_Draft] = []
+        if isinstance(block, Table):
+            header = "background" if self.theme.style.fills else "primary"
+            for piece in plan_table(block, self.fit, box, header, self.report):
+                drafts.append(_Draft("table", "", notes=notes, span=block.span, table=piece))
+        elif isinstance(block, Code):
+            shade = code_shade(self.theme)
+            for page in plan_code(block, self.theme, self.fit, box, self.report).pages:
+                drafts.append(_Draft("code", "", page, notes=notes, span=block.span, body_fill=shade))
+        else:
+            drafts.append(self.figure(block, notes))
+        for k, draft in enumerate(drafts, start):
+            draft.title = _continued(base, k, self.words)
+            self.drafts.append(draft)
+        counts[base] = start + len(drafts)
+
+    def figure(self, image: Image, notes: tuple[str, ...]) -> _Draft:
+        """A figure block's slide: the picture as large as the body area holds it (aspect kept),
+        its caption centred under it; the pair centred in the area."""
+        area = self.geo.content_body
+        body: tuple[Para, ...] = ()
+        cap_h = 0.0
+        if image.caption:
+            cap = Para(parse_inline(image.caption), CAPTION_SIZES[0], color="muted", align="ctr")
+            room = replace(area, h=area.h / 3)
+            fitted = self.fit.fit_paras([cap], room, CAPTION_SIZES)
+            if fitted is None:
+                self.report.warning(image.span, "figure caption is too long for its slide; it is in the notes instead")
+                notes = notes + (plain_text(image.caption),)
+            else:
+                body = tuple(fitted)
+                cap_h = self.fit.height(body, room) + 2 * room.inset_y + 2.0 + 1.0  # HEIGHT_SAFETY, rounding
+        free = Box(area.x, area.y, area.w, area.h - (cap_h + FIGURE_GAP if body else 0.0))
+        scale = min(free.w / image.width, free.h / image.height)
+        w, h = image.width * scale, image.height * scale
+        top = area.y + (area.h - (h + (FIGURE_GAP + cap_h if body else 0.0))) / 2
+        picture = Box(area.x + (area.w - w) / 2, top, w, h)
+        caption = Box(area.x, top + h + FIGURE_GAP, area.w, cap_h) if body else None
+        return _Draft("figure", "", body, notes=notes, image=image, span=image.span, picture=picture, body_frame=caption)
 
     def image(self, title: str, image: Image, notes: tuple[str, ...]) -> None:
         body: tuple[Para, ...] = ()
@@ -283,7 +367,7 @@ class _Planner:
         for d in self.drafts:
             box, sizes = boxes.get(d.kind, (geo.content_title, (36.0, 32.0, 28.0, 24.0, 20.0)))
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
-            frame = self.picture_frame(d) if d.image is not None else None
+            frame = d.picture or (self.picture_frame(d) if d.image is not None else None)
             out.append(
                 SlidePlan(
                     d.kind,
@@ -295,6 +379,9 @@ class _Planner:
                     d.image,
                     frame,
                     None if d.kind == "title" else footer,
+                    d.table,
+                    d.body_frame,
+                    d.body_fill,
                 )
             )
         return out
