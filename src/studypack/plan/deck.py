@@ -10,11 +10,11 @@ from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
-from studypack.plan.deck_code import code_shade, plan_code
+from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
 from studypack.plan.deck_math import math_para
-from studypack.plan.deck_table import TableSlice, plan_table
+from studypack.plan.deck_table import TableSlice
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -62,6 +62,7 @@ class SlidePlan:
     table: TableSlice | None = None  # a native table, drawn in its own frame
     body_frame: Box | None = None  # the body placeholder moved here (a figure's caption)
     body_fill: str | None = None  # '#RRGGBB' behind the body (a code listing)
+    boxes: tuple[TextBox, ...] = ()  # free text boxes (a listing under the text)
 
     @property
     def title_text(self) -> str:
@@ -77,14 +78,7 @@ class _Draft:
     notes: tuple[str, ...] = ()
     image: Image | None = None
     span: Span = NO_SPAN
-    table: TableSlice | None = None
-    picture: Box | None = None  # a figure's frame, placed when planned
-    body_frame: Box | None = None
-    body_fill: str | None = None
-
-
-FIGURE_GAP = 6.0  # pt between a figure and its caption
-CAPTION_SIZES = (18.0, 16.0, 14.0, 12.0)
+    block: BlockPage | None = None  # a table, listing or figure on this slide
 
 
 def _continued(title: str, k: int, words: Labels) -> str:
@@ -135,6 +129,7 @@ class _Planner:
         self.words = labels_for(pack.language)
         self.fit = Fitter(theme, self.words.cont)
         self.drafts: list[_Draft] = []
+        self.blocks = BlockPlanner(theme, self.fit, geo.content_body, report)
 
     def add_flow(
         self,
@@ -173,13 +168,16 @@ class _Planner:
         # section header is its title's first).
         counts = {title: int(depth == 1)}
 
-        def flush() -> None:
-            if paras:
-                counts[own] = counts.get(own, 0) + self.add_flow(
-                    "content", own, paras, notes, section.span, parents, counts.get(own, 0)
-                )
-                paras.clear()
-                parents.clear()
+        def flush() -> _Draft | None:
+            """The pending points on slides; the last of them."""
+            if not paras:
+                return None
+            counts[own] = counts.get(own, 0) + self.add_flow(
+                "content", own, paras, notes, section.span, parents, counts.get(own, 0)
+            )
+            paras.clear()
+            parents.clear()
+            return self.drafts[-1]
 
         for item in section.points:
             if isinstance(item, Point):
@@ -190,60 +188,33 @@ class _Planner:
                 paras.append(math_para(item))
                 parents.append(())
             else:
-                flush()
-                self.block(item, title, counts, notes)
+                self.block(item, title, counts, notes, flush())
         flush()
         if section.image is not None:
             self.image(title, section.image, notes)
         for sub in section.sections:
             self.section(sub, depth + 1, notes)
 
-    def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...]) -> None:
-        """A table, listing or figure on slides of its own, titled by its caption (tables and
-        code) or as the section continued."""
+    def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...],
+              host: _Draft | None) -> None:
+        """A table or listing under the text before it (`host`, the last slide of that text)
+        when it fits there whole, else on slides of its own, titled by its caption or as the
+        section continued; a figure always on a slide of its own."""
+        if host is not None and not isinstance(block, Image):
+            shared = self.blocks.below(host.body, block)
+            if shared is not None:
+                host.body, host.block = shared.body, shared
+                return
         caption = None if isinstance(block, Image) else block.caption
         base = plain_text(caption) if caption else title
         start = counts.get(base, 0)
-        box = self.geo.content_body
-        drafts: list[_Draft] = []
-        if isinstance(block, Table):
-            header = "background" if self.theme.style.fills else "primary"
-            for piece in plan_table(block, self.fit, box, header, self.report):
-                drafts.append(_Draft("table", "", notes=notes, span=block.span, table=piece))
-        elif isinstance(block, Code):
-            shade = code_shade(self.theme)
-            for page in plan_code(block, self.theme, self.fit, box, self.report).pages:
-                drafts.append(_Draft("code", "", page, notes=notes, span=block.span, body_fill=shade))
-        else:
-            drafts.append(self.figure(block, notes))
-        for k, draft in enumerate(drafts, start):
-            draft.title = _continued(base, k, self.words)
-            self.drafts.append(draft)
-        counts[base] = start + len(drafts)
-
-    def figure(self, image: Image, notes: tuple[str, ...]) -> _Draft:
-        """A figure block's slide: the picture as large as the body area holds it (aspect kept),
-        its caption centred under it; the pair centred in the area."""
-        area = self.geo.content_body
-        body: tuple[Para, ...] = ()
-        cap_h = 0.0
-        if image.caption:
-            cap = Para(parse_inline(image.caption), CAPTION_SIZES[0], color="muted", align="ctr")
-            room = replace(area, h=area.h / 3)
-            fitted = self.fit.fit_paras([cap], room, CAPTION_SIZES)
-            if fitted is None:
-                self.report.warning(image.span, "figure caption is too long for its slide; it is in the notes instead")
-                notes = notes + (plain_text(image.caption),)
-            else:
-                body = tuple(fitted)
-                cap_h = self.fit.height(body, room) + 2 * room.inset_y + 2.0 + 1.0  # HEIGHT_SAFETY, rounding
-        free = Box(area.x, area.y, area.w, area.h - (cap_h + FIGURE_GAP if body else 0.0))
-        scale = min(free.w / image.width, free.h / image.height)
-        w, h = image.width * scale, image.height * scale
-        top = area.y + (area.h - (h + (FIGURE_GAP + cap_h if body else 0.0))) / 2
-        picture = Box(area.x + (area.w - w) / 2, top, w, h)
-        caption = Box(area.x, top + h + FIGURE_GAP, area.w, cap_h) if body else None
-        return _Draft("figure", "", body, notes=notes, image=image, span=image.span, picture=picture, body_frame=caption)
+        kind = {Table: "table", Code: "code", Image: "figure"}[type(block)]
+        pages = self.blocks.pages(block)
+        for k, page in enumerate(pages, start):
+            self.drafts.append(_Draft(kind, _continued(base, k, self.words), page.body,
+                                      notes=notes + page.notes, image=block if isinstance(block, Image) else None,
+                                      span=block.span, block=page))  # fmt: skip
+        counts[base] = start + len(pages)
 
     def image(self, title: str, image: Image, notes: tuple[str, ...]) -> None:
         body: tuple[Para, ...] = ()
@@ -367,7 +338,8 @@ class _Planner:
         for d in self.drafts:
             box, sizes = boxes.get(d.kind, (geo.content_title, (36.0, 32.0, 28.0, 24.0, 20.0)))
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
-            frame = d.picture or (self.picture_frame(d) if d.image is not None else None)
+            e = d.block or BlockPage()
+            frame = e.picture or (self.picture_frame(d) if d.image is not None else None)
             out.append(
                 SlidePlan(
                     d.kind,
@@ -379,9 +351,10 @@ class _Planner:
                     d.image,
                     frame,
                     None if d.kind == "title" else footer,
-                    d.table,
-                    d.body_frame,
-                    d.body_fill,
+                    e.table,
+                    e.body_frame,
+                    e.body_fill,
+                    e.boxes,
                 )
             )
         return out

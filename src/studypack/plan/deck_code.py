@@ -10,7 +10,7 @@ from studypack.errors import Report
 from studypack.fit import char_width, runs_width
 from studypack.inline import Run
 from studypack.model import Code
-from studypack.plan.deck_fit import WIDTH_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_fit import HEIGHT_SAFETY, WIDTH_SAFETY, Box, Fitter, Para
 from studypack.theme import Theme
 from studypack.theme.contrast import AA, contrast_ratio, relative_luminance
 
@@ -108,6 +108,12 @@ def _wrapped(line: tuple[TintedRun, ...], fit: Fitter, size: float, width: float
 class CodeFit:
     size: float
     pages: list[tuple[Para, ...]]
+    fitted: bool  # False: lines too wide even at the smallest size were wrapped
+
+    def height(self, page: int, box: Box) -> float:
+        """The height of a box that holds one page of the listing, insets included."""
+        lines = len(self.pages[page])
+        return min(box.h, lines * round(self.size * 1.2, 2) + 2 * box.inset_y + HEIGHT_SAFETY + 1.0)
 
 
 def plan_code(code: Code, theme: Theme, fit: Fitter, box: Box, report: Report) -> CodeFit:
@@ -134,7 +140,7 @@ def plan_code(code: Code, theme: Theme, fit: Fitter, box: Box, report: Report) -
         rows += [pieces[k : k + per_page] for k in range(0, len(pieces), per_page)]
     pages = [tuple(Para(piece, size) for i in lines_of for piece in rows[i])
              for lines_of in _page_starts_and_ends(rows, per_page)]  # fmt: skip
-    return CodeFit(size, pages)
+    return CodeFit(size, pages, bool(wide_enough))
 
 
 def _page_starts_and_ends(rows: list[list[tuple[TintedRun, ...]]], per_page: int) -> list[range]:

@@ -31,6 +31,8 @@ class TableSlice:
     rows: tuple[tuple[Para, ...], ...]  # each cell one paragraph
     header_rows: int = 1
     descr: str = ""  # alt text: the caption
+    size: float = 0.0  # the cells' font size
+    fitted: bool = True  # False: too wide even at the smallest size
 
 
 def cell_box(width: float, height: float = 1e9) -> Box:
@@ -133,7 +135,7 @@ def plan_table(table: Table, fit: Fitter, box: Box, header_color: str, report: R
         rows = (m.rows[0], *(m.rows[1 + i] for i in chunk))
         heights = (m.heights[0], *(m.heights[1 + i] for i in chunk))
         frame = Box(x, box.y, width, sum(heights))
-        out.append(TableSlice(frame, tuple(m.widths), heights, rows, 1, descr))
+        out.append(TableSlice(frame, tuple(m.widths), heights, rows, 1, descr, m.size, not m.too_wide))
     return out
 
 

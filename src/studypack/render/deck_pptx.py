@@ -30,7 +30,7 @@ from studypack.plan.deck import Para, SlidePlan, plan_deck
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_package import NewPart, Package, Rel
-from studypack.render.pptx_table import shape_properties, table_xml
+from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_slides import (
     XML_UNSAFE,
     NotesProto,
@@ -310,6 +310,10 @@ class _Drawer:
                 loose.append(xml)
         if plan.table is not None:
             loose.append(table_xml(new_id(), plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link))
+        for box in plan.boxes:
+            f = box.frame
+            paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
+            loose.append(text_box(new_id(), (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), box.fill, paras))
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
             paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link, links_in_text_color=filled)

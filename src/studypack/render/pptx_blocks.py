@@ -1,4 +1,5 @@
-"""A planned table slice as a native PowerPoint table (a:tbl in a graphic frame), as text."""
+"""Block shapes as text: a planned table slice as a native PowerPoint table (a:tbl in a
+graphic frame), free text boxes, a placeholder's own frame and fill."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from studypack.plan.deck_code import mix
 from studypack.plan.deck_table import CELL_X, CELL_Y, TableSlice
 from studypack.render.pptx_package import attr
-from studypack.render.pptx_slides import Writer, emu
+from studypack.render.pptx_slides import BODY_PR, Writer, emu
 
 TABLE_URI = "http://schemas.openxmlformats.org/drawingml/2006/table"
 BAND = 0.07  # how much of the primary colour tints every other body row
@@ -71,3 +72,14 @@ def shape_properties(frame: tuple[int, int, int, int] | None, fill_hex: str | No
         xfrm = f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
     fill = f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>' if fill_hex else ""
     return f"<p:spPr>{xfrm}{fill}</p:spPr>"
+
+
+def text_box(sp_id: int, frame: tuple[int, int, int, int], fill_hex: str | None, paragraphs: str) -> str:
+    """A free text box with our insets and no autofit (its text was fitted at plan time)."""
+    x, y, cx, cy = frame
+    fill = f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>' if fill_hex else "<a:noFill/>"
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Code {sp_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+        f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect">'
+        f"<a:avLst/></a:prstGeom>{fill}</p:spPr><p:txBody>{BODY_PR}<a:lstStyle/>{paragraphs}</p:txBody></p:sp>"
+    )
