@@ -33,7 +33,16 @@ def big_table(rows: int = 60) -> dict:
     for i in range(rows):
         name, symbol, number, mass, group = ELEMENTS[i % len(ELEMENTS)]
         note = "stable" if i % 5 else "a longer note that needs two lines in a narrow column"
-        body.append([f"{i + 1}", f"**{name}**", f"`{symbol}`", str(number + 6 * (i // 6)), mass, f"{group}, {note}"])
+        body.append(
+            [
+                f"{i + 1}",
+                f"**{name}**",
+                f"`{symbol}`",
+                str(number + 6 * (i // 6)),
+                mass,
+                f"{group}, {note}",
+            ]
+        )
     return {"caption": "Sixty elements, *more or less*", "header": ["#", "Element", "Symbol", "Z", "Mass", "Group and notes"],
             "rows": body, "align": ["right", "left", "center", "right", "right", "left"]}  # fmt: skip
 
@@ -42,7 +51,11 @@ def long_code(lines: int = 70) -> str:
     out = ["import math", ""]
     for i in range(lines):
         out.append(f"def step_{i}(x):")
-        out.append(f"    return math.sqrt(x * {i} + 1)  # step {i}" if i % 9 else f"    return x ** {i}  # {'a very long comment that goes on ' * 3}")
+        out.append(
+            f"    return math.sqrt(x * {i} + 1)  # step {i}"
+            if i % 9
+            else f"    return x ** {i}  # {'a very long comment that goes on ' * 3}"
+        )
         out.append("")
     return "\n".join(out)
 
@@ -56,7 +69,8 @@ def write_blocks_pack(folder: Path, aspect: str = "16:9", fills: bool = True) ->
     theme = folder / "deck-theme"
     theme.mkdir(exist_ok=True)
     (theme / "theme.yaml").write_text(
-        f'extends: default\nslides:\n  aspect: "{aspect}"\nstyle:\n  fills: {str(fills).lower()}\n', encoding="utf-8"
+        f'extends: default\nslides:\n  aspect: "{aspect}"\nstyle:\n  fills: {str(fills).lower()}\n',
+        encoding="utf-8",
     )
     pack = {
         "title": "Acids, bases and code", "course": "Chemistry 101", "theme": "deck-theme",
@@ -87,5 +101,7 @@ def write_blocks_pack(folder: Path, aspect: str = "16:9", fills: bool = True) ->
         ],
         "glossary": [{"term": "Acid", "definition": "A proton donor."}],
     }  # fmt: skip
-    (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "pack.yaml").write_text(
+        yaml.safe_dump(pack, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return folder

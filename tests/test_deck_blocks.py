@@ -7,17 +7,17 @@ import io
 from pathlib import Path
 
 import pytest
+from blocks_pack import big_table, write_blocks_pack
 from pptx import Presentation
 from pptx.util import Emu
+from test_deck_render import glyphs_outside
 
-from blocks_pack import big_table, write_blocks_pack
 from conftest import build_or_fail, load_with_theme, pdf_from_pptx, render_output
 from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_CODE_FONT
 from studypack.model import Table
 from studypack.plan.deck import Box, Fitter
 from studypack.plan.deck_table import plan_table
-from test_deck_render import glyphs_outside
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 BODY = Box(48, 126, 864, 356.4)  # the default 16:9 content body
@@ -43,7 +43,11 @@ def _tables(prs):
 
 def test_sixty_rows_split_with_the_header_repeated_and_no_row_cut(theme):
     table_yaml = big_table(60)
-    table = Table(tuple(table_yaml["header"]), tuple(tuple(r) for r in table_yaml["rows"]), align=tuple(table_yaml["align"]))
+    table = Table(
+        tuple(table_yaml["header"]),
+        tuple(tuple(r) for r in table_yaml["rows"]),
+        align=tuple(table_yaml["align"]),
+    )
     slices = plan_table(table, Fitter(theme), BODY, "background", Report())
     assert len(slices) > 1
     rows_seen = []
@@ -68,13 +72,23 @@ def test_each_table_opens_as_a_native_table_with_a_header_row(blocks_deck):
     for sh in big:
         tbl = sh.table
         assert tbl.first_row  # a:tblPr firstRow="1"
-        assert [tbl.cell(0, j).text for j in range(6)] == ["#", "Element", "Symbol", "Z", "Mass", "Group and notes"]
+        assert [tbl.cell(0, j).text for j in range(6)] == [
+            "#",
+            "Element",
+            "Symbol",
+            "Z",
+            "Mass",
+            "Group and notes",
+        ]
         numbers += [int(tbl.cell(i, 0).text) for i in range(1, len(tbl.rows))]
         bottom = sh.top + sum(r.height for r in tbl.rows)
         assert bottom <= Emu(int((BODY.y + BODY.h) * 12700))
     assert numbers == list(range(1, 61))
     titles = _titles(prs)
-    assert "Sixty elements, more or less" in titles and "Sixty elements, more or less (cont.)" in titles
+    assert (
+        "Sixty elements, more or less" in titles
+        and "Sixty elements, more or less (cont.)" in titles
+    )
     # inline Markdown in cells: bold element names, code symbols in the code font
     cell = big[0].table.cell(1, 1).text_frame.paragraphs[0].runs[0]
     assert cell.font.bold and cell.text == "Hydrogen"
@@ -85,7 +99,11 @@ def test_each_table_opens_as_a_native_table_with_a_header_row(blocks_deck):
 
 def test_a_small_table_stands_under_the_text_before_it(blocks_deck):
     prs, _, _ = blocks_deck
-    slide = next(s for s in prs.slides if any(sh.has_table and sh.table.cell(0, 0).text == "Acid" for sh in s.shapes))
+    slide = next(
+        s
+        for s in prs.slides
+        if any(sh.has_table and sh.table.cell(0, 0).text == "Acid" for sh in s.shapes)
+    )
     text = slide.placeholders[1].text_frame.text
     assert "Strong acids ionise completely in water." in text and "Acid strengths at 25 °C" in text
     body = slide.placeholders[1]
@@ -95,7 +113,11 @@ def test_a_small_table_stands_under_the_text_before_it(blocks_deck):
 
 def test_code_is_monospace_text_in_coloured_runs_split_between_lines(blocks_deck):
     prs, _, problems = blocks_deck
-    listing = [s for s in prs.slides if "def step_" in "".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame)]
+    listing = [
+        s
+        for s in prs.slides
+        if "def step_" in "".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+    ]
     assert len(listing) > 2
     lines: list[str] = []
     colours: set[str] = set()
@@ -112,14 +134,28 @@ def test_code_is_monospace_text_in_coloured_runs_split_between_lines(blocks_deck
     assert any(line.startswith("» ") for line in lines)  # an over-long line wrapped, marked
     assert any("code lines are too long for a slide" in p for p in problems)
     # the short listing with a caption sits in a shaded text box under the point before it
-    first = next(s for s in prs.slides if "A titration computes" in "".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame))
-    box = next(sh for sh in first.shapes if sh.has_text_frame and "def titrate" in sh.text_frame.text)
+    first = next(
+        s
+        for s in prs.slides
+        if "A titration computes"
+        in "".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+    )
+    box = next(
+        sh for sh in first.shapes if sh.has_text_frame and "def titrate" in sh.text_frame.text
+    )
     assert not box.is_placeholder and box.fill.fore_color.rgb is not None
 
 
 def test_figure_slide_title_on_top_picture_large_caption_under_alt_text(blocks_deck):
     prs, _, _ = blocks_deck
-    slide = next(s for s in prs.slides if any(sh.shape_type == 13 and "acid-base" in sh._element.xpath("string(.//p:cNvPr/@descr)") for sh in s.shapes))
+    slide = next(
+        s
+        for s in prs.slides
+        if any(
+            sh.shape_type == 13 and "acid-base" in sh._element.xpath("string(.//p:cNvPr/@descr)")
+            for sh in s.shapes
+        )
+    )
     pic = next(sh for sh in slide.shapes if sh.shape_type == 13)
     title = slide.shapes.title
     caption = next(sh for sh in slide.placeholders if sh.placeholder_format.idx == 1)
@@ -131,7 +167,13 @@ def test_figure_slide_title_on_top_picture_large_caption_under_alt_text(blocks_d
 
 def test_math_is_a_centred_paragraph_of_latex_in_the_code_font(blocks_deck):
     prs, _, _ = blocks_deck
-    paras = [p for s in prs.slides for sh in s.placeholders if sh.has_text_frame for p in sh.text_frame.paragraphs]
+    paras = [
+        p
+        for s in prs.slides
+        for sh in s.placeholders
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+    ]
     math = next(p for p in paras if "\\log_{10}" in "".join(r.text for r in p.runs))
     assert math._p.pPr.get("algn") == "ctr"
     assert all(r.font.name == OFFICE_CODE_FONT for r in math.runs)

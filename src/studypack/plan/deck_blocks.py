@@ -51,11 +51,16 @@ class BlockPlanner:
         """The block on slides of its own, filling the body area."""
         box = self.box
         if isinstance(block, Table):
-            return [BlockPage(table=s) for s in plan_table(block, self.fit, box, self.header_color, self.report)]
+            return [
+                BlockPage(table=s)
+                for s in plan_table(block, self.fit, box, self.header_color, self.report)
+            ]
         if isinstance(block, Code):
             listing = plan_code(block, self.theme, self.fit, box, self.report)
             return [
-                BlockPage(page, body_frame=replace(box, h=listing.height(k, box)), body_fill=self.shade)
+                BlockPage(
+                    page, body_frame=replace(box, h=listing.height(k, box)), body_fill=self.shade
+                )
                 for k, page in enumerate(listing.pages)
             ]
         return [self.figure(block)]
@@ -66,7 +71,13 @@ class BlockPlanner:
         when it does not."""
         box, quiet = self.box, Report()  # problems are reported once, by pages()
         if block.caption:
-            cap = Para(parse_inline(block.caption), 18.0, space_before=BLOCK_GAP, color="muted", align="ctr")
+            cap = Para(
+                parse_inline(block.caption),
+                18.0,
+                space_before=BLOCK_GAP,
+                color="muted",
+                align="ctr",
+            )
             text = text + (self.fit.prepare(cap, box),)
         used = self.fit.height(text, box) + 2 * box.inset_y + HEIGHT_SAFETY
         room = Box(box.x, box.y + used + BLOCK_GAP, box.w, box.h - used - BLOCK_GAP)
@@ -76,12 +87,20 @@ class BlockPlanner:
         if isinstance(block, Table):
             alone = plan_table(block, self.fit, box, self.header_color, quiet)
             under = plan_table(block, self.fit, room, self.header_color, quiet)
-            if len(under) == 1 and under[0].fitted and under[0].size >= min(alone[0].size, SPLIT_SIZE):
+            if (
+                len(under) == 1
+                and under[0].fitted
+                and under[0].size >= min(alone[0].size, SPLIT_SIZE)
+            ):
                 return BlockPage(text, table=under[0], body_frame=frame)
             return None
         alone_code = plan_code(block, self.theme, self.fit, box, quiet)
         listing = plan_code(block, self.theme, self.fit, room, quiet)
-        if len(listing.pages) == 1 and listing.fitted and listing.size >= min(alone_code.size, SPLIT_SIZE):
+        if (
+            len(listing.pages) == 1
+            and listing.fitted
+            and listing.size >= min(alone_code.size, SPLIT_SIZE)
+        ):
             code = TextBox(replace(room, h=listing.height(0, room)), listing.pages[0], self.shade)
             return BlockPage(text, body_frame=frame, boxes=(code,))
         return None
@@ -98,7 +117,10 @@ class BlockPlanner:
             room = replace(area, h=area.h / 3)
             fitted = self.fit.fit_paras([cap], room, CAPTION_SIZES)
             if fitted is None:
-                self.report.warning(image.span, "figure caption is too long for its slide; it is in the notes instead")
+                self.report.warning(
+                    image.span,
+                    "figure caption is too long for its slide; it is in the notes instead",
+                )
                 notes = (plain_text(image.caption),)
             else:
                 body = tuple(fitted)

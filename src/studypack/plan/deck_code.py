@@ -4,7 +4,7 @@ fits, split between lines onto continuation slides."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studypack.errors import Report
 from studypack.fit import char_width, runs_width
@@ -71,14 +71,19 @@ def token_lines(code: Code, theme: Theme) -> list[tuple[TintedRun, ...]]:
             if part:
                 run = TintedRun(part, look[1], look[2], True, None, look[0])
                 line = lines[-1]
-                if line and (line[-1].color, line[-1].bold, line[-1].italic) == look or line and not part.strip():
-                    line[-1] = TintedRun(line[-1].text + part, line[-1].bold, line[-1].italic, True, None, line[-1].color)
+                # a token in the same look as the one before, or only spaces, extends its run
+                if line and (
+                    (line[-1].color, line[-1].bold, line[-1].italic) == look or not part.strip()
+                ):
+                    line[-1] = replace(line[-1], text=line[-1].text + part)
                 else:
                     line.append(run)
     return [tuple(line) or (TintedRun(" ", code=True),) for line in lines]
 
 
-def _wrapped(line: tuple[TintedRun, ...], fit: Fitter, size: float, width: float) -> list[tuple[TintedRun, ...]]:
+def _wrapped(
+    line: tuple[TintedRun, ...], fit: Fitter, size: float, width: float
+) -> list[tuple[TintedRun, ...]]:
     """A line cut between characters into pieces that fit the width; the rest after WRAP_MARK."""
     fonts = fit.body
     if runs_width(line, fonts, size) <= width:
@@ -131,7 +136,10 @@ def plan_code(code: Code, theme: Theme, fit: Fitter, box: Box, report: Report) -
         size = next((s for s in wide_enough if s <= SPLIT_SIZE), wide_enough[-1])
     else:
         size = CODE_SIZES[-1]
-        report.warning(code.span, f"code lines are too long for a slide even at {size:g} pt; wrapped after '{WRAP_MARK.strip()}'")
+        report.warning(
+            code.span,
+            f"code lines are too long for a slide even at {size:g} pt; wrapped after '{WRAP_MARK.strip()}'",
+        )
     pitch = round(size * 1.2, 2)
     per_page = max(1, int(box.text_height // pitch))
     rows = []  # the visual lines of each source line (one taller than a slide: in slide-high parts)

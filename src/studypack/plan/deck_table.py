@@ -53,14 +53,18 @@ def _cells(table: Table, size: float, header_color: str) -> list[tuple[Para, ...
         runs = parse_inline(text) or (Run(" "),)
         if head:  # bold in the runs, so the Fitter measures it bold
             runs = tuple(replace(r, bold=True) for r in runs)
-        return Para(runs, size, color=header_color if head else "text", align=_ALIGN[table.alignment(j)])
+        return Para(
+            runs, size, color=header_color if head else "text", align=_ALIGN[table.alignment(j)]
+        )
 
     return [tuple(para(t, j, True) for j, t in enumerate(table.header))] + [
         tuple(para(t, j, False) for j, t in enumerate(row)) for row in table.rows
     ]
 
 
-def _column_widths(fit: Fitter, cells: list[tuple[Para, ...]], room: float) -> tuple[list[float], bool]:
+def _column_widths(
+    fit: Fitter, cells: list[tuple[Para, ...]], room: float
+) -> tuple[list[float], bool]:
     """Widths that add up to at most `room`: each column at least its longest word, the rest
     shared by how much more each needs to set its cells on one line (as browsers do); and
     whether even the longest words do not fit (they are then broken inside their cells)."""
@@ -71,7 +75,10 @@ def _column_widths(fit: Fitter, cells: list[tuple[Para, ...]], room: float) -> t
         if whole:
             w = runs_width(runs, fit.body, para.size)
         else:
-            w = max((runs_width(g, fit.body, para.size) for g in groups(runs) if g[0].text.strip()), default=0.0)
+            w = max(
+                (runs_width(g, fit.body, para.size) for g in groups(runs) if g[0].text.strip()),
+                default=0.0,
+            )
         return w / WIDTH_SAFETY + pad + 0.5
 
     columns = len(cells[0])
@@ -105,7 +112,9 @@ def _row_height(fit: Fitter, row: Sequence[Para], widths: Sequence[float]) -> fl
     return round(lines + 2 * CELL_Y + ROW_SAFETY, 2)
 
 
-def plan_table(table: Table, fit: Fitter, box: Box, header_color: str, report: Report) -> list[TableSlice]:
+def plan_table(
+    table: Table, fit: Fitter, box: Box, header_color: str, report: Report
+) -> list[TableSlice]:
     """The table's slices, one per slide. The size is the largest at which the columns fit the
     box's width and the whole table one slide; a table no size holds on one slide is spread
     over as few slides as it takes at SPLIT_SIZE or less; too wide at the smallest size: a
@@ -124,7 +133,10 @@ def plan_table(table: Table, fit: Fitter, box: Box, header_color: str, report: R
             found = [next((m for m in fitting if m.size <= SPLIT_SIZE), fitting[-1])]
         else:
             found = [found[-1]]
-            report.warning(table.span, f"table is too wide for a slide even at {found[0].size:g} pt; long words are broken inside their cells")
+            report.warning(
+                table.span,
+                f"table is too wide for a slide even at {found[0].size:g} pt; long words are broken inside their cells",
+            )
     m = found[0]
     _cut_rows_taller_than(fit, table, m, tall, report)
     width = sum(m.widths)
@@ -135,23 +147,31 @@ def plan_table(table: Table, fit: Fitter, box: Box, header_color: str, report: R
         rows = (m.rows[0], *(m.rows[1 + i] for i in chunk))
         heights = (m.heights[0], *(m.heights[1 + i] for i in chunk))
         frame = Box(x, box.y, width, sum(heights))
-        out.append(TableSlice(frame, tuple(m.widths), heights, rows, 1, descr, m.size, not m.too_wide))
+        out.append(
+            TableSlice(frame, tuple(m.widths), heights, rows, 1, descr, m.size, not m.too_wide)
+        )
     return out
 
 
-def _cut_rows_taller_than(fit: Fitter, table: Table, m: _Measure, tall: float, report: Report) -> None:
+def _cut_rows_taller_than(
+    fit: Fitter, table: Table, m: _Measure, tall: float, report: Report
+) -> None:
     """A body row that even alone under the header is taller than a slide: its cells cut with '…'."""
     room = tall - m.heights[0]
     for i in range(1, len(m.rows)):
         if m.heights[i] <= room:
             continue
-        report.warning(table.span, f"row {i} of the table is too tall for a slide; its text is cut short")
+        report.warning(
+            table.span, f"row {i} of the table is too tall for a slide; its text is cut short"
+        )
         text_room = room - 2 * CELL_Y - ROW_SAFETY
         cut = []
         for para, w in zip(m.rows[i], m.widths):
             box = Box(0, 0, w, text_room + 2 * CELL_Y, CELL_X, CELL_Y)
             if fit.lines(para, box) * para.line_height > text_room:
-                runs, _ = fit.ellipsize("".join(r.text for r in para.runs), replace(para, runs=()), box)
+                runs, _ = fit.ellipsize(
+                    "".join(r.text for r in para.runs), replace(para, runs=()), box
+                )
                 para = replace(para, runs=runs)
             cut.append(para)
         m.rows[i] = tuple(cut)

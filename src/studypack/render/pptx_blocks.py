@@ -42,11 +42,18 @@ def table_xml(
     for r, (cells, height) in enumerate(zip(piece.rows, heights)):
         head = r < piece.header_rows
         if head:
-            below, fill = (_line("lnB", 1.5, primary), f'<a:solidFill><a:srgbClr val="{primary}"/></a:solidFill>' if fills else "<a:noFill/>")
+            below, fill = (
+                _line("lnB", 1.5, primary),
+                f'<a:solidFill><a:srgbClr val="{primary}"/></a:solidFill>'
+                if fills
+                else "<a:noFill/>",
+            )
         else:
             banded = fills and (r - piece.header_rows) % 2 == 1
             below = _line("lnB", 0.75, rule)
-            fill = f'<a:solidFill><a:srgbClr val="{band}"/></a:solidFill>' if banded else "<a:noFill/>"
+            fill = (
+                f'<a:solidFill><a:srgbClr val="{band}"/></a:solidFill>' if banded else "<a:noFill/>"
+            )
         sides = _line("lnL", 0, None) + _line("lnR", 0, None) + _line("lnT", 0, None)
         tcs = "".join(
             f"<a:tc><a:txBody><a:bodyPr/><a:lstStyle/>{writer.paragraphs((para,), font, None, False, link)}"
@@ -60,7 +67,7 @@ def table_xml(
         f'<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
         f'<p:xfrm><a:off x="{emu(f.x)}" y="{emu(f.y)}"/><a:ext cx="{sum(widths)}" cy="{sum(heights)}"/></p:xfrm>'
         f'<a:graphic><a:graphicData uri="{TABLE_URI}"><a:tbl><a:tblPr firstRow="1" bandRow="1"/>'
-        f'<a:tblGrid>{grid}</a:tblGrid>{"".join(rows)}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>'
+        f"<a:tblGrid>{grid}</a:tblGrid>{''.join(rows)}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
     )
 
 
@@ -70,14 +77,24 @@ def shape_properties(frame: tuple[int, int, int, int] | None, fill_hex: str | No
     if frame is not None:
         x, y, cx, cy = frame
         xfrm = f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-    fill = f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>' if fill_hex else ""
+    fill = (
+        f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>'
+        if fill_hex
+        else ""
+    )
     return f"<p:spPr>{xfrm}{fill}</p:spPr>"
 
 
-def text_box(sp_id: int, frame: tuple[int, int, int, int], fill_hex: str | None, paragraphs: str) -> str:
+def text_box(
+    sp_id: int, frame: tuple[int, int, int, int], fill_hex: str | None, paragraphs: str
+) -> str:
     """A free text box with our insets and no autofit (its text was fitted at plan time)."""
     x, y, cx, cy = frame
-    fill = f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>' if fill_hex else "<a:noFill/>"
+    fill = (
+        f'<a:solidFill><a:srgbClr val="{fill_hex.lstrip("#").upper()}"/></a:solidFill>'
+        if fill_hex
+        else "<a:noFill/>"
+    )
     return (
         f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Code {sp_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
         f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect">'
