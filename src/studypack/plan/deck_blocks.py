@@ -46,15 +46,20 @@ class BlockPlanner:
         self.theme, self.fit, self.box, self.report = theme, fit, box, report
         self.header_color = "background" if theme.style.fills else "primary"
         self.shade = code_shade(theme)
+        self._tables: dict[tuple[Table, Box], list[TableSlice]] = {}
+
+    def table(self, table: Table, box: Box, report: Report) -> list[TableSlice]:
+        """plan_table, once per table and box (a table tried under text is planned alone too)."""
+        key = (table, box)
+        if key not in self._tables:
+            self._tables[key] = plan_table(table, self.fit, box, self.header_color, report)
+        return self._tables[key]
 
     def pages(self, block: Table | Code | Image) -> list[BlockPage]:
         """The block on slides of its own, filling the body area."""
         box = self.box
         if isinstance(block, Table):
-            return [
-                BlockPage(table=s)
-                for s in plan_table(block, self.fit, box, self.header_color, self.report)
-            ]
+            return [BlockPage(table=s) for s in self.table(block, box, self.report)]
         if isinstance(block, Code):
             listing = plan_code(block, self.theme, self.fit, box, self.report)
             return [
@@ -85,8 +90,8 @@ class BlockPlanner:
             return None
         frame = replace(box, h=used)
         if isinstance(block, Table):
-            alone = plan_table(block, self.fit, box, self.header_color, quiet)
-            under = plan_table(block, self.fit, room, self.header_color, quiet)
+            alone = self.table(block, box, self.report)
+            under = self.table(block, room, quiet)
             if (
                 len(under) == 1
                 and under[0].fitted

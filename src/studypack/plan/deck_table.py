@@ -10,7 +10,7 @@ from studypack.errors import Report
 from studypack.fit import groups, runs_width
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.model import Table
-from studypack.plan.deck_fit import HEIGHT_SAFETY, WIDTH_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_fit import HEIGHT_SAFETY, LINE, WIDTH_SAFETY, Box, Fitter, Para
 
 TABLE_SIZES = (20.0, 18.0, 16.0, 14.0, 12.0)  # largest first; the last is the smallest allowed
 SPLIT_SIZE = 16.0  # a table over several slides is set at most this large: fewer slides
@@ -62,29 +62,45 @@ def _cells(table: Table, size: float, header_color: str) -> list[tuple[Para, ...
     ]
 
 
-def _column_widths(
-    fit: Fitter, cells: list[tuple[Para, ...]], room: float
-) -> tuple[list[float], bool]:
+@dataclass(frozen=True)
+class _Natural:
+    """Each cell's width at 1 pt, whole and of its longest word (widths scale with the size)."""
+
+    cells: list[tuple[Para, ...]]  # header first, at 1 pt
+    whole: list[tuple[float, ...]]
+    word: list[tuple[float, ...]]
+
+
+def _natural(fit: Fitter, table: Table, header_color: str) -> _Natural:
+    cells = _cells(table, 1.0, header_color)
+    whole = [tuple(runs_width(p.runs, fit.body, 1.0) for p in row) for row in cells]
+    word = [
+        tuple(
+            max(
+                (runs_width(g, fit.body, 1.0) for g in groups(p.runs) if g[0].text.strip()),
+                default=0.0,
+            )
+            for p in row
+        )
+        for row in cells
+    ]
+    return _Natural(cells, whole, word)
+
+
+def _needed(em: float, size: float) -> float:
+    """The column width that sets text `em` wide (at 1 pt) on one line at `size`."""
+    return em * size / WIDTH_SAFETY + 2 * CELL_X + 0.5
+
+
+def _column_widths(nat: _Natural, size: float, room: float) -> tuple[list[float], bool]:
     """Widths that add up to at most `room`: each column at least its longest word, the rest
     shared by how much more each needs to set its cells on one line (as browsers do); and
     whether even the longest words do not fit (they are then broken inside their cells)."""
-    pad = 2 * CELL_X
-
-    def measured(para: Para, whole: bool) -> float:
-        runs = para.runs
-        if whole:
-            w = runs_width(runs, fit.body, para.size)
-        else:
-            w = max(
-                (runs_width(g, fit.body, para.size) for g in groups(runs) if g[0].text.strip()),
-                default=0.0,
-            )
-        return w / WIDTH_SAFETY + pad + 0.5
-
-    columns = len(cells[0])
-    most = [max(measured(row[j], True) for row in cells) for j in range(columns)]
-    least = [max(measured(row[j], False) for row in cells) for j in range(columns)]
-    least = [min(lo, hi) for lo, hi in zip(least, most)]
+    columns = range(len(nat.cells[0]))
+    most = [_needed(max(row[j] for row in nat.whole), size) for j in columns]
+    least = [
+        min(_needed(max(row[j] for row in nat.word), size), hi) for j, hi in zip(columns, most)
+    ]
     if sum(most) <= room:
         grow = min(room - sum(most), sum(most) * SLACK)
         return [w + grow * w / sum(most) for w in most], False
@@ -92,18 +108,22 @@ def _column_widths(
         spare, want = room - sum(least), sum(hi - lo for lo, hi in zip(least, most))
         return [lo + spare * (hi - lo) / want for lo, hi in zip(least, most)], False
     # Too wide even word by word: a fair share each, no column narrower than its need allows.
-    share = [room * w / sum(least) for w in least]
-    return share, True
+    return [room * w / sum(least) for w in least], True
 
 
-def _measure(fit: Fitter, table: Table, size: float, room: float, header_color: str) -> _Measure:
-    cells = _cells(table, size, header_color)
-    widths, too_wide = _column_widths(fit, cells, room)
+def _measure(fit: Fitter, nat: _Natural, size: float, room: float) -> _Measure:
+    widths, too_wide = _column_widths(nat, size, room)
     rows, heights = [], []
-    for row in cells:
-        prepared = tuple(fit.prepare(p, cell_box(w)) for p, w in zip(row, widths))
-        rows.append(prepared)
-        heights.append(_row_height(fit, prepared, widths))
+    for row, whole in zip(nat.cells, nat.whole):
+        cells, lines = [], 1
+        for para, em, w in zip(row, whole, widths):
+            para = replace(para, size=size)
+            if _needed(em, size) > w:  # wraps: words too wide are hyphenated, lines counted
+                para = fit.prepare(para, cell_box(w))
+                lines = max(lines, fit.lines(para, cell_box(w)))
+            cells.append(para)
+        rows.append(tuple(cells))
+        heights.append(round(lines * round(size * LINE, 2) + 2 * CELL_Y + ROW_SAFETY, 2))
     return _Measure(size, widths, rows, heights, too_wide)
 
 
@@ -121,8 +141,9 @@ def plan_table(
     located warning, long words broken inside their cells."""
     room, tall = box.w, box.h - HEIGHT_SAFETY
     found: list[_Measure] = []
+    nat = _natural(fit, table, header_color)
     for size in TABLE_SIZES:
-        m = _measure(fit, table, size, room, header_color)
+        m = _measure(fit, nat, size, room)
         if not m.too_wide and sum(m.heights) <= tall:
             found = [m]
             break
