@@ -50,7 +50,7 @@ class Geometry:
 
 @dataclass(frozen=True)
 class SlidePlan:
-    kind: str  # title | agenda | section | content | image | terms | review
+    kind: str  # title | agenda | section | content | image | terms | review | table | code | figure
     title: tuple[Run, ...]
     title_size: float
     body: tuple[Para, ...] = ()  # subtitle, section summary, points, caption
@@ -60,7 +60,7 @@ class SlidePlan:
     picture: Box | None = None  # the picture's frame: scaled into the placeholder, never cropped
     footer: Para | None = None
     table: TableSlice | None = None  # a native table, drawn in its own frame
-    body_frame: Box | None = None  # the body placeholder moved here (a figure's caption)
+    body_frame: Box | None = None  # the body placeholder's own frame (a caption; text over a block)
     body_fill: str | None = None  # '#RRGGBB' behind the body (a code listing)
     boxes: tuple[TextBox, ...] = ()  # free text boxes (a listing under the text)
 
