@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 
 ELEMENTS = [
     ("Hydrogen", "H", 1, "1.008", "Nonmetal"), ("Helium", "He", 2, "4.0026", "Noble gas"),

@@ -8,7 +8,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from conftest import SAMPLE, build_or_fail, render_output
+from helpers import SAMPLE, VERA, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.model import Card
@@ -124,9 +124,8 @@ def test_card_css_names_the_theme_fonts_and_colours(sample_outputs, theme, tmp_p
 
 
 def test_a_theme_ttf_is_named_by_its_family_in_the_card_css():
-    import reportlab
 
     from studypack.render.anki import _font_stack
 
-    vera = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    vera = VERA
     assert _font_stack(str(vera), "Arial") == '"Bitstream Vera Sans", "Arial", sans-serif'

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_or_fail
+from helpers import build_or_fail
 from studypack.build import BuildOptions, build_pack
 
 anki_collection = pytest.importorskip("anki.collection")

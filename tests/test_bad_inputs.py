@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOTS
+from helpers import ROOTS
 from studypack.cli import cli
 
 CASES = sorted(p.name for p in (ROOTS / "bad").iterdir() if p.is_dir())

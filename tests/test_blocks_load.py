@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
 from studypack.model import Code, Image, Math, Point, Table
@@ -68,4 +68,16 @@ def test_block_problems_are_located(tmp_path):
         "pack.yaml:13:11: error: sections[0].points[6][0]: a table block stands in a section's points, not among sub-points",
         "pack.yaml:14:9: error: sections[0].points[7]: expected text or a block (table, code, math, image), got 'figure'",
         "pack.yaml:15:9: error: sections[0].points[8]: expected text, got a mapping; a ': ' inside text starts a mapping, so put the whole text in quotes",
+    ]
+
+
+def test_latex_that_does_not_parse_is_located_inline_and_in_blocks(tmp_path):
+    _, problems = _load(tmp_path, """\
+      - The ratio $\\fracc{a}{b}$ costs $5 and $10.
+      - math: \\sqrt{x
+      - Fine $x^2$ and \\$ a dollar.
+""")
+    assert problems == [
+        "pack.yaml:5:20: error: math: unknown command '\\fracc' (did you mean '\\frac'?)",
+        "pack.yaml:6:20: error: math: '{' without its '}'",
     ]

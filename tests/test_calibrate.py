@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.calibrate import back_point, calibration_point, ruler_label, write_calibration_sheet
 from studypack.cli import cli
 from studypack.errors import Report

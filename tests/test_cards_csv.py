@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import render_output
+from helpers import render_output
 from studypack.errors import Report
 from studypack.model import Card
 from studypack.render.cards_csv import neutralise, read_cards, seen_text

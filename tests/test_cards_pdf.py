@@ -8,7 +8,7 @@ import io
 import pdfplumber
 import pytest
 
-from conftest import SAMPLE, render_output
+from helpers import CJK_FONT, DEJAVU, SAMPLE, render_output, require_fallback_for
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
 from studypack.model import Card
@@ -238,8 +238,7 @@ def test_text_is_literal_and_cjk_is_drawn(pack, theme):
 def test_bold_cjk_in_a_one_weight_fallback_font_is_stroked_bold(pack, theme):
     """Card fronts are bold; CJK falls back to a font with one weight, so it is emboldened by
     drawing the outline too (text render mode 2) in the text colour. Backs stay regular."""
-    if fallback_for("日") is None:
-        pytest.skip("no CJK font installed")
+    require_fallback_for("日", CJK_FONT)
     cards = (Card("日本国憲法第9条", "戦争の放棄を定める条文。", span=Span("p.yaml", 5, 1)),)
     data = render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
     from pypdf import PdfReader
@@ -311,8 +310,7 @@ def test_logo_on_backs_and_bad_logo_is_a_warning(pack, theme, tmp_path):
 def test_a_character_from_a_fallback_font_leaves_no_gap(pack, theme):
     """Source Sans lacks U+207B (superscript minus): a fallback font draws it, and the card's
     layout measures it in that font, so 10⁻³ prints without a hole around the minus."""
-    if fallback_for("⁻") is None:
-        pytest.skip("no installed font has U+207B")
+    require_fallback_for("⁻", DEJAVU)
     cards = (Card("10⁻³ m", "a millimetre", span=Span("p.yaml", 3, 1)),)
     data = render(dataclasses.replace(pack, glossary=(), cards=cards), theme, Report())
     with pdfplumber.open(io.BytesIO(data)) as pdf:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report, Span
 from studypack.fit import LEADING
 from studypack.model import Card

@@ -10,7 +10,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack import __version__
 from studypack.build import BuildOptions, _may_render
 from studypack.cli import cli
@@ -424,3 +424,25 @@ def test_version_into_a_full_disk_is_an_error_not_a_traceback():
         result = subprocess.run([sys.executable, "-m", "studypack", "--version"], stdout=full, stderr=subprocess.PIPE, text=True)
     assert result.returncode == 1
     assert result.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
+def test_files_written_into_the_current_folder(tmp_path, monkeypatch):
+    """`calibrate -o cal.pdf` and `import x.md -o .` name a file in the current folder (no dirname)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "guide.md").write_text("# Cells\n\n## Parts\n\n- The nucleus holds DNA.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["calibrate", "-o", "cal.pdf"]).exit_code == 0
+    assert (tmp_path / "cal.pdf").read_bytes().startswith(b"%PDF")
+    assert CliRunner().invoke(cli, ["import", "guide.md", "-o", "."]).exit_code == 0
+    assert "title:" in (tmp_path / "pack.yaml").read_text(encoding="utf-8")
+
+
+def test_choices_ignore_case_and_an_empty_only_is_a_usage_error(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "pack.yaml").write_text("title: T\nsections: [{title: S, points: [p]}]\n", encoding="utf-8")
+    (tmp_path / "theme.yaml").write_text("extends: default\npaper: A4\ncards: {size: a7}\n", encoding="utf-8")
+    ok = CliRunner().invoke(cli, ["build", str(folder), "--out", str(tmp_path / "o"), "--paper", "A4",
+                                  "--only", "Cards", "--theme", str(tmp_path / "theme.yaml")])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    empty = CliRunner().invoke(cli, ["build", str(folder), "--only", ""])
+    assert empty.exit_code == 2 and "name at least one output" in empty.output

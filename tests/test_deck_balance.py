@@ -9,9 +9,8 @@ import math
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from test_deck_plan import GEOMETRY, make_pack
 
-from conftest import render_output
+from helpers import GEOMETRY, make_pack, para_text, render_output
 from studypack.errors import Report
 from studypack.model import Point, Section, Term
 from studypack.plan.deck import CONT, Fitter, plan_deck
@@ -19,10 +18,6 @@ from studypack.plan.deck import CONT, Fitter, plan_deck
 BODY = GEOMETRY.content_body
 # One-line points at 24 pt: 28.8 pt, then 9.6 pt before each further one.
 PER_SLIDE = 1 + int((BODY.text_height - 28.8) // 38.4)
-
-
-def _text(para) -> str:
-    return "".join(r.text for r in para.runs)
 
 
 def content_slides(sections, theme):
@@ -38,7 +33,7 @@ def test_equal_points_are_spread_evenly_over_as_few_slides_as_greedy_filling(the
     assert len(content) == math.ceil(n / PER_SLIDE)  # what greedy filling needs, no more
     counts = [len(s.body) for s in content]
     assert max(counts) - min(counts) <= 1, counts  # 5 + 5 for ten points, never 9 + 1
-    assert [_text(p) for s in content for p in s.body] == [p.text for p in points]
+    assert [para_text(p) for s in content for p in s.body] == [p.text for p in points]
     fitter = Fitter(theme)
     assert all(fitter.fits(s.body, BODY) for s in content)
 
@@ -55,7 +50,7 @@ def test_a_short_sub_list_moves_with_its_parent_instead_of_splitting(theme):
     )
     content = content_slides([Section("Measurement", points=points)], theme)
     assert len(content) == 2
-    pages = [[_text(p) for p in s.body] for s in content]
+    pages = [[para_text(p) for p in s.body] for s in content]
     group = ["Significant figures", *(s.text for s in subs)]
     holder = next(page for page in pages if group[0] in page)
     at = holder.index(group[0])
@@ -72,7 +67,7 @@ def test_a_subsection_with_a_summary_and_six_points_has_no_one_point_slide(theme
     content = content_slides(
         [Section("Thermo", points=(Point("First law"),), sections=(sub,))], theme
     )
-    shown = [[_text(p) for p in s.body] for s in content if s.title_text.startswith("Terms")]
+    shown = [[para_text(p) for p in s.body] for s in content if s.title_text.startswith("Terms")]
     assert len(shown) == 2
     assert [len(page) for page in shown] in ([4, 3], [3, 4]), shown  # summary + 3, then 3
     assert shown[0][0].strip() == summary.strip()
@@ -143,7 +138,7 @@ def test_a_point_too_long_for_a_slide_starts_below_what_comes_before_it(theme):
     fitter = Fitter(theme)
     for section in sections:
         slides = [s for s in content_slides([section], theme)]
-        bodies = [[_text(p) for p in s.body] for s in slides]
+        bodies = [[para_text(p) for p in s.body] for s in slides]
         assert bodies[0][0] in ("Short before", "The parent") and len(bodies[0]) == 2, bodies[0]
         assert bodies[0][1].startswith("Sentence 0 says")
         assert bodies[-1][-1] in ("Short after", "After sub") and len(bodies[-1]) >= 2

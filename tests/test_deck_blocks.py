@@ -10,9 +10,8 @@ import pytest
 from blocks_pack import big_table, write_blocks_pack
 from pptx import Presentation
 from pptx.util import Emu
-from test_deck_render import glyphs_outside
 
-from conftest import build_or_fail, load_with_theme, pdf_from_pptx, render_output
+from helpers import build_or_fail, glyphs_outside, load_with_theme, pdf_from_pptx, render_output
 from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_CODE_FONT
 from studypack.model import Table

@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from conftest import SAMPLE, render_output
+from helpers import SAMPLE, build_or_fail, pdf_from_pptx, render_output
 from studypack.errors import Report
 from studypack.load import load_pack
 from studypack.theme import Theme, load_theme
@@ -157,13 +157,11 @@ def test_on_filled_slides_the_logo_sits_on_a_background_coloured_backdrop(pack):
         assert backdrop.left < pic.left and pic.left + pic.width < backdrop.left + backdrop.width
 
 
+@pytest.mark.render
 def test_a_link_on_a_filled_slide_is_drawn_in_the_text_colour_not_accent_on_primary(tmp_path):
     """Clients colour links from the theme's hyperlink slot: accent on primary would be 1.8:1."""
     import pdfplumber
     import yaml
-
-    from conftest import build_or_fail, pdf_from_pptx
-
     folder = tmp_path / "links"
     folder.mkdir()
     data = {"title": "Links", "sections": [{"title": "With a link", "summary": "See [the text](https://example.org) now.",

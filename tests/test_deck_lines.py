@@ -7,13 +7,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import ARIAL
 from studypack.fit import ZWSP, FontSet, hyphenate, wrap
 from studypack.fonts import OFFICE_FONTS
 from studypack.inline import Run
 from studypack.plan.deck_fit import Box, Fitter, Para, _normalized
 from studypack.plan.deck_lines import count_lines
 
-ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
 TIMES = FontSet(OFFICE_FONTS["Times New Roman"], OFFICE_FONTS["Courier New"])
 ALPHABET = st.sampled_from(
     list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301"]

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
+from helpers import ARIAL, GEOMETRY, make_pack, para_text
 from studypack.errors import Report, Span
-from studypack.fit import ZWSP, FontSet, hyphenate, line_text, runs_width, wrap
-from studypack.fonts import OFFICE_FONTS
+from studypack.fit import ZWSP, hyphenate, line_text, runs_width, wrap
 from studypack.inline import Run
-from studypack.model import Pack, Point, Section, Term
-from studypack.plan.deck import CONT, Box, Fitter, Geometry, plan_deck
+from studypack.model import Point, Section, Term
+from studypack.plan.deck import CONT, Box, Fitter, plan_deck
 from studypack.theme import load_theme
 
-ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
 BODY = Box(36.0, 99.0, 648.0, 356.4)
-# Frames like the default template's at 16:9 (points); the planner only needs plausible boxes
-# (the real section-header frames now put the title above the body).
-GEOMETRY = Geometry(
-    960.0, 540.0,
-    cover_title=Box(72, 167.7, 816, 115.8), cover_sub=Box(144, 306, 672, 138),
-    section_title=Box(75.8, 347, 816, 107.3), section_body=Box(75.8, 228.9, 816, 118.1),
-    content_title=Box(48, 21.6, 864, 90), content_body=Box(48, 126, 864, 356.4),
-    terms_title=Box(48, 21.6, 864, 90), terms_cols=(Box(48, 126, 424, 356.4), Box(488, 126, 424, 356.4)),
-    picture_title=Box(188.2, 378, 576, 44.6), picture=Box(188.2, 48.2, 576, 324), caption=Box(188.2, 422.6, 576, 63.4),
-    footer=Box(328, 500.5, 304, 28.75),
-)  # fmt: skip
 
 SENTENCE = "The alliance shifted its burden sharing terms once again after long talks."
 
@@ -39,13 +25,6 @@ def theme():
     t = load_theme("default", report)
     assert t is not None, report.diagnostics
     return t
-
-
-def make_pack(sections=(), glossary=(), **kw) -> Pack:
-    return Pack(
-        slug="t", root=Path("."), source=Path("pack.yaml"), title=kw.pop("title", "Test pack"),
-        sections=tuple(sections), glossary=tuple(glossary), date=dt.date(2026, 1, 2), span=Span("pack.yaml", 1, 1), **kw,
-    )  # fmt: skip
 
 
 def body_height(fitter: Fitter, paras, box: Box) -> float:
@@ -244,10 +223,6 @@ def test_planner_is_pure():
     assert out.strip() == "False"
 
 
-def _text(para) -> str:
-    return "".join(r.text for r in para.runs)
-
-
 @pytest.mark.parametrize(
     "parent", ["Parent point", "Its terms " + " ".join([SENTENCE] * 2)], ids=["short", "long"]
 )
@@ -263,17 +238,17 @@ def test_continuation_inside_a_nested_list_repeats_the_parent_first(theme, paren
         assert fitter.height(s.body, GEOMETRY.content_body) <= GEOMETRY.content_body.text_height
     for s in content[1:]:
         first = s.body[0]
-        if _text(first) == "After":
+        if para_text(first) == "After":
             continue  # a slide may start at a top-level point: nothing to repeat
-        assert first.level == 0 and _text(first).endswith(f" {CONT}"), _text(first)
-        shown = _text(first)[: -len(f" {CONT}")].rstrip("…")
+        assert first.level == 0 and para_text(first).endswith(f" {CONT}"), para_text(first)
+        shown = para_text(first)[: -len(f" {CONT}")].rstrip("…")
         assert parent.startswith(shown) and shown  # the parent itself, or its first words
         assert fitter.lines(first, GEOMETRY.content_body) == 1
         assert s.body[1].level == 1
-    repeats = [_text(p) for s in content for p in s.body if _text(p).endswith(f" {CONT}")]
-    assert len(repeats) == sum(_text(s.body[0]) != "After" for s in content[1:])
+    repeats = [para_text(p) for s in content for p in s.body if para_text(p).endswith(f" {CONT}")]
+    assert len(repeats) == sum(para_text(s.body[0]) != "After" for s in content[1:])
     assert all(r.endswith(f"… {CONT}") for r in repeats) == (len(parent) > 100)  # long: cut
-    own = [_text(p) for s in content for p in s.body if not _text(p).endswith(f" {CONT}")]
+    own = [para_text(p) for s in content for p in s.body if not para_text(p).endswith(f" {CONT}")]
     expected = [parent, *(p.text for p in subs), "deep child", "deeper child", "After"]
     assert own == expected  # every point exactly once as itself, in order
 
@@ -285,10 +260,10 @@ def test_a_parent_never_ends_a_slide_without_its_first_child(theme):
         points = (*fillers, Point("The parent", subs))
         slides = plan_deck(make_pack([Section("Keep", points=points)]), theme, GEOMETRY, Report())
         content = [s for s in slides if s.kind == "content"]
-        own = [_text(p) for s in content for p in s.body if not _text(p).endswith(f" {CONT}")]
+        own = [para_text(p) for s in content for p in s.body if not para_text(p).endswith(f" {CONT}")]
         assert own == [p.text for p in points] + [c.text for c in subs]
         for s in content:
-            assert _text(s.body[-1]) != "The parent", n
+            assert para_text(s.body[-1]) != "The parent", n
 
 
 def test_a_long_glossary_uses_two_column_term_slides(theme):
@@ -314,7 +289,7 @@ def test_a_repeated_parent_without_spaces_keeps_its_first_characters(theme):
     parent = "日米安全保障条約は冷戦初期に締結された同盟の基盤であり、沖縄の基地問題を含む。" * 2
     subs = tuple(Point(f"sub-point number {i} with a few words") for i in range(1, 23))
     slides = plan_deck(make_pack([Section("Nested", points=(Point(parent, subs),))]), theme, GEOMETRY, Report())
-    heads = [_text(s.body[0]) for s in slides if s.kind == "content"][1:]
+    heads = [para_text(s.body[0]) for s in slides if s.kind == "content"][1:]
     assert heads and all(h.endswith(f"… {CONT}") for h in heads)
     for head in heads:
         shown = head[: -len(f"… {CONT}")]

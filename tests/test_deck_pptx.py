@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from conftest import SAMPLE, build_or_fail, render_output
+from helpers import SAMPLE, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.fonts import OFFICE_EA_FONT
 from studypack.load import load_pack
@@ -254,8 +254,6 @@ def test_footer_has_room_for_course_and_title_on_one_line(deck):
 
 
 def test_footer_stays_clear_of_the_logo(tmp_path):
-    from conftest import build_or_fail
-
     out = build_or_fail(SAMPLE, tmp_path, only=("deck",), theme="northfield-history")
     for slide in list(Presentation(str(out["deck"])).slides)[1:6]:
         shapes = {s.name.split()[0]: s for s in slide.shapes}
@@ -266,8 +264,6 @@ def test_footer_stays_clear_of_the_logo(tmp_path):
 def test_no_slide_keeps_an_empty_text_placeholder(tmp_path):
     """An empty placeholder shows "Click to add text" in PowerPoint's editor."""
     import yaml
-
-    from conftest import build_or_fail
 
     folder = tmp_path / "bare"
     folder.mkdir()

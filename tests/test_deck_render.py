@@ -13,14 +13,11 @@ import pdfplumber
 import pytest
 import yaml
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
 
-from conftest import SAMPLE, build_or_fail, pdf_from_pptx
+from helpers import SAMPLE, build_or_fail, glyphs_outside, pdf_from_pptx, rgb
 
 pytestmark = pytest.mark.render
 
-EMU_PER_PT = 12700
-TOLERANCE = 1.0  # pt
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosisxyzab"  # 50 letters
 WORDS = [
     "alliance",
@@ -105,62 +102,20 @@ def stress_pdf(stress_deck, tmp_path_factory) -> Path:
     return pdf_from_pptx(stress_deck, tmp_path_factory.mktemp("deck-stress-pdf"))
 
 
-def text_boxes(slide) -> list[tuple[float, float, float, float]]:
-    """Frames (points) of every shape that holds text, slide numbers included, and of every
-    table cell (from the row heights and column widths the file sets)."""
-    boxes = []
-    for sh in slide.shapes:
-        numbered = sh.is_placeholder and sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
-        if numbered or (sh.has_text_frame and sh.text_frame.text.strip()):
-            x, y = sh.left / EMU_PER_PT, sh.top / EMU_PER_PT
-            boxes.append((x, y, x + sh.width / EMU_PER_PT, y + sh.height / EMU_PER_PT))
-        if sh.has_table:
-            y = sh.top / EMU_PER_PT
-            for row in sh.table.rows:
-                x, h = sh.left / EMU_PER_PT, row.height / EMU_PER_PT
-                for column in sh.table.columns:
-                    boxes.append((x, y, x + column.width / EMU_PER_PT, y + h))
-                    x += column.width / EMU_PER_PT
-                y += h
-    return boxes
-
-
-def glyphs_outside(pptx: Path, pdf: Path) -> tuple[int, int, list[str]]:
-    prs = Presentation(str(pptx))
-    outside: list[str] = []
-    with pdfplumber.open(str(pdf)) as doc:
-        pages = len(doc.pages)
-        for number, (slide, page) in enumerate(zip(prs.slides, doc.pages), 1):
-            boxes = text_boxes(slide)
-            for c in page.chars:
-                if not c["text"].strip():
-                    continue
-                inside = any(
-                    x0 - TOLERANCE <= c["x0"]
-                    and c["x1"] <= x1 + TOLERANCE
-                    and y0 - TOLERANCE <= c["top"]
-                    and c["bottom"] <= y1 + TOLERANCE
-                    for x0, y0, x1, y1 in boxes
-                )
-                if not inside:
-                    outside.append(
-                        f"slide {number}: {c['text']!r} at ({c['x0']:.1f}, {c['top']:.1f})-({c['x1']:.1f}, {c['bottom']:.1f})"
-                    )
-    return len(prs.slides), pages, outside
-
-
 def test_sample_deck_every_glyph_inside_its_box(sample_outputs, sample_pdf):
     slides, pages, outside = glyphs_outside(sample_outputs["deck"], sample_pdf)
     assert pages == slides
     assert not outside, "\n".join(outside[:20])
 
 
+@pytest.mark.slow
 def test_stress_deck_every_glyph_inside_its_box(stress_deck, stress_pdf):
     slides, pages, outside = glyphs_outside(stress_deck, stress_pdf)
     assert pages == slides > 100
     assert not outside, "\n".join(outside[:20])
 
 
+@pytest.mark.slow
 def test_stress_deck_continues_long_lists_with_unique_titles(stress_deck):
     prs = Presentation(str(stress_deck))
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
@@ -185,10 +140,6 @@ def test_rendered_text_is_the_text_we_wrote(sample_pdf):
         assert "The Japan–US Security Treaty" in first.replace("\n", " ")
         fonts = {c["fontname"].split("+")[-1] for p in doc.pages[:5] for c in p.chars}
         assert any(f.startswith("LiberationSans") for f in fonts), fonts
-
-
-def rgb(colour: str) -> tuple[float, ...]:
-    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
 
 
 def painted(page, colour: str) -> bool:

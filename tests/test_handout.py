@@ -10,7 +10,16 @@ import pypdf
 import pytest
 from PIL import Image
 
-from conftest import ROOTS, SAMPLE, build_or_fail, load_with_theme, render_output, require_tool
+from helpers import (
+    DEJAVU,
+    ROOTS,
+    SAMPLE,
+    build_or_fail,
+    load_with_theme,
+    render_output,
+    require_fallback_for,
+    require_tool,
+)
 from studypack.build import BuildOptions, build_pack
 from studypack.errors import Report
 from studypack.inline import plain_text
@@ -297,6 +306,7 @@ def hostile(tmp_path_factory):
     return out / "handout-hostile" / "handout.pdf", result.diagnostics
 
 
+@pytest.mark.render
 def test_hostile_text_comes_out_literally_with_poppler(hostile):
     pdftotext = require_tool("pdftotext")
     text = norm(subprocess.run([pdftotext, str(hostile[0]), "-"], capture_output=True, text=True, check=True).stdout)
@@ -379,9 +389,7 @@ def test_paragraph_lines_are_broken_once_per_width():
 
 
 def test_covered_right_to_left_text_is_still_reordered():
-    font = fallback_for("ש")
-    if font is None:
-        pytest.skip("no installed font draws Hebrew")
+    font = require_fallback_for("ש", DEJAVU)
     from studypack.fonts import register_pdf_family
     from studypack.render.pdf_text import Glyphs
 

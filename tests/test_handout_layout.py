@@ -17,11 +17,20 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import SAMPLE, build_or_fail, load_with_theme, render_output, require_tool
+from helpers import (
+    CJK_FONT,
+    NEVER_END,
+    NEVER_START,
+    SAMPLE,
+    build_or_fail,
+    load_with_theme,
+    render_output,
+    require_fallback_for,
+    require_tool,
+)
 from studypack.errors import Report
 from studypack.plan.handout import Page, fit_image, plan_handout
 from studypack.render import handout_pdf
-from studypack.render.pdf_text import fallback_for
 from studypack.theme import load_theme
 
 TITLE = "The Japan–US Security Treaty"
@@ -92,6 +101,7 @@ def test_print_theme_cover_has_no_filled_areas(covers, paper):
         assert _colors(title) == {_rgb(colors.primary)}
 
 
+@pytest.mark.render
 def test_logo_stays_visible_on_the_band(covers, tmp_path):
     """The Northfield shield is drawn in the band's own maroon: it sits on a background tile."""
     pdftoppm = require_tool("pdftoppm")
@@ -187,14 +197,10 @@ JA_TEXT = (
 )
 
 
-# Written out here, not taken from fit.py: a mark missing from the table there must fail.
-NEVER_START = set("、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょァィゥェォッャュョ､｡･ｰ｣…”’～℃％")
-NEVER_END = set("（「『【〔〈《｢“‘")
 
 
 def test_no_japanese_line_starts_with_closing_punctuation(tmp_path):
-    if fallback_for("日") is None:
-        pytest.skip("no installed font draws Japanese")
+    require_fallback_for("日", CJK_FONT)
     (tmp_path / "pack.yaml").write_text(
         f"title: 日米安全保障条約\nlanguage: ja\ndate: 2026-01-15\noverview: {JA_TEXT}\n"
         f"sections:\n  - title: 歴史的背景\n    summary: {JA_TEXT}\n    points:\n      - 「{JA_TEXT}」\n"

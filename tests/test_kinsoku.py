@@ -17,24 +17,30 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
 
-from conftest import build_or_fail, pdf_from_pptx, render_output
+from helpers import (
+    ARIAL,
+    CJK_FONT,
+    NEVER_END,
+    NEVER_START,
+    build_or_fail,
+    glyphs_outside,
+    pdf_from_pptx,
+    render_output,
+    require_fallback_for,
+)
 from studypack.errors import Span
 from studypack.fit import (
-    FontSet,
     groups,
     line_text,
     runs_width,
     token_matches,
     wrap,
 )
-from studypack.fonts import OFFICE_FONTS
 from studypack.inline import Run, parse_inline
 from studypack.model import Card
 from studypack.plan.deck_fit import WIDTH_SAFETY
 from studypack.plan.deck_lines import count_lines
 from studypack.render import cards_pdf
-
-ARIAL = FontSet(OFFICE_FONTS["Arial"], OFFICE_FONTS["Courier New"])
 
 # Closing marks, small kana and brackets where a per-character break would land.
 TEXTS = [
@@ -44,12 +50,6 @@ TEXTS = [
     "安全保障協議委員会（「２＋２」）には、両国の外務・防衛閣僚が集まる！本当か？　はい。『日米同盟』【要点】〔注〕〈例〉《書名》",
     "条約は**第五条**。米国（**United States**）は「防衛」を約束する。",  # marks in other runs
 ]
-
-
-# What must never start or end a line (JIS X 4051, and what QA saw), written out here rather
-# than taken from fit.py, so a mark missing from the table there fails these tests.
-NEVER_START = set("、。，．・：；？！ー）」』】〕〉》ぁぃぅぇぉっゃゅょァィゥェォッャュョ､｡･ｰ｣…”’～℃％")
-NEVER_END = set("（「『【〔〈《｢“‘")
 
 
 def bad_lines(lines: list[str]) -> list[str]:
@@ -125,6 +125,7 @@ def test_random_japanese_never_breaks_at_a_mark(parts, size, extra):
 
 
 def test_flashcards_pdf_lines_keep_marks_with_their_neighbours(pack, theme):
+    require_fallback_for("日", CJK_FONT)  # without it the backs are boxes that never wrap
     cards = tuple(
         Card(f"問{i}", text, span=Span("p.yaml", i + 1, 1)) for i, text in enumerate(TEXTS)
     )
@@ -163,8 +164,6 @@ def ja_pack(folder: Path) -> Path:
 
 @pytest.mark.render
 def test_japanese_deck_lines_as_laid_out_by_us_and_by_libreoffice(tmp_path):
-    from test_deck_render import glyphs_outside
-
     deck = build_or_fail(ja_pack(tmp_path / "nichibei"), tmp_path / "out", only=("deck",))["deck"]
     # Our lines for every body paragraph at its placeholder's text width and size.
     checked = 0

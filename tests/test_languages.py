@@ -10,7 +10,7 @@ import yaml
 from pptx import Presentation
 from pypdf import PdfReader
 
-from conftest import build_or_fail
+from helpers import build_or_fail
 from studypack.labels import format_date
 
 

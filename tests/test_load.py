@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
 
@@ -154,6 +154,13 @@ ERROR_CASES = {
     "python-tag": ("title: !!python/object:os.system x\nsections: [{title: S}]\n", [":1:8: error: unsupported YAML tag '!!python/object:os.system'"]),
     "two-documents": ("title: T\nsections: [{title: S}]\n---\ntitle: U\n", [":3:1: error: expected one YAML document, found more"]),
     "syntax": ("title: [T\nsections: []\n", [":2:9: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence that started at line 1, column 8)"]),
+    "misindented-key": (
+        "title: T\nsections:\n  - title: S\n   points: [a]\n",
+        [":4:4: error: invalid YAML: this line's indentation fits neither the list that began at line 3, column 3 nor the item above it: keys of one item line up with its first key, and a list's '- ' marks stand in one column"],
+    ),
+    "tab-indent": ("title: T\nsections:\n\t- title: S\n", [":3:1: error: invalid YAML: a tab indents this line: YAML indents with spaces only"]),
+    "colon-in-text": ("title: T\noverview: Note: this\nsections: []\n", [":2:15: error: invalid YAML: a ': ' inside text starts a mapping here: put the whole text in quotes, or indent it under its key"]),
+    "unclosed-quote": ('title: "T\nsections: []\n', [":3:1: error: invalid YAML: the quote opened at line 1, column 8 is never closed"]),
     "not-mapping": ("- a\n- b\n", [":1:1: error: expected a mapping of pack keys (title, sections, …), got a list"]),
     "empty-file": ("   \n", [":1:1: error: file is empty: expected a YAML mapping"]),
     "deep-nesting": ("title: " + "[" * 100 + "]" * 100 + "\nsections: [{title: S}]\n", [":1:71: error: nesting deeper than 64 levels"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import SAMPLE, build_or_fail, render_output
+from helpers import SAMPLE, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.model import Card
 from studypack.outputs import DEFAULT_OUTPUTS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import REPO, SAMPLE
+from helpers import REPO, SAMPLE
 from studypack.build import BuildOptions, run_all
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pptx import Presentation
 from pypdf import PdfReader
 
-from conftest import REPO, SAMPLE, build_or_fail
+from helpers import REPO, SAMPLE, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.load.nodes import clean_text
@@ -186,6 +186,7 @@ def _valid(folder: Path) -> None:
             json.loads(p.read_text())
 
 
+@pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from bench import make_pack
@@ -203,6 +204,7 @@ def test_sigkill_at_any_moment_leaves_whole_files(tmp_path):
         _valid(out / "big")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_an_interrupt_stops_a_parallel_build_at_once(tmp_path, how):
     """Ctrl-C (SIGINT to the terminal's process group) or a SIGTERM to the build: exit 130 with a
@@ -260,6 +262,7 @@ def test_fifty_thousand_character_point_is_split_not_dropped(tmp_path):
     assert len(PdfReader(str(out["handout"])).pages) > 5
 
 
+@pytest.mark.slow
 def test_ten_thousand_terms_and_two_thousand_sections_build_in_bounded_memory(tmp_path):
     sections = [
         {"title": f"Section {i}", "summary": "A short summary.", "points": [f"Point {j} of section {i}" for j in range(4)]}

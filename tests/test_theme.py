@@ -7,25 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-import reportlab
 import yaml
 from click.testing import CliRunner
 
-from conftest import ROOTS, SAMPLE
+from helpers import ROOTS, SAMPLE, VERA, theme_and_problems
 from studypack.build import BuildOptions, resolve_theme
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.fonts import register_pdf_family
 from studypack.load import load_pack
-from studypack.theme import Theme, builtin_themes_dir, list_themes, load_theme
-
-VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
-
-
-def load(ref: str, **kw) -> tuple[Theme | None, list[str]]:
-    report = Report()
-    theme = load_theme(ref, report, **kw)
-    return theme, [str(d) for d in report.sorted()]
+from studypack.theme import Theme, builtin_themes_dir, list_themes
 
 
 def write(path: Path, text: str) -> Path:
@@ -36,14 +27,14 @@ def write(path: Path, text: str) -> Path:
 
 @pytest.fixture
 def default() -> Theme:
-    theme, problems = load("default")
+    theme, problems = theme_and_problems("default")
     assert theme is not None and problems == []
     return theme
 
 
 def test_three_line_theme_sets_one_colour_and_inherits_the_rest(tmp_path, default):
     write(tmp_path / "mine" / "theme.yaml", 'extends: default\ncolors:\n  primary: "#aa0033"\n')
-    theme, problems = load(str(tmp_path / "mine"))
+    theme, problems = theme_and_problems(str(tmp_path / "mine"))
     assert problems == [] and theme is not None
     assert theme.colors.primary == "#AA0033"  # normalised to upper case
     assert theme.name == "mine"  # named after its folder, not after what it extends
@@ -57,7 +48,7 @@ def test_three_line_theme_sets_one_colour_and_inherits_the_rest(tmp_path, defaul
 
 def test_a_theme_without_extends_still_inherits_default(tmp_path, default):
     write(tmp_path / "t.yaml", "name: Loose\npaper: a4\n")
-    theme, problems = load(str(tmp_path / "t.yaml"))
+    theme, problems = theme_and_problems(str(tmp_path / "t.yaml"))
     assert problems == [] and theme is not None
     assert (theme.name, theme.paper, theme.colors) == ("Loose", "a4", default.colors)
 
@@ -65,17 +56,17 @@ def test_a_theme_without_extends_still_inherits_default(tmp_path, default):
 def test_lookup_order_path_then_local_themes_then_builtin(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "themes" / "print" / "theme.yaml", "name: Local print\n")
-    assert load("print")[0].name == "Local print"  # ./themes/<name> beats the built-in
+    assert theme_and_problems("print")[0].name == "Local print"  # ./themes/<name> beats the built-in
     write(tmp_path / "print" / "theme.yaml", "name: Path print\n")
-    assert load("print")[0].name == "Path print"  # an explicit path beats ./themes/<name>
-    assert load("northfield-history")[0].name == "Northfield History Department"  # built-in
+    assert theme_and_problems("print")[0].name == "Path print"  # an explicit path beats ./themes/<name>
+    assert theme_and_problems("northfield-history")[0].name == "Northfield History Department"  # built-in
     assert dict(list_themes())["print"] == tmp_path / "themes" / "print" / "theme.yaml"
 
 
 def test_local_default_that_extends_default_means_the_builtin(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "themes" / "default" / "theme.yaml", 'extends: default\ncolors: {accent: "#123456"}\n')
-    theme, problems = load("default")
+    theme, problems = theme_and_problems("default")
     assert problems == [] and theme is not None
     assert theme.colors.accent == "#123456" and len(theme.files) == 2
 
@@ -84,7 +75,7 @@ def test_extends_finds_a_sibling_theme_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "..")
     write(tmp_path / "set" / "base" / "theme.yaml", 'colors: {muted: "#333333"}\n')
     write(tmp_path / "set" / "child" / "theme.yaml", "extends: base\n")
-    theme, problems = load(str(tmp_path / "set" / "child"))
+    theme, problems = theme_and_problems(str(tmp_path / "set" / "child"))
     assert problems == [] and theme.colors.muted == "#333333"
 
 
@@ -112,14 +103,14 @@ def test_pack_theme_path_is_relative_to_the_pack(tmp_path):
 
 def test_extends_cycle_is_one_located_error(monkeypatch):
     monkeypatch.chdir(ROOTS / "themes-cycle")
-    theme, problems = load("a")
+    theme, problems = theme_and_problems("a")
     assert theme is None
     assert problems == ["b/theme.yaml:2:10: error: extends: cycle a -> b -> a"]
 
 
 def test_every_bad_value_is_reported_where_it_was_set(monkeypatch):
     monkeypatch.chdir(ROOTS / "themes-bad")
-    theme, problems = load(".")
+    theme, problems = theme_and_problems(".")
     assert theme is None
     assert problems == [
         "theme.yaml:3:12: error: colors.primary: '#12345' is not a colour (#RRGGBB)",
@@ -138,7 +129,7 @@ def test_every_bad_value_is_reported_where_it_was_set(monkeypatch):
 def test_unknown_top_level_key_and_missing_extends(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "t" / "theme.yaml", "extends: defualt\ncolours: {}\n")
-    theme, problems = load("t")
+    theme, problems = theme_and_problems("t")
     assert theme is None
     assert problems == [
         "t/theme.yaml:1:10: error: extends: theme 'defualt' not found (did you mean 'default'?)",
@@ -147,16 +138,16 @@ def test_unknown_top_level_key_and_missing_extends(tmp_path, monkeypatch):
 
 
 def test_unknown_theme_name_suggests_a_shipped_one():
-    theme, problems = load("prnt")
+    theme, problems = theme_and_problems("prnt")
     assert theme is None and problems == ["prnt: error: theme 'prnt' not found (did you mean 'print'?)"]
 
 
 def test_style_fills_is_a_boolean(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "a" / "theme.yaml", "style: {fills: no}\n")
-    assert load("a")[0].style.fills is False
+    assert theme_and_problems("a")[0].style.fills is False
     write(tmp_path / "b" / "theme.yaml", "style: {fills: sometimes}\n")
-    assert load("b")[1] == ["b/theme.yaml:1:16: error: style.fills: expected true or false, got 'sometimes'"]
+    assert theme_and_problems("b")[1] == ["b/theme.yaml:1:16: error: style.fills: expected true or false, got 'sometimes'"]
 
 
 def test_logo_must_be_png_or_jpeg(tmp_path, monkeypatch):
@@ -165,7 +156,7 @@ def test_logo_must_be_png_or_jpeg(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Image.new("RGB", (8, 8)).save(tmp_path / "logo.gif")
     write(tmp_path / "theme.yaml", "logo: logo.gif\n")
-    assert load("theme.yaml")[1] == ["theme.yaml:1:7: error: logo: file 'logo.gif' is GIF; use a PNG or JPEG image"]
+    assert theme_and_problems("theme.yaml")[1] == ["theme.yaml:1:7: error: logo: file 'logo.gif' is GIF; use a PNG or JPEG image"]
 
 
 def test_theme_folder_ttf_is_embedded(tmp_path):
@@ -175,7 +166,7 @@ def test_theme_folder_ttf_is_embedded(tmp_path):
 
     shutil.copy(VERA, tmp_path / "MyFont.ttf")
     write(tmp_path / "theme.yaml", "fonts: {body: MyFont.ttf}\n")
-    theme, problems = load(str(tmp_path))
+    theme, problems = theme_and_problems(str(tmp_path))
     assert problems == [] and theme.fonts.body == str((tmp_path / "MyFont.ttf").resolve())
     names = register_pdf_family(theme.fonts.body, theme.folder)
     pdf = tmp_path / "t.pdf"
@@ -194,14 +185,14 @@ def test_font_reportlab_cannot_embed_is_a_located_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Fake.ttf").write_bytes(b"not a font at all")
     write(tmp_path / "theme.yaml", "fonts:\n  heading: Fake.ttf\n")
-    assert load("theme.yaml")[1] == [
+    assert theme_and_problems("theme.yaml")[1] == [
         ("theme.yaml:2:12: error: fonts.heading: 'Fake.ttf' cannot be embedded in PDFs"
         " (Not a recognized TrueType font: version=0x6E6F7420); use a TrueType .ttf file")
     ]
 
 
 def test_shipped_themes_load_cleanly_and_differ(default):
-    shipped = {name: load(name) for name in ("default", "print", "northfield-history")}
+    shipped = {name: theme_and_problems(name) for name in ("default", "print", "northfield-history")}
     assert {name: problems for name, (_, problems) in shipped.items()} == {n: [] for n in shipped}
     printed, dept = shipped["print"][0], shipped["northfield-history"][0]
     assert printed.style.fills is False and default.style.fills is True
@@ -227,7 +218,7 @@ def test_themes_show_prints_the_resolved_theme_as_yaml():
     shown = yaml.safe_load(result.output)
     assert shown["name"] == "Northfield History Department"
     assert shown["colors"]["primary"] == "#6B1E2E"
-    assert shown["colors"]["text"] == load("default")[0].colors.text  # inherited
+    assert shown["colors"]["text"] == theme_and_problems("default")[0].colors.text  # inherited
     assert shown["fonts"] == {"heading": "Source Serif Pro", "body": "Source Serif Pro"}
     assert shown["logo"].endswith("northfield-history/logo.png")
     assert shown["cards"]["offset"] == [0.0, 0.0]

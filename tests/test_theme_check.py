@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOTS, SAMPLE
+from helpers import ROOTS, SAMPLE, VERA
 from studypack.cli import cli
 from studypack.errors import Report
 from studypack.fonts import fallback_for
@@ -77,9 +77,8 @@ def test_missing_glyphs_in_the_pack_text_are_flagged(tmp_path):
 def test_glyph_check_reads_a_theme_folder_ttf(tmp_path):
     import shutil
 
-    import reportlab
 
-    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", tmp_path / "Mine.ttf")
+    shutil.copy(VERA, tmp_path / "Mine.ttf")
     (tmp_path / "theme.yaml").write_text("fonts: {heading: Mine.ttf}\n", encoding="utf-8")
     theme = load_theme(str(tmp_path), Report())
     checks = check_glyphs(theme, "Œuvre Ștefan ₹")  # Vera lacks Ș and ₹; the Source families have them

@@ -9,16 +9,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import SAMPLE, build_or_fail
+from helpers import CJK_FONT, SAMPLE, VERA, build_or_fail, missing, rgb
 from studypack.errors import Report
 from studypack.theme import Theme, load_theme
 
 SHIPPED = ("default", "print", "northfield-history")
 PRINTED = ("handout", "deck", "cards")
-
-
-def rgb(hex_color: str) -> tuple[float, float, float]:
-    return tuple(round(int(hex_color[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
 def _colour(value) -> tuple[float, ...] | None:
@@ -67,6 +63,7 @@ def shipped_outputs(tmp_path_factory) -> dict[str, dict[str, Path]]:
     return {name: build_or_fail(SAMPLE, out / name, theme=name, only=PRINTED) for name in SHIPPED}
 
 
+@pytest.mark.slow
 def test_three_line_theme_recolours_deck_handout_and_cards(tmp_path, sample_outputs):
     folder = tmp_path / "anywhere" / "green"
     folder.mkdir(parents=True)
@@ -78,11 +75,11 @@ def test_three_line_theme_recolours_deck_handout_and_cards(tmp_path, sample_outp
     assert deck_scheme(sample_outputs["deck"])["accent1"].upper() == default_primary[1:]
     # Handout headings/rules and card borders are drawn in it, and not in the default's.
     for output in ("handout", "cards"):
-        assert rgb("#0B6E4F") in pdf_colours(green[output]), output
-        assert rgb("#0B6E4F") not in pdf_colours(sample_outputs[output]), output
-        assert rgb(default_primary) not in pdf_colours(green[output]), output
+        assert rgb("#0B6E4F", 3) in pdf_colours(green[output]), output
+        assert rgb("#0B6E4F", 3) not in pdf_colours(sample_outputs[output]), output
+        assert rgb(default_primary, 3) not in pdf_colours(green[output]), output
     # Everything else is inherited: body text keeps the default text colour.
-    assert rgb(theme("default").colors.text) in pdf_colours(green["handout"])
+    assert rgb(theme("default").colors.text, 3) in pdf_colours(green["handout"])
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -95,7 +92,7 @@ def test_sample_builds_in_every_shipped_theme(name, shipped_outputs):
     )  # fmt: skip
     assert (scheme["majorFont"], scheme["minorFont"]) == (t.slides.heading_font, t.slides.body_font)
     for output in ("handout", "cards"):
-        assert rgb(t.colors.primary) in pdf_colours(outputs[output]), output
+        assert rgb(t.colors.primary, 3) in pdf_colours(outputs[output]), output
     with pdfplumber.open(outputs["handout"]) as pdf:
         fonts = {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars}
         cover_images = pdf.pages[0].images
@@ -114,6 +111,7 @@ def test_department_logo_is_on_slides_and_card_backs(shipped_outputs):
         assert backs, "no card sheet carries the logo"
 
 
+@pytest.mark.slow
 def test_print_theme_is_greyscale_with_no_filled_areas(shipped_outputs):
     outputs = shipped_outputs["print"]
     for output in ("handout", "cards"):
@@ -133,11 +131,10 @@ def test_print_theme_is_greyscale_with_no_filled_areas(shipped_outputs):
 def test_theme_folder_ttf_is_embedded_in_handout_and_cards(tmp_path):
     import shutil
 
-    import reportlab
 
     folder = tmp_path / "house"
     folder.mkdir()
-    shutil.copy(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf", folder / "House.ttf")
+    shutil.copy(VERA, folder / "House.ttf")
     (folder / "theme.yaml").write_text("extends: default\nfonts: {body: House.ttf}\n", encoding="utf-8")
     outputs = build_or_fail(SAMPLE, tmp_path / "out", theme=str(folder), only=("handout", "cards"))
     for output, path in outputs.items():
@@ -146,18 +143,33 @@ def test_theme_folder_ttf_is_embedded_in_handout_and_cards(tmp_path):
         assert "BitstreamVeraSans-Roman" in fonts, (output, fonts)  # House.ttf's own name
 
 
+def test_a_bold_sibling_added_beside_a_theme_font_rebuilds_what_it_draws(tmp_path):
+    """Every style's file of a theme font is an input: adding House-Bold.ttf is not 'nothing new'."""
+    import shutil
+
+    from studypack.build import BuildOptions, build_pack
+
+    folder = tmp_path / "house"
+    folder.mkdir()
+    shutil.copy(VERA, folder / "House-Regular.ttf")
+    (folder / "theme.yaml").write_text("extends: default\nfonts: {body: House-Regular.ttf}\n", encoding="utf-8")
+    options = BuildOptions(out=tmp_path / "out", theme=str(folder), only=("cards", "csv"))
+    assert len(build_pack(SAMPLE, options).written) == 2
+    assert build_pack(SAMPLE, options).written == []
+    shutil.copy(VERA, folder / "House-Bold.ttf")
+    assert [p.name for p in build_pack(SAMPLE, options).written] == ["flashcards.pdf"]  # not the csv
+
+
+@pytest.mark.slow
 def test_a_theme_font_without_latin_letters_is_a_build_warning(tmp_path):
     """A font wrong for the text does not pass silently: the build names it, --strict fails."""
-    import os
     import shutil
 
     from studypack.build import BuildOptions, build_pack
 
     droid = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")  # CJK only
     if not droid.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{droid} is required under CI=true (fonts-droid-fallback in .ci/run)")
-        pytest.skip("fonts-droid-fallback is not installed")
+        missing(f"{droid} is not installed (Debian: {CJK_FONT})")
     folder = tmp_path / "cjk-theme"
     folder.mkdir()
     shutil.copy(droid, folder / "Droid.ttf")

@@ -98,7 +98,8 @@ class RunResult:
         """The run's last line: what was written, where, how long."""
         failed = len(self.failed)
         if self.check_only:
-            return f"checked {len(self.packs)} pack(s): {failed} with problems ({self.seconds:.2f} s)"
+            warnings = sum(d.severity == "warning" for r in self.packs for d in r.diagnostics)
+            return f"checked {len(self.packs)} pack(s): {failed} failed, {warnings} warning(s) ({self.seconds:.2f} s)"
         written = sum(len(r.written) for r in self.packs)
         unchanged = sum(len(r.unchanged) for r in self.packs)
         summary = f"wrote {written} file(s) for {len(self.packs) - failed} pack(s) in {display_path(self.options.out)}/"
@@ -277,7 +278,8 @@ def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests
     if "fonts" in fields:  # every style's file: a bold sibling beside a theme's TTF changes the output
         for family in (theme.fonts.heading, theme.fonts.body):
             if family not in PDF_FAMILIES:
-                files += sorted(set(family_files(family, theme.folder)))
+                styles = family_files(family, theme.folder)
+                files += sorted({styles.regular, styles.bold, styles.italic, styles.bold_italic})
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:

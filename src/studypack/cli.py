@@ -103,9 +103,9 @@ def _to_stderr(line: str) -> None:
 
 
 def _parse_only(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    if not value:
+    if value is None:
         return DEFAULT_OUTPUTS
-    names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    names = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     if not names:
         raise click.BadParameter(f"name at least one output: {', '.join(OUTPUTS)}")
     unknown = [n for n in names if n not in OUTPUTS]
@@ -184,7 +184,7 @@ theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folde
 @theme_opt
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output root.")
 @click.option("--only", callback=_parse_only, metavar="LIST", help=f"Outputs to build: {','.join(OUTPUTS)}.")
-@click.option("--paper", type=click.Choice(["letter", "a4"]), help="Paper size (beats the theme's).")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), help="Paper size (beats the theme's).")
 @click.option("--cards-offset", callback=_parse_offset, metavar="X,Y", help="Shift card backs by X,Y mm.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Packs built in parallel (default: CPUs).")
 @click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs are unchanged.")
@@ -340,7 +340,7 @@ def themes_check(name: str, pack: Path | None) -> None:
 
 @cli.command()
 @debug_opt
-@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default="letter", show_default=True)
 @click.option("--theme", metavar="NAME|PATH", default="default", help="Card size and duplex mode come from it.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("build/calibration.pdf"), show_default=True)
 def calibrate(paper: str, theme: str, output: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -100,6 +100,12 @@ class ProblemsFound(StudypackError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__(f"{len(diagnostics)} problem(s)")
+
+
+def match_choice(value: str, choices: Sequence[str]) -> str | None:
+    """The choice value names, ignoring case ('A4' is 'a4', 'a7' is 'A7'), or None."""
+    folded = value.casefold()
+    return next((c for c in choices if c.casefold() == folded), None)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,27 @@ class Pack:
         )
         return from_terms + extra
 
+    def texts(self) -> Iterator[tuple[Span, str]]:
+        """Every inline text a reader sees, one field at a time, with where it was written
+        (its own scalar for points, the object holding it otherwise), in reading order."""
+        for text in (self.title, self.subtitle, self.course, self.author, self.overview):
+            if text:
+                yield self.span, text
+        for _, section in self.all_sections():
+            for text in (section.title, section.summary, section.notes):
+                if text:
+                    yield section.span, text
+            yield from _item_texts(section.points)
+            if section.image is not None and section.image.caption:
+                yield section.image.span, section.image.caption
+        for term in self.glossary:
+            yield term.span, term.term
+            yield term.span, term.definition
+        for card in self.cards:
+            for text in (card.front, card.back, card.hint):
+                if text:
+                    yield card.span, text
+
     def images(self) -> tuple[Image, ...]:
         """Every image the pack shows: figure blocks and section images, in reading order."""
         out: list[Image] = []
@@ -179,6 +201,19 @@ class Pack:
         if self.date is not None:
             return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def _item_texts(items: tuple[Item, ...]) -> Iterator[tuple[Span, str]]:
+    for item in items:
+        if isinstance(item, Point):
+            yield item.span, item.text
+            yield from _item_texts(item.children)
+        elif isinstance(item, Table):
+            for text in (item.caption, *item.header, *(c for row in item.rows for c in row)):
+                if text:
+                    yield item.span, text
+        elif isinstance(item, Code | Image) and item.caption:
+            yield item.span, item.caption
 
 
 def tag_word(tag: str) -> str:

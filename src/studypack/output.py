@@ -43,7 +43,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 def _link_fd(fd: int, name: str) -> None:
     # A dir_fd makes CPython call linkat(..., AT_SYMLINK_FOLLOW) instead of link(), which is
     # what gives the /proc/self/fd entry of an O_TMPFILE a name.
-    dirfd = os.open(os.path.dirname(name), os.O_RDONLY)
+    dirfd = os.open(os.path.dirname(name) or ".", os.O_RDONLY)  # "cal.pdf" lies in the current folder
     try:
         os.link(f"/proc/self/fd/{fd}", os.path.basename(name), dst_dir_fd=dirfd, follow_symlinks=True)
     finally:

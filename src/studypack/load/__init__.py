@@ -34,10 +34,18 @@ def load_pack(arg: Path, report: Report) -> Pack | None:
     if path.suffix.lower() in IMPORTED_SUFFIXES:
         from studypack.load.guide import load_guide
 
-        return load_guide(path, report)[0]
-    from studypack.load.pack_yaml import load_pack_yaml
+        pack = load_guide(path, report)[0]
+    else:
+        from studypack.load.pack_yaml import load_pack_yaml
 
-    return load_pack_yaml(path, report)
+        pack = load_pack_yaml(path, report)
+    if pack is None:
+        return None
+    from studypack.load.equations import check_equations
+
+    errors = len(report.errors)
+    check_equations(pack, report)
+    return pack if len(report.errors) == errors else None
 
 
 def find_packs(content_dir: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from studypack.errors import Report, Span, did_you_mean
+from studypack.errors import Report, Span, did_you_mean, match_choice
 from studypack.load.decode import decode_utf8, read_bounded
 from studypack.load.fields import clean_text, dropped_message
 
@@ -81,14 +81,42 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
         report.error(p.span, p.message)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        what = e.problem or e.context or "invalid YAML"
-        if e.context and e.context_mark and e.problem_mark:  # say where the open construct began
-            c = e.context_mark
-            what += f" ({e.context} that started at line {c.line + 1}, column {c.column + 1})"
-        report.error(_span(name, mark), f"invalid YAML: {what}")
+        report.error(_span(name, mark), f"invalid YAML: {_in_plain_words(e, text)}")
     except yaml.YAMLError as e:
         report.error(Span(name), f"invalid YAML: {e}")
     return None
+
+
+# PyYAML's wording of the common slips -> what the writer did and how to mend it. {at}: where
+# the list, mapping or quote that the line breaks began.
+_PLAIN = (
+    ("did not find expected '-' indicator", "this line's indentation fits neither the list that began at "
+     "{at} nor the item above it: keys of one item line up with its first key, and a list's '- ' marks "
+     "stand in one column"),
+    ("did not find expected key", "this line is indented unlike the keys around it "
+     "(the mapping began at {at}): keys of one mapping start in the same column"),
+    ("mapping values are not allowed", "a ': ' inside text starts a mapping here: put the whole text "
+     "in quotes, or indent it under its key"),
+    ("found character '\\t'", "a tab indents this line: YAML indents with spaces only"),
+    ("found unexpected end of stream", "the quote opened at {at} is never closed"),
+    ("could not find expected ':'", "a line without 'key: value' (the mapping began at {at}): text that "
+     "runs over several lines needs quotes or '|'"),
+)  # fmt: skip
+
+
+def _in_plain_words(e: yaml.MarkedYAMLError, text: str) -> str:
+    """The problem as a writer of pack.yaml would put it, with a hint; PyYAML's wording otherwise."""
+    c, p = e.context_mark, e.problem_mark
+    at = f"line {c.line + 1}, column {c.column + 1}" if c is not None else "the line above"
+    problem = e.problem or e.context or "invalid YAML"
+    if p is not None and text[p.index : p.index + 1] == "\t":  # the C scanner does not name the character
+        problem = problem.replace("found character", "found character '\\t'")
+    for theirs, ours in _PLAIN:
+        if problem.startswith(theirs):
+            return ours.format(at=at)
+    if e.context and c is not None and e.problem_mark:  # say where the open construct began
+        problem += f" ({e.context} that started at {at})"
+    return problem
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:
@@ -292,8 +320,8 @@ class NodeReader:
         raw = self.text(node, where)
         if raw is None or node is None:
             return None
-        if raw not in choices:
+        chosen = match_choice(raw, choices)
+        if chosen is None:
             options = ", ".join(choices)
             self.error(node, where, f"'{raw}' is not one of: {options}{did_you_mean(raw, choices)}")
-            return None
-        return raw
+        return chosen

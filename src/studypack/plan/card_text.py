@@ -28,6 +28,7 @@ from studypack.units import MM
 from .card_geometry import Rect
 
 FLOOR_SIZE = 4.0  # below the theme minimum we shrink to this before cutting text
+READABLE_SIZE = 8.0  # pt: smaller card text is hard to read at arm's length, whatever the theme allows
 LABEL_SIZE = 6.0  # card number and pack title
 ADVICE = "shorten it or choose a larger card size (cards.size)"
 
@@ -168,8 +169,9 @@ def fit_side(
     blocks = attempt(hi, lo, True)
     if all(b.fitted.fits for b in blocks):
         notes = ()
-        if blocks[0].fitted.size <= lo < hi:  # at the legibility floor: worth a look
-            notes = (f"text shrunk to {lo:g} pt to fit",)
+        size = blocks[0].fitted.size
+        if size <= lo < hi or size < READABLE_SIZE:  # at the theme's floor, or hard to read: worth a look
+            notes = (f"text shrunk to {size:g} pt to fit",)
         return FittedSide(tuple(blocks), notes)
     first = f"text does not fit even at {lo:g} pt"
     for with_hint in (True, False):

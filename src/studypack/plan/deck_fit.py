@@ -26,6 +26,7 @@ from studypack.theme import Theme
 from studypack.units import BOX_INSET_X, BOX_INSET_Y, LEADING
 
 CONT = "(cont.)"  # marks a slide title or a repeated point as continued
+READABLE_TITLE = 28.0  # pt: a smaller slide title is hard to read from the back of a room
 LINE = LEADING  # exact line pitch / size; the renderer writes it as lnSpc spcPts
 WIDTH_SAFETY = 0.97  # clients round glyph positions; keep 3 % of each line free
 HEIGHT_SAFETY = 2.0  # pt kept free at the foot of every box
@@ -222,6 +223,8 @@ class Fitter:
         for size in sizes:
             para = self.prepare(Para(runs, size), box, self.heading)
             if self.fits([para], box, self.heading):
+                if size < min(READABLE_TITLE, sizes[0]):  # the room shrank it past what reads from the back row
+                    report.warning(span, f"slide title '{short(title)}' shrunk to {size:g} pt to fit; shorten it")
                 return para.runs, size
         size = sizes[-1]
         runs, kept = self.ellipsize(title, Para((), size), box, self.heading)

@@ -26,6 +26,7 @@ from studypack.render.pdf_text import (
     font_set,
     note_lacking,
     warn_lacking,
+    warn_unprintable,
 )
 from studypack.theme import Theme
 
@@ -189,16 +190,15 @@ def plan(pack: Pack, theme: Theme, report: Report) -> FlashcardsPlan:
     sheets = plan_cards(pack, theme, fonts, report, aspect)
     spans = tuple(card.span for card in pack.flashcards())
     _warn_glyphs(sheets, spans, report)
+    warn_unprintable(pack, theme, report)
     logo = theme.logo if aspect is not None else None
     return FlashcardsPlan(sheets, spans, f"Flashcards: {plain_text(pack.title)}", plain_text(pack.author or ""),
                           pack.language, pack.build_time(), logo)  # fmt: skip
 
 
 def _warn_glyphs(sheets: CardsPlan, spans: tuple[Span, ...], report: Report) -> None:
-    """Characters a line's font lacks: drawn in a fallback font (a Latin one is a theme problem)
-    or, where no installed font has them, left blank. Found here, in drawing order, so `check`
-    reports what a build would."""
-    missing: dict[Span, set[str]] = {}
+    """Latin characters a line's font lacks (drawn in a fallback font: a theme problem). Found
+    here, in drawing order, so `check` reports what a build would."""
     lacking: Lacking = {}
     for sheet in sheets.sheets:
         for side in sheet.sides:
@@ -208,14 +208,8 @@ def _warn_glyphs(sheets: CardsPlan, spans: tuple[Span, ...], report: Report) -> 
                     font = line.fonts.name_for(piece.run)
                     have = coverage(font)
                     for ch in piece.text:
-                        if ord(ch) in have and ch not in _SKIP:
-                            continue
-                        note_lacking(lacking, font, span, ch)
-                        if ch not in _SKIP and not ch.isspace() and fallback_for(ch) is None:
-                            missing.setdefault(span, set()).add(ch)
-    for span, chars in missing.items():
-        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
-        report.warning(span, f"no installed font has {shown}; left blank on the flashcards")
+                        if ord(ch) not in have or ch in _SKIP:
+                            note_lacking(lacking, font, span, ch)
     warn_lacking(report, lacking)
 
 

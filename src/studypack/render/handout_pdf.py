@@ -41,7 +41,7 @@ from studypack.plan.handout import (
 )  # fmt: skip
 from studypack.render import handout_flow as hf
 from studypack.render import handout_para as hp
-from studypack.render.pdf_text import Glyphs, font_set
+from studypack.render.pdf_text import Glyphs, font_set, warn_unprintable
 from studypack.theme import Theme
 
 BODY_SIZE = 10.5
@@ -336,6 +336,7 @@ class HandoutStory:
 
 
 def plan(pack: Pack, theme: Theme, report: Report) -> HandoutStory:
+    warn_unprintable(pack, theme, report)
     return typeset(plan_handout(pack, theme, report), theme, report)
 
 

@@ -22,7 +22,9 @@ from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.fonts import FontNames, coverage, fallback_for, is_latin, register_pdf_family
 from studypack.inline import Run, parse_inline, wrap_run
+from studypack.model import Pack
 from studypack.render._compat_reportlab import patch_to_unicode
+from studypack.theme import Theme
 
 # Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
 _INVISIBLE = frozenset(" \t\n\u00a0\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
@@ -97,13 +99,24 @@ class Glyphs:
         )  # fmt: skip
 
     def warn(self) -> None:
-        """One located warning per source object whose characters print as boxes."""
-        for span, chars in self.missing.items():
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
-            more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
-            self.report.warning(span, f"no installed font has {shown}{more}; they print as empty boxes")
+        """The theme fonts' lacking Latin characters (those no font has: warn_unprintable)."""
         self.missing.clear()
         warn_lacking(self.report, self.lacking)
+
+
+def warn_unprintable(pack: Pack, theme: Theme, report: Report) -> None:
+    """One warning per source text holding characters neither the theme's fonts nor any
+    installed font have: both PDFs call it, and equal warnings are shown once."""
+    have = [coverage(register_pdf_family(f, theme.folder).regular) for f in (theme.fonts.body, theme.fonts.heading)]
+    lost: dict[Span, set[str]] = {}
+    for span, text in pack.texts():
+        for ch in set(text) - _INVISIBLE:
+            if not ch.isspace() and any(ord(ch) not in h for h in have) and fallback_for(ch) is None:
+                lost.setdefault(span, set()).add(ch)
+    for span, chars in lost.items():
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars)[:12])
+        more = f" and {len(chars) - 12} more" if len(chars) > 12 else ""
+        report.warning(span, f"no installed font has {shown}{more}; the PDFs cannot show them")
 
 
 def note_lacking(lacking: Lacking, fontname: str, span: Span, ch: str) -> None:

@@ -13,7 +13,7 @@ import yaml
 
 from studypack import inputs
 from studypack.deck_template import is_pptx
-from studypack.errors import Report, did_you_mean
+from studypack.errors import Report, did_you_mean, match_choice
 from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
 from studypack.load.nodes import NodeReader
 from studypack.theme.model import (
@@ -116,8 +116,9 @@ def _color(value: str, key: Key, folder: Path) -> tuple[Any, str | None]:
 
 
 def _choice(value: str, key: Key, folder: Path) -> tuple[Any, str | None]:
-    if value in key.choices:
-        return value, None
+    chosen = match_choice(value, key.choices)
+    if chosen is not None:
+        return chosen, None
     return (
         value,
         f"'{value}' is not one of: {', '.join(key.choices)}{did_you_mean(value, key.choices)}",

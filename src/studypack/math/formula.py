@@ -1,0 +1,211 @@
+"""LaTeX -> validated Formula (LaTeX + MathML) with located errors, via latex2mathml."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import latex2mathml.commands as l2m_commands
+import latex2mathml.converter as l2m
+import latex2mathml.exceptions as l2m_errors
+from latex2mathml.symbols_parser import SYMBOLS
+from lxml import etree
+
+from studypack.errors import Report, Span, did_you_mean
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+# latex2mathml 3.81 writes `aligned` and `gathered` as a flat row with literal `&` (invalid
+# XML); its `align*` and `array` tables are right, and look the same.
+_REWRITES = (
+    (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
+    (re.compile(r"\\begin\{gathered\}"), r"\\begin{array}{c}"),
+    (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
+)
+_ENVIRONMENTS = frozenset(
+    "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases align align* aligned "
+    "split array gathered substack".split()
+)
+_MTEXT, _MSUB, _MUNDER, _MO, _MROW, _MTABLE = (
+    f"{{{MATHML_NS}}}{t}" for t in ("mtext", "msub", "munder", "mo", "mrow", "mtable")
+)
+_ARITY = {
+    "msub": 2,
+    "msup": 2,
+    "mfrac": 2,
+    "mroot": 2,
+    "munder": 2,
+    "mover": 2,
+    "msubsup": 3,
+    "munderover": 3,
+}
+_LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
+
+_MESSAGES = {
+    l2m_errors.NoAvailableTokensError: "incomplete formula (a command lacks its argument)",
+    l2m_errors.MissingSuperScriptOrSubscriptError: "'^' or '_' without what it raises or lowers",
+    l2m_errors.MissingEndError: "\\begin{…} without its \\end{…}",
+    l2m_errors.DoubleSuperscriptsError: "double superscript (write x^{ab} or {x^a}^b)",
+    l2m_errors.DoubleSubscriptsError: "double subscript (write x_{ab} or {x_a}_b)",
+    l2m_errors.ExtraLeftOrMissingRightError: "\\left without \\right",
+    l2m_errors.InvalidStyleForGenfracError: "invalid style for \\genfrac",
+    l2m_errors.InvalidWidthError: "invalid width",
+    l2m_errors.InvalidAlignmentError: "invalid column alignment",
+    l2m_errors.DenominatorNotFoundError: "fraction without a denominator",
+    l2m_errors.NumeratorNotFoundError: "fraction without a numerator",
+    l2m_errors.LimitsMustFollowMathOperatorError: "\\limits must follow an operator",
+}
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed equation: its LaTeX source and the MathML every output is made from.
+
+    `mathml` is the in-line form (limits beside a sum); `display_mathml` the displayed one
+    (limits above and below).
+    """
+
+    latex: str
+    mathml: str
+    display_mathml: str
+
+    def tree(self, display: bool = False) -> etree._Element:
+        return _tree(self.display_mathml if display else self.mathml)
+
+
+@lru_cache(maxsize=4096)
+def _tree(mathml: str) -> etree._Element:
+    return etree.fromstring(mathml)
+
+
+@cache
+def known_commands() -> frozenset[str]:
+    """Every `\\command` latex2mathml understands (its command table and its symbol table)."""
+    known = {name for name in SYMBOLS if name.startswith("\\")}
+    for value in vars(l2m_commands).values():
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, dict | list | tuple | set | frozenset):
+            known.update(k for k in items if isinstance(k, str) and k.startswith("\\"))
+    return frozenset(known)
+
+
+def parse(latex: str, span: Span, report: Report) -> Formula | None:
+    """A Formula, or None after a located `math: …` error in `report`; never raises."""
+    problem = check(latex)
+    if problem is None:
+        try:
+            return _convert(latex)
+        except Exception as exc:  # latex2mathml's own errors, and any crash inside it
+            problem = (_message(exc), 0)
+    message, index = problem
+    report.error(_locate(span, latex, index), f"math: {message}")
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _convert(latex: str) -> Formula:
+    source = latex
+    for pattern, replacement in _REWRITES:
+        source = pattern.sub(replacement, source)
+    inline, display = (_mathml(source, style) for style in ("inline", "block"))
+    return Formula(latex, inline, display)
+
+
+def _mathml(source: str, style: str) -> str:
+    root = etree.fromstring(l2m.convert(source, display=style))  # raises on invalid XML
+    for el in root.iter():
+        text = el.text or ""
+        if el.tag != _MTEXT and text.startswith("\\") and len(text) > 1:
+            raise ValueError(f"unknown command '{text}'")
+        if style == "block" and el.tag == _MSUB and _is_limit_operator(el[0]):
+            el.tag = _MUNDER  # latex2mathml leaves \lim_{x} beside its operator, even displayed
+    _group_fenced_tables(root)
+    for el in root.iter():
+        arity = _ARITY.get(etree.QName(el).localname)
+        if arity and len(el) > arity:  # `\begin{pmatrix}…\end{pmatrix}^2`: ( table ) is one base
+            base = etree.Element(_MROW)
+            base.extend(list(el)[: len(el) - arity + 1])
+            el.insert(0, base)
+        if arity and len(el) != arity:
+            raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
+    root.attrib.pop("display", None)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _group_fenced_tables(root: etree._Element) -> None:
+    """latex2mathml writes pmatrix as the siblings `( table )`: make them one row."""
+    for parent in list(root.iter()):
+        kids = list(parent)
+        for i in range(len(kids) - 2):
+            first, table, last = kids[i : i + 3]
+            if first.tag == _MO and table.tag == _MTABLE and last.tag == _MO and len(kids) > 3:
+                row = etree.Element(_MROW)
+                parent.insert(parent.index(first), row)
+                row.extend([first, table, last])
+
+
+def _is_limit_operator(el: etree._Element) -> bool:
+    return el.tag == _MO and (el.get("movablelimits") == "true" or el.text in _LIMIT_OPERATORS)
+
+
+def check(latex: str) -> tuple[str, int] | None:
+    """The first problem latex2mathml would pass over silently, and its index, or None."""
+    if not latex.strip():
+        return "empty formula", 0
+    known = known_commands()
+    for m in _COMMAND.finditer(latex):
+        name = m.group(0)
+        if name[1].isalpha() and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)  # 4000 names: be strict
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            return f"unknown command '{name}'{hint}", m.start()
+    for m in _BEGIN.finditer(latex):
+        if m.group(1).strip() not in _ENVIRONMENTS:
+            choices = sorted(_ENVIRONMENTS)
+            return (
+                f"unknown environment '{m.group(1)}'{did_you_mean(m.group(1), choices)}",
+                m.start(),
+            )
+    depth, opened = 0, []
+    i = 0
+    while i < len(latex):
+        ch = latex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            opened.append(i)
+            depth += 1
+        elif ch == "}":
+            if not opened:
+                return "'}' without its '{'", i
+            opened.pop()
+        i += 1
+    if opened:
+        return "'{' without its '}'", opened[-1]
+    return None
+
+
+def _message(exc: Exception) -> str:
+    for kind, message in _MESSAGES.items():
+        if isinstance(exc, kind):
+            return message
+    if isinstance(exc, etree.XMLSyntaxError):
+        return "this LaTeX is not supported (its MathML is invalid)"
+    text = str(exc).strip()
+    return text or re.sub(r"(?<!^)([A-Z])", r" \1", type(exc).__name__).lower()
+
+
+def _locate(span: Span, latex: str, index: int) -> Span:
+    """The span of character `index` of a formula that starts at `span`."""
+    if not span.line:
+        return span
+    before = latex[:index]
+    lines = before.count("\n")
+    if lines:
+        return Span(span.path, span.line + lines, index - before.rfind("\n"))
+    return Span(span.path, span.line, span.col + index)

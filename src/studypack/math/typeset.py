@@ -1,0 +1,135 @@
+"""Typesetting with ziamath (STIX Two Math, shipped in its wheel): SVG, size, PNG, reportlab Drawing.
+
+One unit of ziamath's SVG is one point here: equations are typeset at the font size in points.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import resvg_py
+from lxml import etree
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing, Group
+from reportlab.lib.attrmap import AttrMap, AttrMapValue
+from reportlab.lib.validators import isString
+from reportlab.platypus import Flowable
+from svglib.svglib import svg2rlg
+
+from studypack.math.formula import Formula
+
+with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated importlib call
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import ziamath
+
+ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
+_VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+@dataclass(frozen=True)
+class Box:
+    """A typeset equation's extent in points: width, height above and depth below the baseline."""
+
+    width: float
+    height: float
+    depth: float
+
+
+@dataclass(frozen=True)
+class Typeset:
+    svg: str
+    box: Box
+
+
+def typeset(
+    formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
+) -> Typeset:
+    """The equation as an SVG (baseline at y=0) with its box; cached per arguments."""
+    mathml = formula.display_mathml if display else formula.mathml
+    return _typeset(mathml, float(size_pt), color, display)
+
+
+@lru_cache(maxsize=1024)
+def _typeset(mathml: str, size_pt: float, color: str, display: bool) -> Typeset:
+    root = etree.fromstring(mathml)
+    root.set("display", "block" if display else "inline")
+    if color.lower() not in ("#000", "#000000", "black"):
+        root.set("mathcolor", color)
+    svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=0).svg()
+    m = _VIEWBOX.search(svg)
+    if m is None:  # ziamath always writes one; a change of version would land here
+        raise RuntimeError("ziamath wrote an SVG without a viewBox")
+    _, top, width, total = (float(v) for v in m.groups())
+    return Typeset(svg, Box(width, -top, total + top))
+
+
+def measure(formula: Formula, size_pt: float, display: bool = False) -> Box:
+    """Width, height and depth in points of the real typeset equation."""
+    return typeset(formula, size_pt, display=display).box
+
+
+def to_png(
+    formula: Formula,
+    size_pt: float,
+    color: str = "#000000",
+    display: bool = False,
+    dpi: float = 300,
+) -> bytes:
+    """A transparent PNG of the equation at `dpi` (its size in points is measure()'s box)."""
+    return _png(typeset(formula, size_pt, color, display).svg, dpi)
+
+
+@lru_cache(maxsize=256)
+def _png(svg: str, dpi: float) -> bytes:
+    png = resvg_py.svg_to_bytes(svg_string=svg, zoom=dpi / 72, skip_system_fonts=True)
+    return bytes(png)
+
+
+class MathDrawing(Drawing):
+    """A reportlab Drawing of the equation in vector outlines; origin at the box's bottom-left.
+
+    `box` gives the baseline: it lies `box.depth` points above the drawing's bottom edge.
+    """
+
+    _attrMap = AttrMap(BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString))
+    box: Box
+    latex: str
+
+
+def to_drawing(
+    formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
+) -> MathDrawing:
+    """The equation as reportlab vector shapes (via svglib), sized by its typeset box."""
+    result = typeset(formula, size_pt, color, display)
+    box = result.box
+    # svglib reads SVG user units as CSS pixels (0.75 pt); scale them back to points.
+    graphic = svg2rlg(io.StringIO(result.svg))
+    group = Group(*graphic.contents)
+    group.scale(1 / 0.75, 1 / 0.75)
+    drawing = MathDrawing(box.width, box.height + box.depth)
+    drawing.add(group)
+    drawing.box = box
+    drawing.latex = formula.latex
+    return drawing
+
+
+class DisplayMath(Flowable):
+    """A display equation centred in the frame, in vector outlines; its LaTeX is kept on it."""
+
+    def __init__(self, drawing: MathDrawing, space_before: float = 0, space_after: float = 0):
+        super().__init__()
+        self.drawing = drawing
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.latex = drawing.latex
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._avail = avail_width
+        return avail_width, self.drawing.height
+
+    def draw(self) -> None:
+        x = max(0.0, (self._avail - self.drawing.width) / 2)
+        renderPDF.draw(self.drawing, self.canv, x, 0)
