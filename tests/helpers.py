@@ -166,13 +166,22 @@ GLYPH_TOLERANCE = 1.0  # pt
 
 
 def text_boxes(slide) -> list[tuple[float, float, float, float]]:
-    """Frames (points) of every shape that holds text, slide numbers included."""
+    """Frames (points) of every shape that holds text, slide numbers included, and of every
+    table cell (from the row heights and column widths the file sets)."""
     boxes = []
     for sh in slide.shapes:
         numbered = sh.is_placeholder and sh.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER
         if numbered or (sh.has_text_frame and sh.text_frame.text.strip()):
             x, y = sh.left / EMU_PER_PT, sh.top / EMU_PER_PT
             boxes.append((x, y, x + sh.width / EMU_PER_PT, y + sh.height / EMU_PER_PT))
+        if sh.has_table:
+            y = sh.top / EMU_PER_PT
+            for row in sh.table.rows:
+                x, h = sh.left / EMU_PER_PT, row.height / EMU_PER_PT
+                for column in sh.table.columns:
+                    boxes.append((x, y, x + column.width / EMU_PER_PT, y + h))
+                    x += column.width / EMU_PER_PT
+                y += h
     return boxes
 
 

@@ -9,9 +9,12 @@ from dataclasses import dataclass, replace
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
 from studypack.labels import Labels, format_date, labels_for
-from studypack.model import NO_SPAN, Image, Pack, Point, Section
+from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
+from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
+from studypack.plan.deck_math import math_para
+from studypack.plan.deck_table import TableSlice
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -47,7 +50,7 @@ class Geometry:
 
 @dataclass(frozen=True)
 class SlidePlan:
-    kind: str  # title | agenda | section | content | image | terms | review
+    kind: str  # title | agenda | section | content | image | terms | review | table | code | figure
     title: tuple[Run, ...]
     title_size: float
     body: tuple[Para, ...] = ()  # subtitle, section summary, points, caption
@@ -56,6 +59,10 @@ class SlidePlan:
     image: Image | None = None
     picture: Box | None = None  # the picture's frame: scaled into the placeholder, never cropped
     footer: Para | None = None
+    table: TableSlice | None = None  # a native table, drawn in its own frame
+    body_frame: Box | None = None  # the body placeholder's own frame (a caption; text over a block)
+    body_fill: str | None = None  # '#RRGGBB' behind the body (a code listing)
+    boxes: tuple[TextBox, ...] = ()  # free text boxes (a listing under the text)
 
     @property
     def title_text(self) -> str:
@@ -71,6 +78,7 @@ class _Draft:
     notes: tuple[str, ...] = ()
     image: Image | None = None
     span: Span = NO_SPAN
+    block: BlockPage | None = None  # a table, listing or figure on this slide
 
 
 def _continued(title: str, k: int, words: Labels) -> str:
@@ -121,6 +129,7 @@ class _Planner:
         self.words = labels_for(pack.language)
         self.fit = Fitter(theme, self.words.cont)
         self.drafts: list[_Draft] = []
+        self.blocks = BlockPlanner(theme, self.fit, geo.content_body, report)
 
     def add_flow(
         self,
@@ -130,11 +139,15 @@ class _Planner:
         notes: tuple[str, ...],
         span: Span,
         parents: Sequence[tuple[Para, ...]] | None = None,
-    ) -> None:
-        for k, page in enumerate(flow(self.fit, paras, self.geo.content_body, parents)):
+        start: int = 0,
+    ) -> int:
+        """Slides for the paragraphs, titled as continuations after `start` earlier ones; how many."""
+        pages = flow(self.fit, paras, self.geo.content_body, parents)
+        for k, page in enumerate(pages, start):
             self.drafts.append(
                 _Draft(kind, _continued(title, k, self.words), tuple(page), notes=notes, span=span)
             )
+        return len(pages)
 
     def section(self, section: Section, depth: int, inherited: tuple[str, ...]) -> None:
         notes = _notes(section.notes) or inherited
@@ -150,16 +163,58 @@ class _Planner:
             self.drafts.append(_Draft("section", title, body, notes=notes, span=section.span))
         paras = [] if summary_on_header or not section.summary else [_summary_para(section.summary)]
         parents: list[tuple[Para, ...]] = [()] * len(paras)
-        for para, chain in _point_paras(section.points):
-            paras.append(para)
-            parents.append(chain)
-        if paras:
-            own = self.words.key_points.format(title=title) if depth == 1 else title
-            self.add_flow("content", own, paras, notes, section.span, parents)
+        own = self.words.key_points.format(title=title) if depth == 1 else title
+        # Slides each title has had in this section, so later ones are its continuations (a
+        # section header is its title's first).
+        counts = {title: int(depth == 1)}
+
+        def flush() -> _Draft | None:
+            """The pending points on slides; the last of them."""
+            if not paras:
+                return None
+            counts[own] = counts.get(own, 0) + self.add_flow(
+                "content", own, paras, notes, section.span, parents, counts.get(own, 0)
+            )
+            paras.clear()
+            parents.clear()
+            return self.drafts[-1]
+
+        for item in section.points:
+            if isinstance(item, Point):
+                for para, chain in _point_paras([item]):
+                    paras.append(para)
+                    parents.append(chain)
+            elif isinstance(item, Math):  # an equation stands among the points
+                paras.append(math_para(item))
+                parents.append(())
+            else:
+                self.block(item, title, counts, notes, flush())
+        flush()
         if section.image is not None:
             self.image(title, section.image, notes)
         for sub in section.sections:
             self.section(sub, depth + 1, notes)
+
+    def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...],
+              host: _Draft | None) -> None:
+        """A table or listing under the text before it (`host`, the last slide of that text)
+        when it fits there whole, else on slides of its own, titled by its caption or as the
+        section continued; a figure always on a slide of its own."""
+        if host is not None and not isinstance(block, Image):
+            shared = self.blocks.below(host.body, block)
+            if shared is not None:
+                host.body, host.block = shared.body, shared
+                return
+        caption = None if isinstance(block, Image) else block.caption
+        base = plain_text(caption) if caption else title
+        start = counts.get(base, 0)
+        kind = {Table: "table", Code: "code", Image: "figure"}[type(block)]
+        pages = self.blocks.pages(block)
+        for k, page in enumerate(pages, start):
+            self.drafts.append(_Draft(kind, _continued(base, k, self.words), page.body,
+                                      notes=notes + page.notes, image=block if isinstance(block, Image) else None,
+                                      span=block.span, block=page))  # fmt: skip
+        counts[base] = start + len(pages)
 
     def image(self, title: str, image: Image, notes: tuple[str, ...]) -> None:
         body: tuple[Para, ...] = ()
@@ -283,7 +338,8 @@ class _Planner:
         for d in self.drafts:
             box, sizes = boxes.get(d.kind, (geo.content_title, (36.0, 32.0, 28.0, 24.0, 20.0)))
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
-            frame = self.picture_frame(d) if d.image is not None else None
+            e = d.block or BlockPage()
+            frame = e.picture or (self.picture_frame(d) if d.image is not None else None)
             out.append(
                 SlidePlan(
                     d.kind,
@@ -295,6 +351,10 @@ class _Planner:
                     d.image,
                     frame,
                     None if d.kind == "title" else footer,
+                    e.table,
+                    e.body_frame,
+                    e.body_fill,
+                    e.boxes,
                 )
             )
         return out

@@ -64,6 +64,7 @@ class Para:
     space_before: float = 0.0  # ignored on a box's first paragraph (the renderer writes 0)
     color: str = "text"  # a theme.Colors field
     bold: bool = False
+    align: str = ""  # "" = the placeholder's own; else an OOXML algn value ("ctr", "r")
 
     @property
     def line_height(self) -> float:
@@ -105,9 +106,9 @@ def _normalized(runs: Sequence[Run]) -> tuple[Run, ...]:
             continue
         text = _SPACES.sub(" ", run.text)
         if last is not None and last == run:  # hyphenate merges pieces of equal runs
-            out[-1] = Run(out[-1].text + text, run.bold, run.italic, run.code, run.href)
+            out[-1] = replace(run, text=out[-1].text + text)
         else:
-            out.append(Run(text, run.bold, run.italic, run.code, run.href))
+            out.append(replace(run, text=text))  # a subclass (a coloured code run) stays one
         last = run
     return tuple(out)
 

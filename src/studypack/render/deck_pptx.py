@@ -28,6 +28,7 @@ from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
+from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_package import NewPart, Package, Rel
 from studypack.render.pptx_slides import (
@@ -257,10 +258,11 @@ class _Drawer:
         out: dict[int, str] = {}  # id(ProtoShape) -> its xml; shapes not here are left out
 
         def fill(
-            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool
+            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, sp_pr: str = ""
         ) -> None:
+            opened = shape.open.replace("<p:spPr/>", sp_pr, 1) if sp_pr else shape.open
             out[id(shape)] = (
-                shape.open
+                opened
                 + self.writer.paragraphs(paras, font, color, level_attr, link, links_in_text_color=filled)
                 + shape.close
             )
@@ -273,10 +275,14 @@ class _Drawer:
             fill(title, (Para(plan.title, plan.title_size, color="primary"),), heading, on, False)
         texts = [plan.body] if not plan.columns else list(plan.columns)
         body_color = on or ("muted" if plan.kind == "title" else None)
+        sp_pr = ""
+        if plan.body_frame is not None or plan.body_fill is not None:
+            b = plan.body_frame
+            sp_pr = shape_properties((emu(b.x), emu(b.y), emu(b.w), emu(b.h)) if b else None, plan.body_fill)
         for idx, paras in zip(role.bodies, texts):
             shape = shapes.pop(idx)
             if paras:  # an empty one is left out: PowerPoint would show "Click to add text" there
-                fill(shape, paras, body_font, body_color, True)
+                fill(shape, paras, body_font, body_color, True, sp_pr)
         next_id = [0]
 
         def new_id() -> int:
@@ -302,6 +308,12 @@ class _Drawer:
                 out[id(ph)] = xml
             else:
                 loose.append(xml)
+        if plan.table is not None:
+            loose.append(table_xml(new_id(), plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link))
+        for box in plan.boxes:
+            f = box.frame
+            paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
+            loose.append(text_box(new_id(), (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), box.fill, paras))
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
             paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link, links_in_text_color=filled)

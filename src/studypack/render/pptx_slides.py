@@ -203,8 +203,9 @@ class Writer:
 
     @lru_cache(maxsize=1024)  # noqa: B019
     def ppr(self, para_key: tuple[Any, ...], first: bool, level_attr: bool) -> str:
-        level, margin, bullet, line_height, space_before = para_key
+        level, margin, bullet, line_height, space_before, align = para_key
         lvl = f'lvl="{level}" ' if level_attr else ""
+        algn = f'algn="{align}" ' if align else ""
         indent = str(-emu(HANGING)) if bullet else "0"  # the bullet hangs in the margin
         before = "0" if first else str(round(space_before * 100))
         mark = (
@@ -213,7 +214,7 @@ class Writer:
             else "<a:buNone/>"
         )
         return (
-            f'<a:pPr {lvl}marL="{emu(margin)}" indent="{indent}"><a:lnSpc><a:spcPts val="{round(line_height * 100)}"/>'
+            f'<a:pPr {lvl}{algn}marL="{emu(margin)}" indent="{indent}"><a:lnSpc><a:spcPts val="{round(line_height * 100)}"/>'
             f'</a:lnSpc><a:spcBef><a:spcPts val="{before}"/></a:spcBef><a:spcAft><a:spcPts val="0"/></a:spcAft>{mark}</a:pPr>'
         )
 
@@ -226,11 +227,13 @@ class Writer:
     ) -> str:
         out = []
         for i, para in enumerate(paras):
-            key = (para.level, para.margin, para.bullet, para.line_height, para.space_before)
+            key = (para.level, para.margin, para.bullet, para.line_height, para.space_before, para.align)
             out.append("<a:p>" + self.ppr(key, i == 0, level_attr))
             hex_color = self.hex(color or para.color)
             for run in para.runs:
-                out.append(self.run(run, para.size, font, hex_color, para.bold, link, links_in_text_color))
+                own = getattr(run, "color", "")  # a code token's colour, chosen at plan time
+                out.append(self.run(run, para.size, font, own.lstrip("#").upper() if own else hex_color,
+                                    para.bold, link, links_in_text_color))
             out.append("</a:p>")
         return "".join(out)
 
