@@ -53,3 +53,14 @@ def test_a_french_pack_prints_french_labels_and_dates(tmp_path):
     assert "24 novembre 2026" in cover
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert "Plan" in titles and "Termes clés" in titles
+
+
+def test_titles_are_punctuated_by_language():
+    from studypack.labels import labels_for
+
+    en, ja, fr = labels_for("en"), labels_for("ja"), labels_for("fr")
+    assert en.titled(en.key_points, "Bases") == "Bases: key points"
+    assert en.titled(en.key_points, "What is an acid?") == "What is an acid? — key points"
+    assert fr.titled(fr.key_points, "Qu'est-ce qu'un acide ?") == "Qu'est-ce qu'un acide ? — points clés"
+    assert ja.titled(ja.key_points, "酸とは何か？") == "酸とは何か？　要点"
+    assert ja.continued("重要用語", 1) == "重要用語（続き）" and en.continued("Key terms", 2) == "Key terms (cont. 2)"

@@ -24,6 +24,26 @@ class Labels:
     cont: str  # a continued slide or point
     cont_n: str  # "{k}": the k-th continuation
 
+    def titled(self, pattern: str, title: str) -> str:
+        """A title with a label ("{title}: key points"); after a title's own question mark or
+        other closing punctuation, a dash instead of the colon ("What is an acid? — key points")."""
+        text = pattern.format(title=title)
+        if not title or title[-1] not in _CLOSING:
+            return text
+        rest = text[len(title) :]
+        label = rest.lstrip(" :：")
+        return f"{title}{'　' if rest.startswith('：') else ' — '}{label}"
+
+    def continued(self, title: str, k: int) -> str:
+        """The k-th continuation's title; no space before a full-width bracket (（続き）)."""
+        if k == 0:
+            return title
+        mark = self.cont if k == 1 else self.cont_n.format(k=k)
+        return f"{title}{'' if mark.startswith('（') else ' '}{mark}"
+
+
+_CLOSING = frozenset("?!.:;…？！。：；")
+
 
 LABELS = {
     "en": Labels("Contents", "Overview", "Glossary", "See also:", "Page {n} of {total}", "Agenda",

@@ -82,7 +82,7 @@ class _Draft:
 
 
 def _continued(title: str, k: int, words: Labels) -> str:
-    return title if k == 0 else f"{title} {words.cont}" if k == 1 else f"{title} {words.cont_n.format(k=k)}"
+    return words.continued(title, k)
 
 
 def _notes(text: str | None) -> tuple[str, ...]:
@@ -149,8 +149,8 @@ class _Planner:
             )
         return len(pages)
 
-    def section(self, section: Section, depth: int, inherited: tuple[str, ...]) -> None:
-        notes = _notes(section.notes) or inherited
+    def section(self, section: Section, depth: int) -> None:
+        notes = _notes(section.notes)  # on this section's own slides, not its subsections
         title = plain_text(section.title)
         summary_on_header = False
         if depth == 1:
@@ -163,7 +163,7 @@ class _Planner:
             self.drafts.append(_Draft("section", title, body, notes=notes, span=section.span))
         paras = [] if summary_on_header or not section.summary else [_summary_para(section.summary)]
         parents: list[tuple[Para, ...]] = [()] * len(paras)
-        own = self.words.key_points.format(title=title) if depth == 1 else title
+        own = self.words.titled(self.words.key_points, title) if depth == 1 else title
         # Slides each title has had in this section, so later ones are its continuations (a
         # section header is its title's first).
         counts = {title: int(depth == 1)}
@@ -190,10 +190,10 @@ class _Planner:
             else:
                 self.block(item, title, counts, notes, flush())
         flush()
-        if section.image is not None:
-            self.image(title, section.image, notes)
+        if section.image is not None:  # a figure slide like a figure block's, at the section's end
+            self.block(section.image, title, counts, notes, None)
         for sub in section.sections:
-            self.section(sub, depth + 1, notes)
+            self.section(sub, depth + 1)
 
     def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...],
               host: _Draft | None) -> None:
@@ -215,25 +215,6 @@ class _Planner:
                                       notes=notes + page.notes, image=block if isinstance(block, Image) else None,
                                       span=block.span, block=page))  # fmt: skip
         counts[base] = start + len(pages)
-
-    def image(self, title: str, image: Image, notes: tuple[str, ...]) -> None:
-        body: tuple[Para, ...] = ()
-        if image.caption:
-            cap = Para(parse_inline(image.caption), 16.0, color="muted")
-            box = self.geo.caption
-            fitted = self.fit.fit_paras([cap], box, (18.0, 16.0, 14.0, 12.0, 10.0)) if box else None
-            if fitted is None:
-                if box is not None:
-                    self.report.warning(
-                        image.span,
-                        "image caption is too long for its slide; it is in the notes instead",
-                    )
-                notes = notes + (plain_text(image.caption),)
-            else:
-                body = tuple(fitted)
-        self.drafts.append(
-            _Draft("image", self.words.figure.format(title=title), body, notes=notes, image=image, span=image.span)
-        )
 
     def terms(self) -> None:
         paras = []
@@ -305,10 +286,12 @@ class _Planner:
                 )
             cover_body = tuple(fitted or ())
         self.drafts.append(_Draft("title", plain_text(pack.title), cover_body, span=pack.span))
+        if pack.overview:
+            self.add_flow("content", self.words.overview, [_summary_para(pack.overview)], (), pack.span)
         agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
         self.add_flow("agenda", self.words.agenda, agenda, (), pack.span)
         for section in pack.sections:
-            self.section(section, 1, ())
+            self.section(section, 1)
         self.terms()
         review = []
         for s in pack.sections:
