@@ -6,6 +6,7 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.model import Pack
+from studypack.typography import smarten_pack
 
 PACK_FILE = "pack.yaml"
 
@@ -34,10 +35,13 @@ def load_pack(arg: Path, report: Report) -> Pack | None:
     if path.suffix.lower() in IMPORTED_SUFFIXES:
         from studypack.load.guide import load_guide
 
-        return load_guide(path, report)[0]
-    from studypack.load.pack_yaml import load_pack_yaml
+        pack = load_guide(path, report)[0]
+    else:
+        from studypack.load.pack_yaml import load_pack_yaml
 
-    return load_pack_yaml(path, report)
+        pack = load_pack_yaml(path, report)
+    # Quotes are made typographic for the outputs, never in the file the teacher typed.
+    return smarten_pack(pack) if pack is not None else None
 
 
 def find_packs(content_dir: Path) -> list[Path]:
