@@ -114,6 +114,8 @@ def _smarten_free(
             out.append("′")
         elif not double and before < "\u2e80":
             out.append(APOSTROPHE)  # students' books, rock 'n' roll
+        elif double and before.isspace() and after.isspace() and not quotes[0].startswith("«"):
+            out.append(ch)  # a lone mark, quoting nothing (French may space its quotes: " mot ")
         elif opens or not closes:  # also between letters, as in CJK text without spaces
             open_quotes[ch] += 1
             out.append(opening)
