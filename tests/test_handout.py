@@ -276,7 +276,7 @@ def test_logo_on_the_cover(tmp_path):
 LITERALS = [
     "Tags <b>bold</b> & {{ 7*7 }} — 日本語",
     "&amp; <para> %(x)s",
-    "Zoë O'Brien & <i>Co</i>",
+    "Zoë O’Brien & <i>Co</i>",
     "Overview with <br/> and &lt; and {% raw %} and ${HOME} and real bold.",
     "東京は日本の首都です。",
     "Summary <font color=red>red?</font> &nbsp; %s %(x)s {{ pack.title }}",
@@ -288,7 +288,7 @@ LITERALS = [
     "Deeper: 中文字符 and 한국어 and עברית",
     "A link with <angle> & amp and code <b> & {{ x }}",
     "Sub «quotes» “curly” ‘single’ – dash",
-    "Backslash \\ and quote \" and apostrophe '",
+    "Backslash \\ and quote \" and apostrophe ’",  # apostrophes print typographic
     "RTL: مرحبا بالعالم",
     "שלום עולם",
     "日米安全保障条約は1951年に署名された。",

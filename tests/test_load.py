@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from helpers import SAMPLE
 from studypack.errors import Report
 from studypack.load import load_pack
+from studypack.typography import smarten
 
 
 def write_pack(folder: Path, text: str) -> Path:
@@ -289,7 +290,8 @@ def test_any_text_round_trips(tmp_path, title, point, term, definition):
     report = Report()
     pack = load_pack(folder, report)
     assert pack is not None, [str(d) for d in report.diagnostics]
-    assert pack.title == title.strip()
-    assert [p.text for p in pack.sections[0].points] == [point.strip(), definition.strip()]
-    assert pack.glossary[0].term == term.strip()
-    assert pack.cards[0].front == definition.strip()
+    typed = lambda text: smarten(text.strip(), pack.language)  # quotes print typographic
+    assert pack.title == typed(title)
+    assert [p.text for p in pack.sections[0].points] == [typed(point), typed(definition)]
+    assert pack.glossary[0].term == typed(term)
+    assert pack.cards[0].front == typed(definition)

@@ -41,14 +41,17 @@ NO_LINE_START = frozenset(
 )  # fmt: skip
 NO_LINE_END = frozenset(ALL_CANNOT_END + "（「『【〔〈《〘〖〝［｛｟｢")
 
-_TOKEN_NO_CJK = re.compile(rf"\s+|{ZWSP}|[^\s{ZWSP}]+")
+# No-break spaces (French « mot ») join a word; clients never break there.
+_WORD = rf"(?:[^\s{ZWSP}]|[\u00a0\u202f])+"
+_TOKEN_NO_CJK = re.compile(rf"[^\S\u00a0\u202f]+|{ZWSP}|{_WORD}")
 
 
 @cache
 def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # Compiled on first use: a class of ~50,000 code points costs milliseconds at start-up,
     # and text below U+1100 (most Western text) never needs it.
-    return re.compile(f"[{CJK}]"), re.compile(rf"\s+|{ZWSP}|[{CJK}]|[^\s{ZWSP}{CJK}]+")
+    word = rf"(?:[^\s{ZWSP}{CJK}]|[\u00a0\u202f])+"
+    return re.compile(f"[{CJK}]"), re.compile(rf"[^\S\u00a0\u202f]+|{ZWSP}|[{CJK}]|{word}")
 
 
 _HANGUL_JAMO = re.compile("[\u1100-\u11ff]")  # the only CJK block below U+2E80
@@ -85,7 +88,7 @@ def token_stream(runs: Sequence[Run]) -> Iterator[tuple[Run, str, bool]]:
     for run in runs:
         for m in token_matches(run.text):
             tok = m.group()
-            if tok == ZWSP or tok[0].isspace():
+            if tok == ZWSP or (tok[0].isspace() and tok[0] not in "\u00a0\u202f"):
                 yield run, tok if tok == ZWSP else " ", False
                 prev = ""
                 continue

@@ -133,21 +133,62 @@ def is_latin(ch: str) -> bool:
     return ch < "\u0250" and ch.isprintable()
 
 
-# TrueType fonts tried in order for characters the theme's fonts lack (first that has one wins).
-# reportlab embeds TrueType outlines only, so CFF fonts such as NotoSansCJK*.ttc cannot serve.
-FALLBACK_CANDIDATES: tuple[str, ...] = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Greek, Cyrillic, Hebrew, Arabic, symbols
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # CJK (fonts-droid-fallback)
+# reportlab embeds TrueType (glyf) outlines only, so CFF fonts such as NotoSansCJK*.ttc or
+# Hiragino cannot serve: a candidate it cannot read is skipped. The CJK font of
+# `pip install studypack[cjk]` (WenQuanYi Micro Hei: Japanese, Chinese and Korean in one file).
+PIP_CJK_FONT = ("paperang_p2_fonts_cjk", "fonts/wqy-microhei.ttc")
+# What each OS ships with CJK in TrueType outlines (a .ttc's first face is used).
+MACOS_FONTS = (
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",  # Japanese, Chinese, Korean
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Supplemental/AppleGothic.ttf",  # Korean
+    "/System/Library/Fonts/STHeiti Light.ttc",  # Chinese
+)
+WINDOWS_FONTS = (
+    "YuGothM.ttc", "msgothic.ttc", "malgun.ttf", "msyh.ttc", "simsun.ttc", "arialuni.ttf",
+)  # fmt: skip
+DEBIAN_FONTS = (
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # fonts-droid-fallback
     "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  # Fedora
-    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",  # macOS
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
-    "C:/Windows/Fonts/msgothic.ttc",
-    "C:/Windows/Fonts/arialuni.ttf",
+    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",  # Fedora
 )
+
+
+def _pip_cjk_font() -> tuple[str, ...]:
+    """The font file of the `cjk` extra, found without importing its package."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(PIP_CJK_FONT[0])
+    except (ImportError, ValueError):
+        return ()
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    return tuple(str(Path(folder) / PIP_CJK_FONT[1]) for folder in folders)
+
+
+def _windows_fonts() -> tuple[str, ...]:
+    """Windows' own CJK fonts, then those installed for this user only."""
+    folders = [Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
+    if os.environ.get("LOCALAPPDATA"):
+        folders.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+    return tuple(str(folder / name) for folder in folders for name in WINDOWS_FONTS)
+
+
+@cache
+def fallback_candidates() -> tuple[str, ...]:
+    """TrueType files tried in order for characters the theme's fonts lack (first that has one
+    wins): DejaVu for Greek, Cyrillic, Hebrew, Arabic and symbols; then CJK from pip, from the
+    OS, from Debian's packages."""
+    return (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  # Fedora
+        *_pip_cjk_font(),
+        *MACOS_FONTS,
+        *_windows_fonts(),
+        *DEBIAN_FONTS,
+    )
 
 
 @cache
@@ -198,7 +239,7 @@ def _fontconfig_files(ch: str) -> tuple[str, ...]:
 def fallback_for(ch: str) -> str | None:
     """The registered name of an installed font that draws ch, or None."""
     cp = ord(ch)
-    for path in (*FALLBACK_CANDIDATES, *_fontconfig_files(ch)):
+    for path in (*fallback_candidates(), *_fontconfig_files(ch)):
         if os.path.isfile(path):
             name = _load_fallback(path)
             if name is not None and cp in coverage(name):

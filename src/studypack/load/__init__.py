@@ -6,6 +6,7 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.model import Pack
+from studypack.typography import smarten_pack
 
 PACK_FILE = "pack.yaml"
 
@@ -45,7 +46,8 @@ def load_pack(arg: Path, report: Report) -> Pack | None:
 
     errors = len(report.errors)
     check_equations(pack, report)
-    return pack if len(report.errors) == errors else None
+    # Quotes are made typographic for the outputs, never in the file the teacher typed.
+    return smarten_pack(pack) if len(report.errors) == errors else None
 
 
 def find_packs(content_dir: Path) -> list[Path]:

@@ -72,7 +72,7 @@ class Para:
 
 
 _WORD = re.compile(r"\S+")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\u00a0\u202f]+")  # no-break spaces stay
 
 
 @cache

@@ -445,7 +445,8 @@ def draw(plan: DeckPlan, theme: Theme) -> bytes:
     deck = _Deck(prs, theme, roles, plan.slides)
     when = plan.built
     out = Package((max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second))
-    out.start(prs, deck.types, deck.slide_rels)
+    titles = [_XML_UNSAFE.sub("", slide.title_text) for slide in plan.slides]  # for app.xml
+    out.start(prs, deck.types, deck.slide_rels, titles)
     drawer = _Drawer(deck, plan, theme, out)
     for number, slide in enumerate(plan.slides, 1):
         drawer.draw(slide, number)

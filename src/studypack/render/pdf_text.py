@@ -61,6 +61,8 @@ class Glyphs:
 
     def text(self, text: str, fontname: str, span: Span) -> str:
         """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
+        # reportlab breaks lines at a narrow no-break space (French « »); a no-break space holds.
+        text = text.replace("\u202f", "\u00a0")
         # The usual case, text the font draws whole and nothing to reorder, in two C-level checks.
         if _drawable(fontname).issuperset(text) and not _MAYBE_RTL.search(text):
             return escape(text)

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.spec import default_content_types
 
@@ -22,6 +24,14 @@ _RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
 COMPRESSION = 4
 
 Rel = tuple[str, str, str, bool]  # rId, type, target (relative or external URL), external
+
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+APP_PART = "/docProps/app.xml"
+# PowerPoint's names for slide sizes, by width / height to 3 decimals.
+PRESENTATION_FORMATS = {1.778: "Widescreen", 1.333: "On-screen Show (4:3)",
+                        1.6: "On-screen Show (16:10)", 1.5: "35mm Slides"}  # fmt: skip
 
 
 def attr(value: str) -> str:
@@ -102,16 +112,26 @@ class Package:
         entry.create_system = 0  # the same bytes whatever OS built them
         self.zip.writestr(entry, blob, compresslevel=self.level)
 
-    def start(self, prs: Any, types: Iterable[tuple[str, str]], extra_rels: Sequence[Rel]) -> None:
+    def start(
+        self,
+        prs: Any,
+        types: Iterable[tuple[str, str]],
+        extra_rels: Sequence[Rel],
+        slide_titles: Sequence[str] = (),
+    ) -> None:
         """Content types (the template's and `types`), package rels and every template part;
-        `extra_rels` are added to the presentation part's relationships."""
+        `extra_rels` are added to the presentation part's relationships. docProps/app.xml is
+        written true to this deck (its slides, notes, size and `slide_titles`); a template's
+        printer settings are dropped (they describe the printer of whoever made it)."""
         package = prs.part.package
-        parts = list(package.iter_parts())
+        parts = [p for p in package.iter_parts() if p.content_type != CT.PML_PRINTER_SETTINGS]
         all_types = [(str(p.partname), p.content_type) for p in parts] + list(types)
         self.write("[Content_Types].xml", content_types_xml(all_types))
         self.write("_rels/.rels", rels_xml(_rels_of(relationships(package))))
+        app = app_xml(prs, all_types, slide_titles)
         for part in parts:
-            self.write(part.partname.membername, part.blob)
+            blob = app if str(part.partname) == APP_PART else part.blob
+            self.write(part.partname.membername, blob)
             rels = _rels_of(relationships(part)) + (list(extra_rels) if part is prs.part else [])
             if rels:
                 self.write(part.partname.rels_uri.membername, rels_xml(rels))
@@ -129,7 +149,52 @@ class Package:
 
 
 def _rels_of(rels: Any) -> list[Rel]:
-    return [(r.rId, r.reltype, r.target_ref, r.is_external) for r in rels.values()]
+    return [
+        (r.rId, r.reltype, r.target_ref, r.is_external)
+        for r in rels.values()
+        if r.reltype != RT.PRINTER_SETTINGS
+    ]
 
 
-__all__ = ["RT", "NewPart", "Package", "attr", "content_types_xml", "rels_xml", "text"]
+def presentation_format(width: int, height: int) -> str:
+    """PowerPoint's name for a slide size (16:9 is "Widescreen")."""
+    return PRESENTATION_FORMATS.get(round(width / height, 3), "Custom")
+
+
+def app_xml(prs: Any, types: Sequence[tuple[str, str]], slide_titles: Sequence[str]) -> bytes:
+    """docProps/app.xml as PowerPoint writes it: this application, the deck's format, its
+    slide and notes counts, and the titles of its parts (fonts, themes, slides) by heading."""
+    slides = sum(1 for _, t in types if t == CT.PML_SLIDE)
+    notes = sum(1 for _, t in types if t == CT.PML_NOTES_SLIDE)
+    fonts: list[str] = []
+    themes: list[str] = []
+    for master in prs.slide_masters:
+        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+        themes.append(theme.get("name") or "Theme")
+        for tag in ("latin", "ea"):  # the script fonts listed there are PowerPoint's own
+            for face in theme.iterfind(f".//{{{_A_NS}}}fontScheme/*/{{{_A_NS}}}{tag}"):
+                if face.get("typeface") and face.get("typeface") not in fonts:
+                    fonts.append(face.get("typeface"))
+    headings = [("Fonts Used", fonts), ("Theme", themes), ("Slide Titles", list(slide_titles))]
+    headings = [(name, titles) for name, titles in headings if titles]
+    pairs = "".join(
+        f"<vt:variant><vt:lpstr>{name}</vt:lpstr></vt:variant>"
+        f"<vt:variant><vt:i4>{len(titles)}</vt:i4></vt:variant>"
+        for name, titles in headings
+    )
+    titles = [text(t) for _, group in headings for t in group]
+    return (
+        f'{DECLARATION}<Properties xmlns="{_APP_NS}" xmlns:vt="{_VT_NS}">'
+        "<Application>studypack</Application>"
+        f"<PresentationFormat>{presentation_format(prs.slide_width, prs.slide_height)}"
+        f"</PresentationFormat><Slides>{slides}</Slides><Notes>{notes}</Notes>"
+        "<HiddenSlides>0</HiddenSlides><MMClips>0</MMClips><ScaleCrop>false</ScaleCrop>"
+        f'<HeadingPairs><vt:vector size="{2 * len(headings)}" baseType="variant">{pairs}'
+        f'</vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="{len(titles)}" '
+        f'baseType="lpstr">{"".join(f"<vt:lpstr>{t}</vt:lpstr>" for t in titles)}</vt:vector>'
+        "</TitlesOfParts><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode()
+
+
+__all__ = ["RT", "NewPart", "Package", "app_xml", "attr", "content_types_xml", "rels_xml", "text"]
