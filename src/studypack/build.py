@@ -22,6 +22,7 @@ from pathlib import Path
 
 from studypack import __version__, inputs
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
+from studypack.fonts import family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
 from studypack.output import remove_stale_temps, write_atomic
@@ -262,7 +263,9 @@ def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests
     if "slides" in fields and theme.slides.template is not None:
         files.append(theme.slides.template)
     if "fonts" in fields:
-        files += [Path(f) for f in (theme.fonts.heading, theme.fonts.body) if os.path.isabs(f)]
+        for family in (theme.fonts.heading, theme.fonts.body):  # a theme's TTF and its style siblings
+            if os.path.isabs(family):
+                files += family_files(family).styles()
     for path in files:  # resolved: `build content/x` and `build $PWD/content/x/pack.yaml` agree
         h.update(str(path.resolve()).encode() + b"\0")
         try:

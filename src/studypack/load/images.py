@@ -12,6 +12,7 @@ from PIL import Image as PILImage
 
 from studypack import inputs
 from studypack.errors import Report, Span
+from studypack.paths import confined_file
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # ~ 8000 x 5000; anything larger is a bomb or a mistake
@@ -22,16 +23,10 @@ def check_image(
     root: Path, rel: str, span: Span, where: str, report: Report
 ) -> tuple[Path, int, int, str] | None:
     """(absolute path, width, height, format) of a usable image, else report and None."""
-    candidate = Path(rel)
-    if candidate.is_absolute():
-        report.error(span, f"{where}: '{rel}' must be a path relative to the pack folder")
-        return None
-    path = (root / candidate).resolve()
-    if not path.is_relative_to(root):
-        report.error(span, f"{where}: '{rel}' leaves the pack folder")
-        return None
-    if not path.is_file():
-        report.error(span, f"{where}: image '{rel}' not found")
+    path, problem = confined_file(root, rel, "pack")
+    if problem is not None:
+        subject = f"'{rel}'" if "folder" in problem else f"image '{rel}'"
+        report.error(span, f"{where}: {subject} {problem}")
         return None
     try:
         stat = path.stat()
@@ -53,7 +48,7 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Pa
     try:
         if size > MAX_IMAGE_BYTES:
             return f"is too large ({size} bytes; limit {MAX_IMAGE_BYTES})", None, None
-        data = path.read_bytes()
+        data = inputs.read_regular(path, MAX_IMAGE_BYTES)
         digest = hashlib.sha256(data).digest()
         # Header only first: the pixel count is checked (by us, below) before anything is decoded.
         with warnings.catch_warnings():
@@ -72,7 +67,11 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Pa
             im.load()  # decode fully now so a corrupt file fails here, not mid-render
     except PILImage.DecompressionBombError:
         return "is a decompression bomb", None, digest
-    except (OSError, SyntaxError, ValueError):
+    except OSError as e:
+        if digest is None:  # the file itself, not its content
+            return f"cannot be read ({e.strerror or e})", None, None
+        return "cannot be read: corrupt, truncated or not an image", None, digest
+    except (SyntaxError, ValueError):
         # PIL's own wording varies by version and format; say what the user can act on.
         return "cannot be read: corrupt, truncated or not an image", None, digest
     return None, (path, width, height, fmt), digest

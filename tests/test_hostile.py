@@ -1,0 +1,199 @@
+"""Hostile input and faults: every case ends in a located error, a usage error or a correct build."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import reportlab
+import yaml
+from PIL import Image
+
+from conftest import REPO
+from studypack.build import BuildOptions, build_pack
+from studypack.errors import Report
+from studypack.theme import load_theme
+
+VERA_DIR = Path(reportlab.__file__).parent / "fonts"
+ENV = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+
+
+def write_pack(folder: Path, data: dict | str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    )
+    (folder / "pack.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def small_pack(folder: Path, **extra) -> Path:
+    return write_pack(
+        folder, {"title": "T", "sections": [{"title": "One", "points": ["a point"]}], **extra}
+    )
+
+
+def build(pack: Path, out: Path, **options) -> tuple[list[str], list[Path]]:
+    """(diagnostics, files written) of an in-process build; a crash fails the test."""
+    options.setdefault("only", ("handout", "deck", "cards", "csv"))
+    result = build_pack(pack, BuildOptions(out=out, **options))
+    assert result.crash is None, result.crash
+    return [str(d) for d in result.diagnostics], result.written
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 60, **kw) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess that cannot outlive `timeout` (a hang fails the test)."""
+    return subprocess.run(
+        [sys.executable, "-m", "studypack", *args], cwd=cwd, env=ENV, capture_output=True,
+        text=True, timeout=timeout, **kw,
+    )  # fmt: skip
+
+
+def theme_problems(ref: str) -> list[str]:
+    report = Report()
+    load_theme(ref, report)
+    return [str(d) for d in report.sorted()]
+
+
+def errors_of(problems: list[str]) -> list[str]:
+    return [p for p in problems if ": error: " in p]
+
+
+# ---------------------------------------------------------------- only regular files are read
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "fifo"])
+@pytest.mark.parametrize("name", ["pack.yaml", "guide.md"])
+def test_a_device_or_fifo_source_is_refused_at_once(tmp_path, device, name):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    source = folder / name
+    if device == "fifo":
+        os.mkfifo(source)
+    else:
+        source.symlink_to(device)
+    result = run_cli("build", str(source), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=30)
+    assert result.returncode == 1
+    assert f"p/{name}: error: cannot read file: not a regular file" in result.stderr
+
+
+def test_a_theme_file_that_is_a_device_is_no_theme(tmp_path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "theme.yaml").symlink_to("/dev/zero")
+    assert "not found" in theme_problems(str(tmp_path / "t"))[0]
+
+
+def test_a_theme_name_too_long_for_the_file_system_is_not_found(tmp_path):
+    assert "not found" in theme_problems("x" * 300)[0]
+
+
+# ---------------------------------------------------------------- theme assets stay in the theme
+
+
+def theme_with(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "theme"
+    folder.mkdir(exist_ok=True)
+    (folder / "theme.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_logo_outside_the_theme_folder_is_refused(tmp_path):
+    Image.new("RGB", (4, 4)).save(tmp_path / "secret.png")
+    folder = theme_with(tmp_path, "logo: ../secret.png\n")
+    assert errors_of(theme_problems(str(folder))) == [
+        f"{folder / 'theme.yaml'}:1:7: error: logo: file '../secret.png' leaves the theme folder"
+    ]
+
+
+def test_an_absolute_font_path_is_refused(tmp_path):
+    folder = theme_with(tmp_path, f"fonts:\n  body: {VERA_DIR / 'Vera.ttf'}\n")
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert "must be a path relative to the theme folder" in problem
+
+
+def test_a_brand_logo_outside_the_theme_folder_is_refused(tmp_path):
+    Image.new("RGB", (4, 4)).save(tmp_path / "secret.png")
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "_brand.yml").write_text("meta:\n  name: B\nlogo: ../secret.png\n", encoding="utf-8")
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert "leaves the theme folder" in problem
+
+
+def test_a_template_symlinked_out_of_the_theme_is_refused(tmp_path):
+    (tmp_path / "elsewhere.pptx").write_bytes(b"PK")
+    folder = theme_with(tmp_path, "slides:\n  template: t.pptx\n")
+    (folder / "t.pptx").symlink_to(tmp_path / "elsewhere.pptx")
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert "'t.pptx' leaves the theme folder" in problem
+
+
+def test_a_logo_over_the_pixel_limit_is_refused_without_a_raw_warning(tmp_path):
+    folder = theme_with(tmp_path, "logo: big.png\n")
+    Image.new("1", (9000, 9000)).save(folder / "big.png")  # 81 Mpx, a few KB
+    (problem,) = errors_of(theme_problems(str(folder)))  # pytest turns a raw warning into an error
+    assert "is 9000x9000 pixels, over the limit" in problem
+
+
+# ---------------------------------------------------------------- theme fonts
+
+
+def test_a_corrupt_bold_sibling_is_a_located_theme_error(tmp_path):
+    folder = theme_with(tmp_path, "fonts:\n  body: Mine-Regular.ttf\n")
+    (folder / "Mine-Regular.ttf").write_bytes((VERA_DIR / "Vera.ttf").read_bytes())
+    (folder / "Mine-Bold.ttf").write_bytes((VERA_DIR / "VeraBd.ttf").read_bytes()[:3000])
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert problem.startswith(
+        f"{folder / 'theme.yaml'}:2:9: error: fonts.body: 'Mine-Bold.ttf' cannot be embedded"
+    )
+
+
+def test_a_new_italic_sibling_changes_the_handout_key(tmp_path):
+    folder = theme_with(tmp_path, "fonts:\n  body: Mine-Regular.ttf\n")
+    (folder / "Mine-Regular.ttf").write_bytes((VERA_DIR / "Vera.ttf").read_bytes())
+    pack = small_pack(tmp_path / "p", theme=str(folder))
+    problems, written = build(pack, tmp_path / "out", only=("handout",))
+    assert written and not errors_of(problems)
+    _, again = build(pack, tmp_path / "out", only=("handout",))
+    assert again == []  # nothing new
+    (folder / "Mine-Italic.ttf").write_bytes((VERA_DIR / "VeraIt.ttf").read_bytes())
+    _, after = build(pack, tmp_path / "out", only=("handout",))
+    assert [p.name for p in after] == ["handout.pdf"]
+
+
+# ---------------------------------------------------------------- pack images
+
+
+def test_an_image_symlink_loop_is_a_located_error(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    (pack / "loop.png").symlink_to("loop.png")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["image"] = {"path": "loop.png", "alt": "x"}
+    write_pack(pack, data)
+    problems, _ = build(pack, tmp_path / "out")
+    assert any("image 'loop.png' cannot be read (a symbolic link loop)" in p for p in problems)
+
+
+def test_an_image_name_too_long_is_a_located_error(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["image"] = {"path": "x" * 300 + ".png", "alt": "x"}
+    write_pack(pack, data)
+    problems, _ = build(pack, tmp_path / "out")
+    assert any("a name in the path is too long" in p for p in problems)
+
+
+def test_an_unreadable_image_is_not_called_corrupt(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    pack = small_pack(tmp_path / "p")
+    Image.new("RGB", (4, 4)).save(pack / "a.png")
+    (pack / "a.png").chmod(0)
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["image"] = {"path": "a.png", "alt": "x"}
+    write_pack(pack, data)
+    problems, _ = build(pack, tmp_path / "out")
+    assert any("image 'a.png' cannot be read (Permission denied)" in p for p in problems)
