@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,32 @@ def test_an_unreadable_image_is_not_called_corrupt(tmp_path):
     write_pack(pack, data)
     problems, _ = build(pack, tmp_path / "out")
     assert any("image 'a.png' cannot be read (Permission denied)" in p for p in problems)
+
+
+# ---------------------------------------------------------------- theme templates under a budget
+
+BUDGET_BUSTERS = [
+    "{{ 'x' * 200000000 }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "{% set l = range(100000)|list %}{% for i in l %}{% for j in l %}{% endfor %}{% endfor %}",
+    "{{ 'x'|center(2000000000) }}",
+    "{{ 'x'.ljust(2000000000) }}",
+    "{{ 2 ** 100000000 }}",
+    "{{ ('x' * 50000)|replace('x', 'x' * 50000) }}",
+    "{% for i in range(100000) %}{{ 'x' * 90000 }}{% endfor %}",
+    "{{ (range(100)|list) * 2000 }}",
+]
+
+
+@pytest.mark.parametrize("footer", BUDGET_BUSTERS)
+def test_a_runaway_footer_is_a_located_theme_error_within_seconds(tmp_path, footer):
+    folder = theme_with(tmp_path, yaml.safe_dump({"footer": footer}))
+    started = time.perf_counter()
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert time.perf_counter() - started < 10
+    assert problem.startswith(f"{folder / 'theme.yaml'}:1:9: error: footer: template error: ")
+
+
+def test_an_ordinary_footer_still_renders(tmp_path):
+    folder = theme_with(tmp_path, "footer: '{{ pack.title|upper }} · {{ range(3)|join(\"-\") }}'\n")
+    assert errors_of(theme_problems(str(folder))) == []
