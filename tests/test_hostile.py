@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import subprocess
 import sys
 import time
+import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -227,3 +231,145 @@ def test_a_runaway_footer_is_a_located_theme_error_within_seconds(tmp_path, foot
 def test_an_ordinary_footer_still_renders(tmp_path):
     folder = theme_with(tmp_path, "footer: '{{ pack.title|upper }} · {{ range(3)|join(\"-\") }}'\n")
     assert errors_of(theme_problems(str(folder))) == []
+
+
+# ---------------------------------------------------------------- template.pptx checked at theme load
+
+
+def plain_template() -> bytes:
+    from pptx import Presentation
+
+    out = io.BytesIO()
+    Presentation().save(out)
+    return out.getvalue()
+
+
+def template_variant(edit=None, extra=(), drop=(), duplicate=None) -> bytes:
+    """python-pptx's default template with parts edited, added, dropped or stored twice."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain_template())) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z,
+    ):
+        for info in zin.infolist():
+            if info.filename in drop:
+                continue
+            data = zin.read(info.filename)
+            if edit and info.filename in edit:
+                data = edit[info.filename](data)
+            z.writestr(info.filename, data)
+        for name, data in extra:
+            z.writestr(name, data)
+        if duplicate:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+                z.writestr(duplicate, zin.read(duplicate))
+    return out.getvalue()
+
+
+def _sub(old: bytes, new: bytes):
+    return lambda data: re.sub(old, new, data, count=1)
+
+
+TEMPLATES = {
+    "dtd": (
+        template_variant(
+            edit={"ppt/presentation.xml": _sub(rb"\?>", b'?><!DOCTYPE x [<!ENTITY e "x">]>')}
+        ),
+        "part 'ppt/presentation.xml' declares a DTD or entities",
+    ),
+    "missing layout": (
+        template_variant(drop=("ppt/slideLayouts/slideLayout2.xml",)),
+        "refers to '../slideLayouts/slideLayout2.xml', which the package lacks",
+    ),
+    "missing theme": (template_variant(drop=("ppt/theme/theme1.xml",)), "which the package lacks"),
+    "truncated layout": (
+        template_variant(edit={"ppt/slideLayouts/slideLayout1.xml": lambda d: d[: len(d) // 2]}),
+        "part 'ppt/slideLayouts/slideLayout1.xml' is not well-formed XML",
+    ),
+    "potx": (
+        template_variant(
+            edit={"[Content_Types].xml": _sub(rb"presentation\.main", b"template.main")}
+        ),
+        "template.main+xml', not a presentation",
+    ),
+    "pptm": (
+        template_variant(
+            edit={
+                "[Content_Types].xml": _sub(
+                    rb"application/vnd\.openxmlformats-officedocument\.presentationml\.presentation\.main\+xml",
+                    b"application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+                )
+            }
+        ),
+        "part 'ppt/presentation.xml' holds macros",
+    ),
+    "external": (
+        template_variant(
+            edit={
+                "ppt/_rels/presentation.xml.rels": _sub(
+                    rb"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/image" Target="file:///etc/passwd" TargetMode="External"/></Relationships>',
+                )
+            }
+        ),
+        "links to an outside resource 'file:///etc/passwd'",
+    ),
+    "no content type": (
+        template_variant(extra=[("ppt/extra.blob", b"x")]),
+        "part 'ppt/extra.blob' has no content type",
+    ),
+    "0x0 slide": (
+        template_variant(
+            edit={
+                "ppt/presentation.xml": _sub(
+                    rb'<p:sldSz cx="\d+" cy="\d+"', b'<p:sldSz cx="0" cy="0"'
+                )
+            }
+        ),
+        "the slide size (p:sldSz) is missing",
+    ),
+    "zip bomb": (
+        template_variant(extra=[("ppt/media/image9.png", b"\0" * (40 * 1024 * 1024))]),
+        "part 'ppt/media/image9.png' is 41943040 bytes uncompressed",
+    ),
+    "duplicate": (
+        template_variant(duplicate="ppt/presentation.xml"),
+        "part 'ppt/presentation.xml' appears twice",
+    ),
+    "truncated zip": (plain_template()[:5000], "is not a PowerPoint .pptx file"),
+}
+
+
+@pytest.mark.parametrize("case", list(TEMPLATES))
+def test_a_broken_template_is_a_located_theme_error_naming_the_part(tmp_path, case):
+    data, expected = TEMPLATES[case]
+    folder = theme_with(tmp_path, "slides:\n  template: template.pptx\n")
+    (folder / "template.pptx").write_bytes(data)
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert problem.startswith(
+        f"{folder / 'theme.yaml'}:2:13: error: slides.template: file 'template.pptx'"
+    )
+    assert expected in problem
+
+
+def test_an_encrypted_entry_is_refused(tmp_path):
+    data = bytearray(plain_template())
+    # Set the "encrypted" flag of every entry, in the local headers and the central directory.
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        for match in re.finditer(re.escape(signature), bytes(data)):
+            data[match.start() + offset] |= 1
+    folder = theme_with(tmp_path, "slides:\n  template: template.pptx\n")
+    (folder / "template.pptx").write_bytes(bytes(data))
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert "is encrypted" in problem
+
+
+def test_a_plain_template_still_builds_a_deck(tmp_path):
+    folder = theme_with(tmp_path, "slides:\n  template: template.pptx\n")
+    (folder / "template.pptx").write_bytes(plain_template())
+    problems, written = build(
+        small_pack(tmp_path / "p", theme=str(folder)), tmp_path / "out", only=("deck",)
+    )
+    assert not errors_of(problems) and [p.name for p in written] == ["deck.pptx"]

@@ -12,11 +12,11 @@ from typing import Any
 import yaml
 
 from studypack import inputs
-from studypack.deck_template import is_pptx
 from studypack.errors import Report, did_you_mean
 from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES, family_files
 from studypack.load.nodes import NodeReader
 from studypack.paths import confined_file
+from studypack.template_check import package_problem
 from studypack.theme.model import (
     ASPECTS,
     CARD_SIZES,
@@ -193,7 +193,10 @@ def _pptx(name: str, key: Key, folder: Path) -> tuple[Any, str | None]:
     path, problem = confined_file(folder, name, "theme")
     if problem:
         return path, f"file '{name}' {problem}"
-    return path, None if is_pptx(path) else f"file '{name}' is not a PowerPoint .pptx file"
+    problem = package_problem(path)
+    if problem is None:
+        return path, None
+    return path, f"file '{name}'{': ' if problem.startswith('part ') else ' '}{problem}"
 
 
 CHECKS: dict[str, Checker] = {
