@@ -373,3 +373,105 @@ def test_a_plain_template_still_builds_a_deck(tmp_path):
         small_pack(tmp_path / "p", theme=str(folder)), tmp_path / "out", only=("deck",)
     )
     assert not errors_of(problems) and [p.name for p in written] == ["deck.pptx"]
+
+
+# ---------------------------------------------------------------- all outputs or none
+
+
+def test_an_output_that_is_a_folder_leaves_every_output_as_it_was(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    out = tmp_path / "out"
+    _, written = build(pack, out)
+    before = {p.name: p.read_bytes() for p in (out / "p").iterdir() if p.is_file()}
+    (out / "p" / "cards.csv").unlink()
+    (out / "p" / "cards.csv").mkdir()
+    small_pack(pack, subtitle="changed")
+    problems, written = build(pack, out)
+    assert written == []
+    assert any("cards.csv: error: cannot write output: Is a directory" in p for p in problems)
+    after = {p.name: p.read_bytes() for p in (out / "p").iterdir() if p.is_file()}
+    assert after == {k: v for k, v in before.items() if k != "cards.csv"}
+    assert not [p for p in (out / "p").iterdir() if p.name.startswith(".studypack-tmp-")]
+
+
+def test_a_state_file_that_is_a_folder_leaves_every_output_as_it_was(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    out = tmp_path / "out"
+    (out / "p" / ".studypack-state.json").mkdir(parents=True)
+    problems, written = build(pack, out)
+    assert written == [] and sorted(p.name for p in (out / "p").iterdir()) == [
+        ".studypack-state.json"
+    ]
+    assert any("cannot write output: Is a directory" in p for p in problems)
+
+
+def test_a_full_disk_midway_leaves_every_output_as_it_was(tmp_path, monkeypatch):
+    from studypack import output
+
+    pack = small_pack(tmp_path / "p")
+    out = tmp_path / "out"
+    build(pack, out)
+    before = {p.name: p.read_bytes() for p in (out / "p").iterdir()}
+    real = output._stage
+    calls = []
+
+    def fill_up(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(output, "_stage", fill_up)
+    small_pack(pack, subtitle="changed")
+    problems, written = build(pack, out)
+    assert written == []
+    assert any(
+        f"{calls[2]}: error: cannot write output: No space left on device" in p for p in problems
+    )
+    assert {p.name: p.read_bytes() for p in (out / "p").iterdir()} == before
+
+
+def test_the_summary_of_a_failed_write_does_not_claim_files(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    (tmp_path / "out" / "p" / "cards.csv").mkdir(parents=True)
+    result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "wrote 0 file(s) for 0 pack(s)" in result.stderr + result.stdout
+
+
+def test_a_build_waits_for_the_lock_on_its_output_folder(tmp_path):
+    from studypack.output import locked
+
+    folder = tmp_path / "out" / "p"
+    probe = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+        "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n    sys.exit(3)\n"
+    )
+    with locked(folder):
+        held = subprocess.run([sys.executable, "-c", probe, str(folder)], timeout=30)
+    free = subprocess.run([sys.executable, "-c", probe, str(folder)], timeout=30)
+    assert (held.returncode, free.returncode) == (3, 0)
+
+
+def test_a_read_only_output_folder_is_named_not_its_temporaries(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    pack = small_pack(tmp_path / "p")
+    (tmp_path / "out" / "p").mkdir(parents=True)
+    (tmp_path / "out" / "p").chmod(0o500)
+    problems, _ = build(pack, tmp_path / "out")
+    assert problems and all(".studypack-tmp-" not in p for p in problems)
+
+
+def test_a_refused_temporary_is_reported_as_its_target(tmp_path, monkeypatch):
+    from studypack import output
+
+    def refuse(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", f"{dir}/{prefix}x1y2{suffix}")
+
+    monkeypatch.setattr(output, "_unnamed_file", lambda folder: None)
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    problems, _ = build(small_pack(tmp_path / "p"), tmp_path / "out", only=("csv",))
+    assert problems == [
+        f"{tmp_path / 'out' / 'p' / 'cards.csv'}: error: cannot write output: Permission denied"
+    ]

@@ -25,7 +25,7 @@ from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, S
 from studypack.fonts import family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
 from studypack.model import Pack
-from studypack.output import remove_stale_temps, write_atomic
+from studypack.output import locked, remove_stale_temps, write_all
 from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS, Output
 from studypack.theme import DEFAULT_THEME, Theme, load_theme
 from studypack.theme.contrast import check_contrast
@@ -226,15 +226,18 @@ def _in_parallel(outputs: list[Output], pack: Pack, theme: Theme, report: Report
 
 
 def _write(folder: Path, drawn: dict[Output, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:
+    """Every output written beside its target, then all renamed, then the state file: all or none.
+
+    The folder is locked meanwhile, so two builds of one pack never interleave their files."""
     try:
-        remove_stale_temps(folder)
-        for output, data in drawn.items():
-            target = folder / output.filename
-            write_atomic(target, data)
-            result.written.append(target)
-        if drawn:  # read again: a build with other --only may have written its keys meanwhile
+        with locked(folder):
+            remove_stale_temps(folder)
+            targets = [(folder / output.filename, data) for output, data in drawn.items()]
+            # read again: a build with other --only may have written its keys meanwhile
             state = _read_state(folder) | {output.name: keys[output.name] for output in drawn}
-            write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+            state_file = (folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+            write_all([*targets, state_file] if drawn else [])
+            result.written += [target for target, _ in targets]
     except OSError as e:
         where = e.filename or folder
         report.error(Span(str(where)), f"cannot write output: {e.strerror or e}")

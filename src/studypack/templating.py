@@ -44,7 +44,8 @@ class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
         return _checked(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _check_arguments(getattr(__obj, "__name__", ""), __obj, args, kwargs)
+        if __obj is not _counted_range:  # range() has its own limit (and message)
+            _check_arguments(getattr(__obj, "__name__", ""), __obj, args, kwargs)
         return _checked(super().call(__context, __obj, *args, **kwargs))
 
 
