@@ -475,3 +475,19 @@ def test_a_refused_temporary_is_reported_as_its_target(tmp_path, monkeypatch):
     assert problems == [
         f"{tmp_path / 'out' / 'p' / 'cards.csv'}: error: cannot write output: Permission denied"
     ]
+
+
+def test_new_on_a_full_disk_leaves_no_empty_pack_yaml(tmp_path, monkeypatch):
+    from studypack import output
+    from studypack.errors import StudypackError
+    from studypack.scaffold import scaffold_pack
+
+    def full(path, data):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(output, "_stage", full)
+        with pytest.raises(StudypackError, match="No space left on device"):
+            scaffold_pack(tmp_path / "p")
+    assert not (tmp_path / "p" / "pack.yaml").exists()
+    assert scaffold_pack(tmp_path / "p").stat().st_size > 0
