@@ -491,3 +491,32 @@ def test_new_on_a_full_disk_leaves_no_empty_pack_yaml(tmp_path, monkeypatch):
             scaffold_pack(tmp_path / "p")
     assert not (tmp_path / "p" / "pack.yaml").exists()
     assert scaffold_pack(tmp_path / "p").stat().st_size > 0
+
+
+# ---------------------------------------------------------------- layout never loops or overflows
+
+
+def words(n: int, word: str = "word") -> str:
+    return " ".join([word] * n)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"title": "x" * 1500, "points": ["a point"]},
+        {"title": words(500), "points": ["a point"]},
+        {"title": "s", "sections": [{"title": words(1000), "points": ["p"]}]},
+        {
+            "title": "s",
+            "points": ["p"],
+            "image": {"path": "a.png", "alt": words(5000), "caption": words(5000)},
+        },
+    ],
+    ids=["1500-char word", "500-word title", "1000-word subtitle", "5000-word caption"],
+)
+def test_huge_titles_and_captions_build_with_warnings(tmp_path, section):
+    pack = write_pack(tmp_path / "p", {"title": words(1000), "sections": [section]})
+    Image.new("RGB", (10, 10)).save(pack / "a.png")
+    result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr

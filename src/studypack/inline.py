@@ -74,6 +74,14 @@ def _same_style(a: Run, b: Run) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
+_MARKS = re.compile(r"([`*_\[\]])")  # what a backslash escapes
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text that parse_inline reads back as itself."""
+    return _MARKS.sub(r"\\\1", text)
+
+
 def plain_text(text: str) -> str:
     """The text a reader sees, without Markdown syntax (CSV, Anki, metadata, outlines)."""
     return "".join(r.text for r in parse_inline(text))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studypack.errors import Report, Span
-from studypack.inline import plain_text
+from studypack.inline import escape_markdown, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import Pack, Point, Section, Term
 from studypack.templating import render_text
@@ -26,6 +26,9 @@ MARGIN_BOTTOM = 0.9 * 72
 IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page alone
 IMAGE_MIN_SCALE = 0.6  # a figure at a page foot may shrink this far to stay there (never further)
 SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's
+# Longer text could not share a page with what must stay beside it: cut, with a warning.
+MAX_CONTENTS_CHARS = 300  # a contents line (the heading itself keeps all its words)
+MAX_CAPTION_CHARS = 1500  # a caption travels with its figure on one page
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,33 @@ def fit_image(width_px: int, height_px: int, page: Page) -> tuple[float, float]:
     return (w * scale, h * scale)
 
 
-def _section_blocks(section: Section, number: str, level: int, page: Page) -> list[Block]:
+def cut_text(text: str, limit: int) -> str | None:
+    """Plain text cut at a word boundary before `limit` characters with '…', or None if it fits."""
+    plain = plain_text(text)
+    if len(plain) <= limit:
+        return None
+    head = plain[:limit]
+    space = head.rfind(" ", limit // 2)
+    return (head[:space] if space > 0 else head).rstrip() + "…"
+
+
+def _contents_entry(h: Heading, report: Report) -> Heading:
+    short = cut_text(h.text, MAX_CONTENTS_CHARS)
+    if short is None:
+        return h
+    report.warning(h.span, f"heading is too long for a contents line; cut there to {len(short)} characters")
+    return Heading(escape_markdown(short), h.level, h.number, h.anchor, h.span)
+
+
+def _figure_caption(caption: str | None, span: Span, report: Report) -> str | None:
+    short = cut_text(caption, MAX_CAPTION_CHARS) if caption else None
+    if short is None:
+        return caption
+    report.warning(span, f"caption is too long to stay with its figure; cut to {len(short)} characters")
+    return escape_markdown(short)
+
+
+def _section_blocks(section: Section, number: str, level: int, page: Page, report: Report) -> list[Block]:
     blocks: list[Block] = [Heading(section.title, level, number, "sec-" + number.replace(".", "-"), section.span)]
     blocks += [Para(p, "summary", section.span) for p in _paragraphs(section.summary)]
     if section.points:
@@ -187,9 +216,10 @@ def _section_blocks(section: Section, number: str, level: int, page: Page) -> li
     if section.image is not None:
         img = section.image
         w, h = fit_image(img.width, img.height, page)
-        blocks.append(Figure(img.path, w, h, img.alt, img.caption, img.span))
+        caption = _figure_caption(img.caption, img.span, report)
+        blocks.append(Figure(img.path, w, h, img.alt, caption, img.span))
     for i, sub in enumerate(section.sections, 1):
-        blocks += _section_blocks(sub, f"{number}.{i}", level + 1, page)
+        blocks += _section_blocks(sub, f"{number}.{i}", level + 1, page, report)
     return blocks
 
 
@@ -228,7 +258,7 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         blocks.append(Heading(words.overview, 1, "", "overview", pack.span))
         blocks += [Para(p, "overview", pack.span) for p in _paragraphs(pack.overview)]
     for i, section in enumerate(pack.sections, 1):
-        blocks += _section_blocks(section, str(i), 1, page)
+        blocks += _section_blocks(section, str(i), 1, page, report)
     glossary = glossary_entries(pack)
     if glossary:
         blocks.append(Heading(words.glossary, 1, "", "glossary", pack.span))
@@ -246,7 +276,7 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         page=page,
         meta=meta,
         cover=cover,
-        contents=tuple(b for b in blocks if isinstance(b, Heading)),
+        contents=tuple(_contents_entry(b, report) for b in blocks if isinstance(b, Heading)),
         blocks=tuple(blocks),
         header=render_text(theme.header, pack, report, theme.span("header")),
         footer=render_text(theme.footer, pack, report, theme.span("footer")),
