@@ -520,3 +520,41 @@ def test_huge_titles_and_captions_build_with_warnings(tmp_path, section):
     result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_one_huge_point_is_cut_with_a_warning_and_builds(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["points"] = [" ".join(f"w{i}" for i in range(80_000))]
+    write_pack(pack, data)
+    result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "sections[0].points[0]: text is 548889 characters long; cut to 20000" in result.stderr
+
+
+def test_a_guide_with_a_megabyte_line_builds(tmp_path):
+    guide = tmp_path / "big.md"
+    guide.write_text("# Big\n\n## S\n\n- " + " ".join(f"w{i}" for i in range(150_000)) + "\n")
+    result = run_cli("build", str(guide), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "big.md:5:3: warning: text is" in result.stderr
+
+
+# ---------------------------------------------------------------- dates zip files can record
+
+
+def test_a_date_after_2107_is_a_located_error(tmp_path):
+    problems, written = build(small_pack(tmp_path / "p", date="2108-01-01"), tmp_path / "out")
+    assert written == []
+    assert any(":6:7: error: date: '2108-01-01' is after 2107" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("epoch", ["4354819200", "99999999999999999999", "soon"])
+def test_a_source_date_epoch_after_2107_is_clamped(tmp_path, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    problems, written = build(
+        small_pack(tmp_path / "p"), tmp_path / "out", only=("deck", "anki", "handout")
+    )
+    assert len(written) == 3 and not errors_of(problems)
+    with zipfile.ZipFile(tmp_path / "out" / "p" / "deck.pptx") as z:
+        assert {i.date_time[0] for i in z.infolist()} == ({2000} if epoch == "soon" else {2107})

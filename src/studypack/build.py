@@ -24,7 +24,7 @@ from studypack import __version__, inputs
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.fonts import family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
-from studypack.model import Pack
+from studypack.model import LATEST_EPOCH, Pack
 from studypack.output import locked, remove_stale_temps, write_all
 from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS, Output
 from studypack.theme import DEFAULT_THEME, Theme, load_theme
@@ -145,6 +145,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
     pack is built alone, so a big pack's handout, deck and cards share the CPUs).
     """
     start = time.perf_counter()
+    _usable_source_date_epoch()
     report = Report()
     result = PackResult(pack_file(arg))
     try:
@@ -180,6 +181,18 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         result.diagnostics = report.sorted()
         result.seconds = time.perf_counter() - start
     return result
+
+
+def _usable_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH as every library can read it: reportlab reads it too, and fails on
+    text or on times past what zip files record (2107); Pack.build_time ignores text."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return
+    if not epoch.strip().isdigit():
+        del os.environ["SOURCE_DATE_EPOCH"]
+    elif int(epoch) > LATEST_EPOCH:
+        os.environ["SOURCE_DATE_EPOCH"] = str(LATEST_EPOCH)
 
 
 def _plan_and_draw(

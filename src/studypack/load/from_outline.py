@@ -9,7 +9,14 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.inline import parse_inline, plain_text
-from studypack.load.fields import clean_text, dropped_message, language_problem, parse_date
+from studypack.load.fields import (
+    clean_text,
+    cut_long_text,
+    cut_message,
+    dropped_message,
+    language_problem,
+    parse_date,
+)
 from studypack.load.outline import OPoint, OSection, Outline, find_blanks, snippet
 from studypack.model import Pack, Point, Section, Term
 
@@ -88,6 +95,9 @@ class _Builder:
         if dropped:
             self.report.warning(Span(self.path, line, col), dropped_message(dropped))
         text = " ".join(text.split()) if "\n" not in text else text.strip()
+        text, length = cut_long_text(text)
+        if length is not None:
+            self.report.warning(Span(self.path, line, col), cut_message(length))
         if check:
             for at in find_blanks(text):
                 self.report.warning(

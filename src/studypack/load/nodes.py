@@ -16,7 +16,7 @@ import yaml
 
 from studypack.errors import Report, Span, did_you_mean
 from studypack.load.decode import decode_utf8, read_bounded
-from studypack.load.fields import clean_text, dropped_message
+from studypack.load.fields import clean_text, cut_long_text, cut_message, dropped_message
 
 try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -265,7 +265,9 @@ class NodeReader:
         text, dropped = clean_text(node.value)
         if dropped:
             self.warning(node, where, dropped_message(dropped))
-        text = text.strip()
+        text, length = cut_long_text(text.strip())
+        if length is not None:
+            self.warning(node, where, cut_message(length))
         if not text:
             if required:
                 self.error(node, where, "must not be empty")
