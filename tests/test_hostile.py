@@ -558,3 +558,30 @@ def test_a_source_date_epoch_after_2107_is_clamped(tmp_path, monkeypatch, epoch)
     assert len(written) == 3 and not errors_of(problems)
     with zipfile.ZipFile(tmp_path / "out" / "p" / "deck.pptx") as z:
         assert {i.date_time[0] for i in z.infolist()} == ({2000} if epoch == "soon" else {2107})
+
+
+# ---------------------------------------------------------------- located errors, not crashes
+
+
+@pytest.mark.parametrize("offset", ["'nan,inf'", "'1e6,0'", "[nan, 0]", "'inf 1'"])
+def test_a_cards_offset_that_is_no_printer_drift_is_a_located_error(tmp_path, offset):
+    folder = theme_with(tmp_path, f"cards:\n  offset: {offset}\n")
+    (problem,) = errors_of(theme_problems(str(folder)))
+    assert problem.startswith(f"{folder / 'theme.yaml'}:2:") and "cards.offset" in problem
+
+
+@pytest.mark.parametrize("offset", ["nan,nan", "inf,0", "0,-nan"])
+def test_a_cards_offset_option_of_nan_is_a_usage_error(tmp_path, offset):
+    pack = small_pack(tmp_path / "p")
+    result = run_cli(
+        "build", str(pack), "--cards-offset", offset, "--out", str(tmp_path / "o"), cwd=tmp_path
+    )
+    assert result.returncode == 2 and "--cards-offset" in result.stderr
+
+
+def test_a_recursive_anchor_is_a_located_error(tmp_path):
+    pack = write_pack(tmp_path / "p", "title: T\nsections: &x\n  - title: One\n    sections: *x\n")
+    problems, _ = build(pack, tmp_path / "out")
+    assert problems == [
+        f"{pack / 'pack.yaml'}:4:15: error: alias '*x' refers to a value that contains it (endless nesting)"
+    ]

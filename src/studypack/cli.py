@@ -121,7 +121,7 @@ def _parse_offset(ctx: click.Context, param: click.Parameter, value: str | None)
         x, y = (float(v) for v in value.replace(" ", "").split(","))
     except ValueError:
         raise click.BadParameter(f"expected X,Y in millimetres (e.g. 1.5,-0.5), got {value!r}") from None
-    if abs(x) > 20 or abs(y) > 20:
+    if not (-20 <= x <= 20 and -20 <= y <= 20):  # written so that nan fails too
         raise click.BadParameter("offsets beyond ±20 mm are not a printer's drift")
     return (x, y)
 

@@ -118,7 +118,13 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise YamlProblem(_span(name, event.start_mark), f"unknown alias '*{event.anchor}'")
-            attach(anchors[event.anchor])
+            target = anchors[event.anchor]
+            if any(open_node is target for open_node, _ in stack):
+                raise YamlProblem(
+                    _span(name, event.start_mark),
+                    f"alias '*{event.anchor}' refers to a value that contains it (endless nesting)",
+                )
+            attach(target)
         elif isinstance(event, yaml.ScalarEvent):
             tag = event.tag
             if tag in (None, "!"):

@@ -224,6 +224,9 @@ def _read_offset(r: NodeReader, node: yaml.Node, where: str) -> tuple[float, flo
         except ValueError:
             r.error(node, where, f"expected 'X,Y' in millimetres, got '{raw}'")
             return None
+        if not (-20 <= x <= 20 and -20 <= y <= 20):  # written so that nan fails too
+            r.error(node, where, f"'{raw}' is out of range (-20 to 20 mm)")
+            return None
         return (x, y)
     if len(items) != 2:
         r.error(node, where, "expected two numbers [X, Y] in millimetres")
