@@ -585,3 +585,48 @@ def test_a_recursive_anchor_is_a_located_error(tmp_path):
     assert problems == [
         f"{pack / 'pack.yaml'}:4:15: error: alias '*x' refers to a value that contains it (endless nesting)"
     ]
+
+
+# ---------------------------------------------------------------- links: http, https, mailto only
+
+REFUSED_LINKS = [
+    "smb://host/share",
+    "search-ms:query=x",
+    "ms-word:ofe|u|http://x/y.docx",
+    "../../calc.exe",
+    "#intro",
+]
+
+
+def test_links_other_than_http_https_mailto_are_plain_text_with_a_located_warning(tmp_path):
+    points = [f"go [there {i}]({url}) now" for i, url in enumerate(REFUSED_LINKS)]
+    points.append("ok [web](https://example.org/) and [mail](mailto:a@example.org)")
+    pack = write_pack(
+        tmp_path / "p",
+        {
+            "title": "T",
+            "sections": [{"title": "S", "points": points}],
+            "cards": [{"front": points[0], "back": "b"}],
+        },
+    )
+    problems, written = build(
+        pack, tmp_path / "out", only=("handout", "deck", "cards", "csv", "anki")
+    )
+    assert len(written) == 5
+    for i in range(len(REFUSED_LINKS)):
+        assert (
+            f"{pack / 'pack.yaml'}:{5 + i}:5: warning: sections[0].points[{i}]: link to '"
+            in "\n".join(problems)
+        )
+    folder = tmp_path / "out" / "p"
+    pdf = (folder / "handout.pdf").read_bytes() + (folder / "flashcards.pdf").read_bytes()
+    with zipfile.ZipFile(folder / "deck.pptx") as z:
+        rels = b"".join(z.read(n) for n in z.namelist() if n.endswith(".rels"))
+    with zipfile.ZipFile(folder / "cards.apkg") as z:
+        anki = b"".join(z.read(n) for n in z.namelist())
+    for url in ("smb:", "search-ms:", "ms-word:", "calc.exe", "#intro"):
+        assert url.encode() not in rels, url
+        assert f"/URI ({url}".encode() not in pdf, url
+        assert f'href="{url}'.encode() not in anki, url
+    assert b"https://example.org/" in rels and b"mailto:a@example.org" in rels
+    assert "smb://" not in (folder / "cards.csv").read_text()

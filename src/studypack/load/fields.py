@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from studypack.inline import refused_links
+
 LATEST_YEAR = 2107
 MAX_TEXT_CHARS = 20_000  # one point, summary or note; longer cannot be laid out in useful time
 
@@ -16,6 +18,16 @@ def cut_long_text(text: str) -> tuple[str, int | None]:
     head = text[:MAX_TEXT_CHARS]
     space = head.rfind(" ", MAX_TEXT_CHARS // 2)
     return (head[:space] if space > 0 else head).rstrip() + "…", len(text)
+
+
+def link_warnings(text: str) -> list[str]:
+    """A warning for each link shown as plain text (not http, https or mailto)."""
+    if "](" not in text:  # the usual case, and the fast one
+        return []
+    return [
+        f"link to '{target}' is shown as plain text: only http, https and mailto links are kept"
+        for target in refused_links(text)
+    ]
 
 
 def cut_message(length: int) -> str:

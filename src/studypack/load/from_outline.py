@@ -15,6 +15,7 @@ from studypack.load.fields import (
     cut_message,
     dropped_message,
     language_problem,
+    link_warnings,
     parse_date,
 )
 from studypack.load.outline import OPoint, OSection, Outline, find_blanks, snippet
@@ -98,6 +99,8 @@ class _Builder:
         text, length = cut_long_text(text)
         if length is not None:
             self.report.warning(Span(self.path, line, col), cut_message(length))
+        for message in link_warnings(text) if self.markdown else ():
+            self.report.warning(Span(self.path, line, col), message)
         if check:
             for at in find_blanks(text):
                 self.report.warning(

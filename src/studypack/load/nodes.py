@@ -16,7 +16,13 @@ import yaml
 
 from studypack.errors import Report, Span, did_you_mean
 from studypack.load.decode import decode_utf8, read_bounded
-from studypack.load.fields import clean_text, cut_long_text, cut_message, dropped_message
+from studypack.load.fields import (
+    clean_text,
+    cut_long_text,
+    cut_message,
+    dropped_message,
+    link_warnings,
+)
 
 try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -274,6 +280,8 @@ class NodeReader:
         text, length = cut_long_text(text.strip())
         if length is not None:
             self.warning(node, where, cut_message(length))
+        for message in link_warnings(text):
+            self.warning(node, where, message)
         if not text:
             if required:
                 self.error(node, where, "must not be empty")
