@@ -630,3 +630,29 @@ def test_links_other_than_http_https_mailto_are_plain_text_with_a_located_warnin
         assert f'href="{url}'.encode() not in anki, url
     assert b"https://example.org/" in rels and b"mailto:a@example.org" in rels
     assert "smb://" not in (folder / "cards.csv").read_text()
+
+
+# ---------------------------------------------------------------- streams and folders
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_a_closed_stdout_or_stderr_still_builds(tmp_path, closed):
+    pack = small_pack(tmp_path / "p")
+    result = subprocess.run(
+        [sys.executable, "-m", "studypack", "build", str(pack), "--out", str(tmp_path / "out")],
+        cwd=tmp_path, env=ENV, timeout=120, preexec_fn=lambda: os.close(closed),
+        stdout=None if closed == 1 else subprocess.DEVNULL, stderr=None if closed == 2 else subprocess.PIPE,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "p").iterdir() if not p.name.startswith(".")) == [
+        "cards.csv", "deck.pptx", "flashcards.pdf", "handout.pdf"
+    ]  # fmt: skip
+
+
+def test_an_editor_lock_file_does_not_abort_a_multi_pack_run(tmp_path):
+    for name in ("a", "b"):
+        small_pack(tmp_path / "content" / name)
+    (tmp_path / "content" / "a" / ".#pack.yaml").symlink_to("user@host.1234:1700000000")
+    for _ in range(2):  # the second run guesses from file times whether anything changed
+        result = run_cli("build", "--out", "out", "--jobs", "2", cwd=tmp_path, timeout=120)
+        assert result.returncode == 0, result.stderr

@@ -345,7 +345,10 @@ def _newest_file(folder: Path) -> float:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+            try:
+                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+            except OSError:  # a dangling symlink, such as an editor's lock file (.#pack.yaml)
+                continue
     return newest
 
 
