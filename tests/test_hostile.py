@@ -656,3 +656,15 @@ def test_an_editor_lock_file_does_not_abort_a_multi_pack_run(tmp_path):
     for _ in range(2):  # the second run guesses from file times whether anything changed
         result = run_cli("build", "--out", "out", "--jobs", "2", cwd=tmp_path, timeout=120)
         assert result.returncode == 0, result.stderr
+
+
+def test_a_pack_folder_without_execute_permission_is_a_located_error(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root enters every folder")
+    pack = small_pack(tmp_path / "p")
+    pack.chmod(0o600)
+    try:
+        problems, _ = build(pack, tmp_path / "out")
+    finally:
+        pack.chmod(0o755)
+    assert problems == [f"{pack / 'pack.yaml'}: error: cannot read file: Permission denied"]
