@@ -668,3 +668,32 @@ def test_a_pack_folder_without_execute_permission_is_a_located_error(tmp_path):
     finally:
         pack.chmod(0o755)
     assert problems == [f"{pack / 'pack.yaml'}: error: cannot read file: Permission denied"]
+
+
+# ---------------------------------------------------------------- messages
+
+
+@pytest.mark.slow
+def test_100000_plain_glossary_terms_are_no_alias_bomb(tmp_path):
+    from studypack.load import load_pack
+
+    terms = "".join(f"  - {{term: t{i}, definition: d}}\n" for i in range(100_000))
+    pack = write_pack(tmp_path / "p", "title: T\nsections: [{title: S}]\nglossary:\n" + terms)
+    report = Report()
+    loaded = load_pack(pack, report)
+    assert loaded is not None and len(loaded.glossary) == 100_000, [
+        str(d) for d in report.diagnostics
+    ]
+
+
+def test_an_alias_bomb_is_still_refused(tmp_path):
+    from studypack.load import load_pack
+
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    pack = write_pack(
+        tmp_path / "p", "\n".join(levels) + "\ntitle: T\nsections: [{title: S, points: *a8}]\n"
+    )
+    report = Report()
+    assert load_pack(pack, report) is None
+    assert "alias bomb?" in str(report.errors[0])

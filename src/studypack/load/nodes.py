@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64  # deeper nesting is never content; it is an attack or an accident
-MAX_NODES = 500_000  # visits while reading; bounds alias ("billion laughs") expansion
+MAX_NODES = 500_000  # visits beyond the document's own nodes; bounds alias ("billion laughs") expansion
 MAX_BYTES = 64 * 1024 * 1024
 
 STANDARD_TAGS = {
@@ -103,6 +103,7 @@ def _compose(text: str, name: str) -> yaml.Node | None:
     stack: list[tuple[yaml.Node, list]] = []
     documents: list[yaml.Node] = []
     pending_key: list[yaml.Node | None] = []
+    composed = 0
 
     def attach(node: yaml.Node) -> None:
         if not stack:
@@ -119,6 +120,8 @@ def _compose(text: str, name: str) -> yaml.Node | None:
             items.append(node)
 
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            composed += 1
         if isinstance(event, yaml.DocumentStartEvent) and documents:
             raise YamlProblem(_span(name, event.start_mark), "expected one YAML document, found more")
         if isinstance(event, yaml.AliasEvent):
@@ -156,7 +159,10 @@ def _compose(text: str, name: str) -> yaml.Node | None:
             pending_key.pop()
             node.end_mark = event.end_mark
             attach(node)
-    return documents[0] if documents else None
+    if not documents:
+        return None
+    documents[0].composed_nodes = composed  # what the document holds without its aliases
+    return documents[0]
 
 
 def _remember(anchors: dict[str, yaml.Node], anchor: str | None, node: yaml.Node) -> None:
@@ -193,14 +199,17 @@ class NodeReader:
         self.path = path
         self.report = report
         self.visits = 0
+        self.limit = MAX_NODES
 
     def span(self, node: yaml.Node) -> Span:
         return _span(self.path, node.start_mark)
 
     def _visit(self, node: yaml.Node) -> bool:
         """Count the visit (bounding alias expansion); False for a node with a foreign tag."""
+        if self.visits == 0:  # the root: a long plain document is no bomb
+            self.limit = MAX_NODES + 4 * getattr(node, "composed_nodes", 0)
         self.visits += 1
-        if self.visits > MAX_NODES:
+        if self.visits > self.limit:
             raise ExpansionLimit()
         if node.tag not in STANDARD_TAGS and node.tag is not None:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
