@@ -697,3 +697,49 @@ def test_an_alias_bomb_is_still_refused(tmp_path):
     report = Report()
     assert load_pack(pack, report) is None
     assert "alias bomb?" in str(report.errors[0])
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"title: T\x00x\nsections: [{title: S}]\n", ":1:9: error: NUL character"),
+        (
+            "title: T\nsections: [{title: S}]\n".encode("utf-16-le"),
+            ":1:2: error: file is UTF-16 without a byte-order mark",
+        ),
+        (
+            b'title: "T\x07x"\nsections: [{title: S}]\n',
+            ":1:10: error: invalid YAML: character U+0007 is not allowed",
+        ),
+    ],
+    ids=["NUL", "UTF-16 without BOM", "control character"],
+)
+def test_bytes_yaml_cannot_hold_are_located(tmp_path, data, expected):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "pack.yaml").write_bytes(data)
+    problems, _ = build(tmp_path / "p", tmp_path / "out")
+    (problem,) = problems
+    assert problem.startswith(str(tmp_path / "p" / "pack.yaml") + expected)
+    assert "unicode string" not in problem and "\n" not in problem
+
+
+def test_an_unknown_front_matter_theme_is_located_at_its_line(tmp_path):
+    guide = tmp_path / "g.md"
+    guide.write_text("---\ntheme: nope\n---\n# Title\n\n## S\n\n- p\n")
+    problems, _ = build(guide, tmp_path / "out")
+    assert problems == [f"{guide}:2:1: error: theme 'nope' not found"]
+
+
+def test_a_text_guide_indented_100_levels_builds(tmp_path):
+    guide = tmp_path / "g.txt"
+    guide.write_text("Title\n\n" + "".join("  " * i + f"• level {i}\n" for i in range(100)))
+    problems, written = build(guide, tmp_path / "out")
+    assert written and not errors_of(problems)
+
+
+def test_a_bad_brand_file_is_worded_for_people_and_located(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "_brand.yml").write_text("meta:\n  name: B\nlogo:\n  small: [x]\n")
+    assert theme_problems(str(tmp_path / "b")) == [
+        f"{tmp_path / 'b' / '_brand.yml'}:4:3: error: cannot read brand file: a list is not a valid brand logo type"
+    ]

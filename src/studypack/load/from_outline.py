@@ -82,6 +82,7 @@ class _Builder:
             date=self._date(meta.get("date"), o.meta.get("date")),
             language=self._language(meta.get("language"), o.meta.get("language")),
             theme=meta.get("theme"),
+            theme_span=Span(self.path, o.meta["theme"][1], 1) if "theme" in o.meta else Span(self.path, 1, 1),
             overview=self.paragraphs(o.overview),
             sections=tuple(s for s in (self.section(x) for x in o.sections) if s is not None),
             glossary=self.glossary(),

@@ -78,6 +78,16 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
     if not text.strip():
         report.error(Span(name, 1, 1), "file is empty: expected a YAML mapping")
         return None
+    if "\0" in text:  # UTF-16 saved without its byte-order mark reads as text with NULs
+        at = text.index("\0")
+        utf16 = text.count("\0") * 3 > len(text)
+        report.error(
+            _text_span(name, text, at),
+            "file is UTF-16 without a byte-order mark; save it as UTF-8"
+            if utf16
+            else "NUL character: YAML text cannot hold it (is this a binary file?)",
+        )
+        return None
     try:
         root = _compose(text, name)
         if root is None:
@@ -92,9 +102,18 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
             c = e.context_mark
             what += f" ({e.context} that started at line {c.line + 1}, column {c.column + 1})"
         report.error(_span(name, mark), f"invalid YAML: {what}")
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow, at a text offset
+        what = f"character U+{e.character:04X} is not allowed in YAML" if isinstance(e.character, int) else e.reason
+        report.error(_text_span(name, text, e.position), f"invalid YAML: {what}")
     except yaml.YAMLError as e:
-        report.error(Span(name), f"invalid YAML: {e}")
+        report.error(Span(name), f"invalid YAML: {str(e).splitlines()[0]}")
     return None
+
+
+def _text_span(name: str, text: str, at: int) -> Span:
+    """The line and column of offset `at` in text."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return Span(name, text.count("\n", 0, at) + 1, at - line_start + 1)
 
 
 def _compose(text: str, name: str) -> yaml.Node | None:
