@@ -743,3 +743,31 @@ def test_a_bad_brand_file_is_worded_for_people_and_located(tmp_path):
     assert theme_problems(str(tmp_path / "b")) == [
         f"{tmp_path / 'b' / '_brand.yml'}:4:3: error: cannot read brand file: a list is not a valid brand logo type"
     ]
+
+
+# ---------------------------------------------------------------- EXIF orientation
+
+
+def test_a_sideways_camera_jpeg_is_drawn_upright_in_handout_and_deck(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: shown turned a quarter clockwise
+    Image.new("RGB", (80, 40), "red").save(pack / "photo.jpg", exif=exif.tobytes())
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["image"] = {"path": "photo.jpg", "alt": "a photo"}
+    write_pack(pack, data)
+    problems, written = build(pack, tmp_path / "out", only=("handout", "deck"))
+    assert len(written) == 2, problems
+    folder = tmp_path / "out" / "p"
+    with zipfile.ZipFile(folder / "deck.pptx") as z:
+        (media,) = [n for n in z.namelist() if n.startswith("ppt/media/")]
+        assert Image.open(io.BytesIO(z.read(media))).size == (40, 80)
+    from pypdf import PdfReader
+
+    sizes = [
+        (x["/Width"], x["/Height"])
+        for page in PdfReader(str(folder / "handout.pdf")).pages
+        for x in (page["/Resources"].get("/XObject") or {}).values()
+        if x.get_object().get("/Subtype") == "/Image"
+    ]
+    assert sizes == [(40, 80)]

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image as PILImage
+from PIL import ImageOps
 
 from studypack import inputs
 from studypack.errors import Report, Span
@@ -41,6 +42,36 @@ def check_image(
     return found
 
 
+_QUARTER_TURNS = (5, 6, 7, 8)  # EXIF orientations that swap width and height
+
+
+def _orientation(im: PILImage.Image) -> int:
+    try:
+        return int(im.getexif().get(0x0112, 1))
+    except (ValueError, TypeError, OSError, SyntaxError):  # a broken EXIF block: taken as upright
+        return 1
+
+
+@lru_cache(maxsize=64)
+def upright_bytes(path: Path) -> bytes | None:
+    """The image turned as its EXIF orientation says (as cameras mean it), re-encoded in its
+    own format; None when it is upright already (then its file is used as it is)."""
+    with PILImage.open(path) as im:
+        if _orientation(im) in (None, 1):
+            return None
+        fmt = im.format or "PNG"
+        turned = ImageOps.exif_transpose(im)
+    out = io.BytesIO()
+    turned.save(out, fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+    return out.getvalue()
+
+
+def upright(path: Path) -> str | io.BytesIO:
+    """What renderers open for a pack image: its file's name, or its upright bytes."""
+    data = upright_bytes(path)
+    return str(path) if data is None else io.BytesIO(data)
+
+
 @lru_cache(maxsize=256)  # a pack may show one image many times; it is decoded once
 def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Path, int, int, str] | None, bytes | None]:
     """(problem, None, digest) or (None, (path, width, height, format), digest)."""
@@ -65,6 +96,8 @@ def _inspect(path: Path, size: int, mtime_ns: int) -> tuple[str | None, tuple[Pa
             if fmt not in FORMATS:
                 return f"is {fmt}; use PNG, JPEG or GIF", None, digest
             im.load()  # decode fully now so a corrupt file fails here, not mid-render
+            if _orientation(im) in _QUARTER_TURNS:  # shown turned a quarter: its size as shown
+                width, height = height, width
     except PILImage.DecompressionBombError:
         return "is a decompression bomb", None, digest
     except OSError as e:
