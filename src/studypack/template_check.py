@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 from studypack import inputs
@@ -97,6 +98,8 @@ def _check_package(z: zipfile.ZipFile) -> None:
             root = _xml(z, name)
             if name.endswith(".rels"):
                 _check_rels(root, name, names)
+        else:
+            _read(z, name)  # decompresses and checks its CRC: sizes are known to be in budget
 
 
 def _content_types(z: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -121,13 +124,17 @@ def _content_types(z: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
+def _read(z: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return z.read(name)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as e:
+        raise _Problem(f"part '{name}' cannot be read ({e})") from e  # truncated, bad CRC, odd method
+
+
 def _xml(z: zipfile.ZipFile, name: str):
     from lxml import etree
 
-    try:
-        data = z.read(name)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:  # truncated, bad CRC
-        raise _Problem(f"part '{name}' cannot be read ({e})") from e
+    data = _read(z, name)
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
         raise _Problem(f"part '{name}' declares a DTD or entities, which templates never need")
@@ -160,8 +167,12 @@ def _opens(data: bytes) -> str | None:
 
     try:
         prs = Presentation(io.BytesIO(data))
-        for layout in prs.slide_layouts:
-            list(layout.placeholders)  # parsed on access: a broken layout fails here
+        for layout in prs.slide_layouts:  # parsed on access: a broken layout fails here
+            layout.slide_master  # noqa: B018 - placeholders inherit their geometry from it
+            for ph in layout.placeholders:
+                _ = (ph.placeholder_format.type, ph.left, ph.top, ph.width, ph.height, ph.name)
+        for ph in prs.slide_master.placeholders:
+            _ = (ph.placeholder_format.type, ph.left, ph.top, ph.width, ph.height)
         prs.slide_master.part.part_related_by(RT.THEME).blob  # noqa: B018 - the renderer rewrites it
     except Exception as e:  # noqa: BLE001 - python-pptx's failures on odd packages vary
         return f"cannot be opened as a presentation ({type(e).__name__}: {e})"
