@@ -529,7 +529,7 @@ def test_one_huge_point_is_cut_with_a_warning_and_builds(tmp_path):
     write_pack(pack, data)
     result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "sections[0].points[0]: text is 548889 characters long; cut to 20000" in result.stderr
+    assert "sections[0].points[0]: text is 548889 characters long; cut to 60000" in result.stderr
 
 
 def test_a_guide_with_a_megabyte_line_builds(tmp_path):

@@ -8,7 +8,7 @@ import re
 from studypack.inline import refused_links
 
 LATEST_YEAR = 2107
-MAX_TEXT_CHARS = 20_000  # one point, summary or note; longer cannot be laid out in useful time
+MAX_TEXT_CHARS = 60_000  # one point, summary or note (~10 pages); longer cannot be laid out in useful time
 
 
 def cut_long_text(text: str) -> tuple[str, int | None]:
