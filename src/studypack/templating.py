@@ -6,6 +6,7 @@ Content is passed as data, never as template source, so `{{ 7*7 }}` in a title s
 from __future__ import annotations
 
 import functools
+import re
 import signal
 import threading
 from collections.abc import Iterator
@@ -32,11 +33,13 @@ class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, with sizes checked before they are made: `'x' * 200000000`, `2 ** 10**9`,
     `'x'.center(10**9)` and filters given huge widths are refused instead of filling memory."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _is_number(left) and _is_number(right) and abs(right) > 64:
             raise TemplateBudget(f"power {right} is too large for a theme template")
+        if operator == "%" and isinstance(left, str) and _huge_width(left):
+            raise TemplateBudget(f"a format width over {MAX_TEXT} characters")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEXT:
@@ -60,6 +63,13 @@ def _check_arguments(name: str, obj: Any, args: tuple, kwargs: dict) -> None:
             raise TemplateBudget(f"argument {value} is too large for a theme template")
         if isinstance(value, (str, list, tuple, dict)) and len(value) > MAX_TEXT:
             raise TemplateBudget(f"a value longer than {MAX_TEXT} characters")
+    if name in ("format", "format_map", "do_format"):  # str.format and the format filter
+        method = getattr(obj, "__wrapped__", obj)  # the sandbox wraps str.format
+        spec = getattr(method, "__self__", None) if obj is not None else next(
+            (a for a in args if isinstance(a, str)), None
+        )
+        if isinstance(spec, str) and _huge_width(spec):
+            raise TemplateBudget(f"a format width over {MAX_TEXT} characters")
     if name == "replace":  # str.replace, and the replace filter (which takes the text first)
         texts = [a for a in args if isinstance(a, str)]
         if obj is not None:
@@ -69,6 +79,14 @@ def _check_arguments(name: str, obj: Any, args: tuple, kwargs: dict) -> None:
             count = text.count(old) if old else len(text) + 1
             if len(text) + count * len(new) > MAX_TEXT:
                 raise TemplateBudget(f"a value longer than {MAX_TEXT} characters")
+
+
+_NUMBER = re.compile(r"\d{6,}")
+
+
+def _huge_width(spec: str) -> bool:
+    """Whether a %- or {}-format asks for a width or precision past MAX_TEXT ('%0999999999d')."""
+    return any(int(n) > MAX_TEXT for n in _NUMBER.findall(spec))
 
 
 def _checked(value: Any) -> Any:
