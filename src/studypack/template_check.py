@@ -124,11 +124,14 @@ def _content_types(z: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     return out
 
 
+_UNREADABLE = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error)
+
+
 def _read(z: zipfile.ZipFile, name: str) -> bytes:
     try:
         return z.read(name)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as e:
-        raise _Problem(f"part '{name}' cannot be read ({e})") from e  # truncated, bad CRC, odd method
+    except _UNREADABLE as e:  # truncated, bad CRC, an odd compression method
+        raise _Problem(f"part '{name}' cannot be read ({e})") from e
 
 
 def _xml(z: zipfile.ZipFile, name: str):

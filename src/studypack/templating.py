@@ -70,6 +70,12 @@ def _check_arguments(name: str, obj: Any, args: tuple, kwargs: dict) -> None:
         )
         if isinstance(spec, str) and _huge_width(spec):
             raise TemplateBudget(f"a format width over {MAX_TEXT} characters")
+    if name in ("join", "do_join"):  # str.join and the join filter: items times separator
+        sized = [a for a in args if isinstance(a, (str, list, tuple))]
+        if obj is not None:
+            sized.insert(0, getattr(obj, "__self__", ""))
+        if len(sized) >= 2 and len(sized[0]) * len(sized[1]) > MAX_TEXT:
+            raise TemplateBudget(f"a value longer than {MAX_TEXT} characters")
     if name == "replace":  # str.replace, and the replace filter (which takes the text first)
         texts = [a for a in args if isinstance(a, str)]
         if obj is not None:
