@@ -25,8 +25,8 @@ from studypack.accessibility import audit
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.fonts import PDF_FAMILIES, family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
-from studypack.model import Pack
-from studypack.output import remove_stale_temps, write_atomic
+from studypack.model import LATEST_EPOCH, Pack
+from studypack.output import locked, remove_stale_temps, write_all
 from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS, Output
 from studypack.theme import DEFAULT_THEME, Theme, load_theme
 from studypack.theme.contrast import check_contrast
@@ -148,6 +148,7 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
     pack is built alone, so a big pack's handout, deck and cards share the CPUs).
     """
     start = time.perf_counter()
+    _usable_source_date_epoch()
     report = Report()
     result = PackResult(pack_file(arg))
     try:
@@ -197,6 +198,18 @@ def _previous(folder: Path, output: Output) -> bytes | None:
         return None
 
 
+def _usable_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH as every library can read it: reportlab reads it too, and fails on
+    text or on times past what zip files record (2107); Pack.build_time ignores text."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return
+    if not epoch.strip().isdigit():
+        del os.environ["SOURCE_DATE_EPOCH"]
+    elif int(epoch) > LATEST_EPOCH:
+        os.environ["SOURCE_DATE_EPOCH"] = str(LATEST_EPOCH)
+
+
 def _plan_and_draw(
     outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, strict: bool, jobs: int
 ) -> dict[Output, bytes]:
@@ -243,15 +256,18 @@ def _in_parallel(
 
 
 def _write(folder: Path, drawn: dict[Output, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:
+    """Every output written beside its target, then all renamed, then the state file: all or none.
+
+    The folder is locked meanwhile, so two builds of one pack never interleave their files."""
     try:
-        remove_stale_temps(folder)
-        for output, data in drawn.items():
-            target = folder / output.filename
-            write_atomic(target, data)
-            result.written.append(target)
-        if drawn:  # read again: a build with other --only may have written its keys meanwhile
+        with locked(folder):
+            remove_stale_temps(folder)
+            targets = [(folder / output.filename, data) for output, data in drawn.items()]
+            # read again: a build with other --only may have written its keys meanwhile
             state = _read_state(folder) | {output.name: keys[output.name] for output in drawn}
-            write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+            state_file = (folder / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+            write_all([*targets, state_file] if drawn else [])
+            result.written += [target for target, _ in targets]
     except OSError as e:
         where = e.filename or folder
         report.error(Span(str(where)), f"cannot write output: {e.strerror or e}")
@@ -347,7 +363,10 @@ def _newest_file(folder: Path) -> float:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+            try:
+                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+            except OSError:  # a dangling symlink, such as an editor's lock file (.#pack.yaml)
+                continue
     return newest
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import sys
@@ -121,7 +122,7 @@ def _parse_offset(ctx: click.Context, param: click.Parameter, value: str | None)
         x, y = (float(v) for v in value.replace(" ", "").split(","))
     except ValueError:
         raise click.BadParameter(f"expected X,Y in millimetres (e.g. 1.5,-0.5), got {value!r}") from None
-    if abs(x) > 20 or abs(y) > 20:
+    if not (-20 <= x <= 20 and -20 <= y <= 20):  # written so that nan fails too
         raise click.BadParameter("offsets beyond ±20 mm are not a printer's drift")
     return (x, y)
 
@@ -353,7 +354,27 @@ def calibrate(paper: str, theme: str, output: Path) -> None:
     click.echo(f"wrote {display_path(output)}: print it two-sided ({mode}), then follow the steps on the page", err=True)
 
 
+def _reopen_closed_streams() -> None:
+    """Started with stdout or stderr closed (`>&-`): they write to /dev/null instead. Else
+    Python has no sys.stdout, and the first file the build opens would get fd 1 or 2 and
+    receive the messages."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            access = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE
+            if fd == 0 or access != os.O_RDONLY:  # a launcher may leave a read-only file there
+                continue
+        except OSError:
+            pass
+        null = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: often fd itself
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        mode = "r" if fd == 0 else "w"
+        setattr(sys, name, open(fd, mode, encoding="utf-8", errors="backslashreplace", closefd=False))  # noqa: SIM115
+
+
 def main() -> None:
+    _reopen_closed_streams()
     code: int | str | None = 0
     try:
         cli(prog_name="studypack")

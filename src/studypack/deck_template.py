@@ -20,6 +20,7 @@ SCHEME_SLOTS = {
     "muted": "dk2",
 }
 
+MAX_TEMPLATE_BYTES = 64 * 1024 * 1024
 _HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
 _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -31,10 +32,11 @@ _NS = {
 def is_pptx(path: Path) -> bool:
     """Whether a file is a PowerPoint package (a zip holding ppt/presentation.xml)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(inputs.read(path))) as z:
+        with zipfile.ZipFile(io.BytesIO(inputs.read(path, MAX_TEMPLATE_BYTES))) as z:
             return "ppt/presentation.xml" in z.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+
 
 
 def slide_size(path: Path) -> tuple[int, int] | None:
@@ -75,16 +77,18 @@ def _part(path: Path, which: str) -> Any:
     """The parsed ppt/presentation.xml ('presentation') or first master's theme part ('theme')."""
     from lxml import etree  # only themes with a template need it
 
+    # No entities, no DTD, no network: a template is a stranger's file.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        with zipfile.ZipFile(io.BytesIO(inputs.read(path))) as z:
+        with zipfile.ZipFile(io.BytesIO(inputs.read(path, MAX_TEMPLATE_BYTES))) as z:
             if which == "presentation":
-                return etree.fromstring(z.read("ppt/presentation.xml"))
-            rels = etree.fromstring(z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels"))
+                return etree.fromstring(z.read("ppt/presentation.xml"), parser)
+            rels = etree.fromstring(z.read("ppt/slideMasters/_rels/slideMaster1.xml.rels"), parser)
             target = next(
                 (r.get("Target") for r in rels if (r.get("Type") or "").endswith("/theme")), None
             )
             if target is None:
                 return None
-            return etree.fromstring(z.read("ppt/theme/" + target.rsplit("/", 1)[-1]))
-    except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError):
+            return etree.fromstring(z.read("ppt/theme/" + target.rsplit("/", 1)[-1]), parser)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, etree.XMLSyntaxError):
         return None

@@ -27,6 +27,10 @@ class FontFiles:
     italic: Path
     bold_italic: Path
 
+    def styles(self) -> list[Path]:
+        """The distinct files, regular first (one file may stand for several styles)."""
+        return list(dict.fromkeys((self.regular, self.bold, self.italic, self.bold_italic)))
+
 
 @dataclass(frozen=True)
 class FontNames:

@@ -30,16 +30,35 @@ _MARKUP = re.compile(r"[*_`\[\\\r]")  # anything that may not be a plain run
 _LITERAL_BACKSLASH = re.compile(r"\\(?![*_`\[\]])")
 
 
-@lru_cache(maxsize=65536)
+LINK_SCHEMES = ("http", "https", "mailto")  # any other link (file:, smb:, #intro, ../x) is text
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def link_allowed(href: str) -> bool:
+    scheme = _SCHEME.match(href.strip())
+    return scheme is not None and scheme.group(1).lower() in LINK_SCHEMES
+
+
+def refused_links(text: str) -> tuple[str, ...]:
+    """The link targets in a text that are shown as plain text: not http, https or mailto."""
+    return _parse(text)[1]
+
+
 def parse_inline(text: str) -> tuple[Run, ...]:
     """Runs of a text; adjacent runs of equal style are merged; line breaks become spaces."""
+    return _parse(text)[0]
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str) -> tuple[tuple[Run, ...], tuple[str, ...]]:
     if not _MARKUP.search(text):  # most text has no Markdown at all
-        return (Run(text.replace("\n", " ")),) if text else ()
+        return ((Run(text.replace("\n", " ")),) if text else ()), ()
+    refused: list[str] = []
     tokens = _md.parseInline(_LITERAL_BACKSLASH.sub(r"\\\\", text))
     children = tokens[0].children or [] if tokens else []
     runs: list[Run] = []
     bold = italic = 0
-    href: list[str] = []
+    href: list[str | None] = []
     for tok in children:
         if tok.type == "strong_open":
             bold += 1
@@ -50,7 +69,10 @@ def parse_inline(text: str) -> tuple[Run, ...]:
         elif tok.type == "em_close":
             italic -= 1
         elif tok.type == "link_open":
-            href.append(str(tok.attrs.get("href", "")))
+            target = str(tok.attrs.get("href", ""))
+            if not link_allowed(target):
+                refused.append(target)
+            href.append(target if link_allowed(target) else None)
         elif tok.type == "link_close":
             href.pop()
         else:
@@ -67,11 +89,19 @@ def parse_inline(text: str) -> tuple[Run, ...]:
                 runs[-1] = Run(runs[-1].text + content, run.bold, run.italic, run.code, run.href)
             else:
                 runs.append(run)
-    return tuple(runs)
+    return tuple(runs), tuple(refused)
 
 
 def _same_style(a: Run, b: Run) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
+
+
+_MARKS = re.compile(r"([`*_\[\]])")  # what a backslash escapes
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text that parse_inline reads back as itself."""
+    return _MARKS.sub(r"\\\1", text)
 
 
 def plain_text(text: str) -> str:

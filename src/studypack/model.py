@@ -196,8 +196,8 @@ class Pack:
         then a constant.
         """
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch.isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        if epoch.isdigit():  # zip files (.pptx, .apkg) record no time after 2107
+            return dt.datetime.fromtimestamp(min(int(epoch), LATEST_EPOCH), tz=dt.UTC)
         if self.date is not None:
             return dt.datetime(self.date.year, self.date.month, self.date.day, tzinfo=dt.UTC)
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -214,6 +214,9 @@ def _item_texts(items: tuple[Item, ...]) -> Iterator[tuple[Span, str]]:
                     yield item.span, text
         elif isinstance(item, Code | Image) and item.caption:
             yield item.span, item.caption
+
+
+LATEST_EPOCH = int(dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC).timestamp())
 
 
 def tag_word(tag: str) -> str:

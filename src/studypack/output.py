@@ -2,42 +2,101 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 TEMP_PREFIX = ".studypack-tmp-"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write the bytes beside the target, fsync, then rename over it.
+    """Write the bytes beside the target, fsync, then rename over it."""
+    write_all([(path, data)])
 
-    On Linux the bytes go into an unnamed O_TMPFILE first, so a build killed mid-write
-    leaves no temp file behind; it gets a name only for the instant before the rename.
-    """
+
+@dataclass
+class Staged:
+    """A target's bytes, on disk beside it: in an unnamed O_TMPFILE (fd) or a named temp file."""
+
+    path: Path
+    fd: int | None = None
+    tmp: str | None = None
+
+    def discard(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.tmp is not None:
+            with suppress(OSError):
+                os.unlink(self.tmp)
+            self.tmp = None
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Every file written beside its target first; only when all are, each renamed over its own.
+
+    A full disk, or a target that is a folder, leaves every target as it was. On Linux the
+    bytes wait in unnamed O_TMPFILEs, so a build killed before the renames leaves no temp file
+    behind; each gets a name only for the instant before its rename."""
+    staged: list[Staged] = []
+    try:
+        for path, data in files:
+            staged.append(stage(path, data))
+        for item in staged:  # a rename over a folder would fail half way through
+            if item.path.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(item.path))
+        for item in staged:
+            _commit(item)
+    finally:
+        for item in staged:
+            item.discard()
+
+
+def _commit(item: Staged) -> None:
+    if item.fd is not None:
+        item.tmp = str(item.path.parent / f"{TEMP_PREFIX}{os.getpid()}-{item.path.name}")
+        _link_fd(item.fd, item.tmp)
+        os.close(item.fd)
+        item.fd = None
+    assert item.tmp is not None
+    os.replace(item.tmp, item.path)
+    item.tmp = None
+
+
+def stage(path: Path, data: bytes) -> Staged:
+    """The bytes written and fsynced beside the target; an error names the target, never a temp."""
+    try:
+        return _stage(path, data)
+    except OSError as e:
+        raise type(e)(e.errno, e.strerror, str(path)) from e
+
+
+def _stage(path: Path, data: bytes) -> Staged:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = _unnamed_file(path.parent)
-    if fd is None:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
-        os.fchmod(fd, 0o644)
+    if fd is not None:
+        item = Staged(path, fd=fd)
     else:
-        tmp = None
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+        item = Staged(path, fd=None, tmp=tmp)
+        os.fchmod(fd, 0o644)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-            if tmp is None:
-                tmp = str(path.parent / f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
-                _link_fd(f.fileno(), tmp)
-        os.replace(tmp, path)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
     except BaseException:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        if item.tmp is not None:
+            os.close(fd)
+        item.discard()
         raise
+    if item.tmp is not None:
+        os.close(fd)
+    return item
 
 
 def _link_fd(fd: int, name: str) -> None:
@@ -58,6 +117,18 @@ def _unnamed_file(folder: Path) -> int | None:
         return os.open(folder, flag | os.O_WRONLY, 0o644)
     except OSError:  # file system without O_TMPFILE support
         return None
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """The folder locked against other builds writing into it (released when the process ends)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def remove_stale_temps(folder: Path) -> None:

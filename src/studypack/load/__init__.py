@@ -28,8 +28,13 @@ def slug_of(arg: Path) -> str:
 def load_pack(arg: Path, report: Report) -> Pack | None:
     """Load any supported source; problems go to `report`, None when there were errors."""
     path = pack_file(arg)
-    if not path.exists():
+    try:
+        path.stat()
+    except FileNotFoundError:
         report.error(Span(str(path)), "no such pack (expected a folder with pack.yaml, a pack.yaml, or a .md, .txt, .docx or .pptx file)")
+        return None
+    except OSError as e:  # a folder without execute permission, a name too long
+        report.error(Span(str(path)), f"cannot read file: {e.strerror or e}")
         return None
     # Readers are imported on demand: commands that load no pack start faster.
     if path.suffix.lower() in IMPORTED_SUFFIXES:
@@ -54,4 +59,11 @@ def find_packs(content_dir: Path) -> list[Path]:
     """Every pack folder directly under content_dir, sorted by name."""
     if not content_dir.is_dir():
         return []
-    return sorted(p for p in content_dir.iterdir() if (p / PACK_FILE).is_file())
+    return sorted(p for p in content_dir.iterdir() if _is_file(p / PACK_FILE))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # unreadable folders are not packs
+        return False

@@ -17,16 +17,12 @@ _BOMS = (
 def read_bounded(path: Path, name: str, report: Report, limit: int, what: str = "") -> bytes | None:
     """The file's bytes (recorded as an input), or a located error when too large or unreadable."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            report.error(
-                Span(name), f"file is too large{what} ({size} bytes; the limit is {limit})"
-            )
-            return None
-        return inputs.read(path)
+        return inputs.read(path, limit)
+    except inputs.TooLarge:
+        report.error(Span(name), f"file is too large{what} (over {limit} bytes)")
     except OSError as e:
         report.error(Span(name), f"cannot read file: {e.strerror or e}")
-        return None
+    return None
 
 
 def position(data: bytes, at: int) -> tuple[int, int]:

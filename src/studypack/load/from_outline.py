@@ -9,7 +9,15 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.inline import parse_inline, plain_text
-from studypack.load.fields import clean_text, dropped_message, language_problem, parse_date
+from studypack.load.fields import (
+    clean_text,
+    cut_long_text,
+    cut_message,
+    dropped_message,
+    language_problem,
+    link_warnings,
+    parse_date,
+)
 from studypack.load.outline import (
     OCode,
     OImage,
@@ -87,6 +95,7 @@ class _Builder:
             date=self._date(meta.get("date"), o.meta.get("date")),
             language=self._language(meta.get("language"), o.meta.get("language")),
             theme=meta.get("theme"),
+            theme_span=Span(self.path, o.meta["theme"][1], 1) if "theme" in o.meta else Span(self.path, 1, 1),
             overview=self.paragraphs(o.overview),
             sections=tuple(s for s in (self.section(x) for x in o.sections) if s is not None),
             glossary=self.glossary(),
@@ -107,6 +116,11 @@ class _Builder:
         if dropped:
             self.report.warning(Span(self.path, line, col), dropped_message(dropped))
         text = " ".join(text.split()) if "\n" not in text else text.strip()
+        text, length = cut_long_text(text)
+        if length is not None:
+            self.report.warning(Span(self.path, line, col), cut_message(length))
+        for message in link_warnings(text) if self.markdown else ():
+            self.report.warning(Span(self.path, line, col), message)
         if check:
             for at in find_blanks(text):
                 self.report.warning(

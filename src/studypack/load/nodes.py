@@ -16,7 +16,13 @@ import yaml
 
 from studypack.errors import Report, Span, did_you_mean, match_choice
 from studypack.load.decode import decode_utf8, read_bounded
-from studypack.load.fields import clean_text, dropped_message
+from studypack.load.fields import (
+    clean_text,
+    cut_long_text,
+    cut_message,
+    dropped_message,
+    link_warnings,
+)
 
 try:  # libyaml's parser is ~10x faster; the pure one gives the same events.
     from yaml import CSafeLoader as _Loader
@@ -24,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 64  # deeper nesting is never content; it is an attack or an accident
-MAX_NODES = 500_000  # visits while reading; bounds alias ("billion laughs") expansion
+MAX_NODES = 500_000  # visits beyond the document's own nodes; bounds alias ("billion laughs") expansion
 MAX_BYTES = 64 * 1024 * 1024
 
 STANDARD_TAGS = {
@@ -72,6 +78,16 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
     if not text.strip():
         report.error(Span(name, 1, 1), "file is empty: expected a YAML mapping")
         return None
+    if "\0" in text:  # UTF-16 saved without its byte-order mark reads as text with NULs
+        at = text.index("\0")
+        utf16 = text.count("\0") * 3 > len(text)
+        report.error(
+            _text_span(name, text, at),
+            "file is UTF-16 without a byte-order mark; save it as UTF-8"
+            if utf16
+            else "NUL character: YAML text cannot hold it (is this a binary file?)",
+        )
+        return None
     try:
         root = _compose(text, name)
         if root is None:
@@ -82,8 +98,11 @@ def compose_text(data: bytes | str, name: str, report: Report) -> yaml.Node | No
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         report.error(_span(name, mark), f"invalid YAML: {_in_plain_words(e, text)}")
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow, at a text offset
+        what = f"character U+{e.character:04X} is not allowed in YAML" if isinstance(e.character, int) else e.reason
+        report.error(_text_span(name, text, e.position), f"invalid YAML: {what}")
     except yaml.YAMLError as e:
-        report.error(Span(name), f"invalid YAML: {e}")
+        report.error(Span(name), f"invalid YAML: {str(e).splitlines()[0]}")
     return None
 
 
@@ -119,12 +138,19 @@ def _in_plain_words(e: yaml.MarkedYAMLError, text: str) -> str:
     return problem
 
 
+def _text_span(name: str, text: str, at: int) -> Span:
+    """The line and column of offset `at` in text."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return Span(name, text.count("\n", 0, at) + 1, at - line_start + 1)
+
+
 def _compose(text: str, name: str) -> yaml.Node | None:
     """Iterative composer over parser events: bounded depth, aliases resolved by anchor."""
     anchors: dict[str, yaml.Node] = {}
     stack: list[tuple[yaml.Node, list]] = []
     documents: list[yaml.Node] = []
     pending_key: list[yaml.Node | None] = []
+    composed = 0
 
     def attach(node: yaml.Node) -> None:
         if not stack:
@@ -141,12 +167,20 @@ def _compose(text: str, name: str) -> yaml.Node | None:
             items.append(node)
 
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            composed += 1
         if isinstance(event, yaml.DocumentStartEvent) and documents:
             raise YamlProblem(_span(name, event.start_mark), "expected one YAML document, found more")
         if isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise YamlProblem(_span(name, event.start_mark), f"unknown alias '*{event.anchor}'")
-            attach(anchors[event.anchor])
+            target = anchors[event.anchor]
+            if any(open_node is target for open_node, _ in stack):
+                raise YamlProblem(
+                    _span(name, event.start_mark),
+                    f"alias '*{event.anchor}' refers to a value that contains it (endless nesting)",
+                )
+            attach(target)
         elif isinstance(event, yaml.ScalarEvent):
             tag = event.tag
             if tag in (None, "!"):
@@ -172,7 +206,10 @@ def _compose(text: str, name: str) -> yaml.Node | None:
             pending_key.pop()
             node.end_mark = event.end_mark
             attach(node)
-    return documents[0] if documents else None
+    if not documents:
+        return None
+    documents[0].composed_nodes = composed  # what the document holds without its aliases
+    return documents[0]
 
 
 def _remember(anchors: dict[str, yaml.Node], anchor: str | None, node: yaml.Node) -> None:
@@ -209,14 +246,17 @@ class NodeReader:
         self.path = path
         self.report = report
         self.visits = 0
+        self.limit = MAX_NODES
 
     def span(self, node: yaml.Node) -> Span:
         return _span(self.path, node.start_mark)
 
     def _visit(self, node: yaml.Node) -> bool:
         """Count the visit (bounding alias expansion); False for a node with a foreign tag."""
+        if self.visits == 0:  # the root: a long plain document is no bomb
+            self.limit = MAX_NODES + 4 * getattr(node, "composed_nodes", 0)
         self.visits += 1
-        if self.visits > MAX_NODES:
+        if self.visits > self.limit:
             raise ExpansionLimit()
         if node.tag not in STANDARD_TAGS and node.tag is not None:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -293,7 +333,11 @@ class NodeReader:
         text, dropped = clean_text(node.value)
         if dropped:
             self.warning(node, where, dropped_message(dropped))
-        text = text.strip()
+        text, length = cut_long_text(text.strip())
+        if length is not None:
+            self.warning(node, where, cut_message(length))
+        for message in link_warnings(text):
+            self.warning(node, where, message)
         if not text:
             if required:
                 self.error(node, where, "must not be empty")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studypack.errors import Report, Span
-from studypack.inline import plain_text
+from studypack.inline import escape_markdown, plain_text
 from studypack.labels import Labels, format_date, labels_for
 from studypack.model import Code, Image, Item, Math, Pack, Point, Section, Table, Term
 from studypack.plan.handout_blocks import (
@@ -37,6 +37,9 @@ IMAGE_MAX_HEIGHT = 0.45  # of the frame height, so a figure never fills a page a
 IMAGE_MIN_SCALE = 0.6  # a figure at a page foot may shrink this far to stay there (never further)
 SCREEN_PT_PER_PX = 0.75  # images have no trustworthy dpi; 96 px per inch is the web's
 MIN_PRINT_DPI = 150  # below this a printed figure looks soft: warn
+# Longer text could not share a page with what must stay beside it: cut, with a warning.
+MAX_CONTENTS_CHARS = 300  # a contents line (the heading itself keeps all its words)
+MAX_CAPTION_CHARS = 1500  # a caption travels with its figure on one page
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,32 @@ def fit_image(width_px: int, height_px: int, page: Page) -> tuple[float, float]:
     return (w * scale, h * scale)
 
 
+def cut_text(text: str, limit: int) -> str | None:
+    """Plain text cut at a word boundary before `limit` characters with '…', or None if it fits."""
+    plain = plain_text(text)
+    if len(plain) <= limit:
+        return None
+    head = plain[:limit]
+    space = head.rfind(" ", limit // 2)
+    return (head[:space] if space > 0 else head).rstrip() + "…"
+
+
+def _contents_entry(h: Heading, report: Report) -> Heading:
+    short = cut_text(h.text, MAX_CONTENTS_CHARS)
+    if short is None:
+        return h
+    report.warning(h.span, f"heading is too long for a contents line; cut there to {len(short)} characters")
+    return Heading(escape_markdown(short), h.level, h.number, h.anchor, h.span)
+
+
+def _figure_caption(caption: str | None, span: Span, report: Report) -> str | None:
+    short = cut_text(caption, MAX_CAPTION_CHARS) if caption else None
+    if short is None:
+        return caption
+    report.warning(span, f"caption is too long to stay with its figure; cut to {len(short)} characters")
+    return escape_markdown(short)
+
+
 def _figure(img: Image, page: Page, numbers: Numbering, report: Report) -> Figure:
     w, h = fit_image(img.width, img.height, page)
     dpi = img.width / (w / INCH)
@@ -200,7 +229,8 @@ def _figure(img: Image, page: Page, numbers: Numbering, report: Report) -> Figur
             f"image '{img.path.name}' prints at {dpi:.0f} dpi in the handout ({w / INCH:.1f} in wide from"
             f" {img.width} px); {MIN_PRINT_DPI} dpi needs at least {need} px across",
         )
-    return Figure(img.path, w, h, img.alt, numbers.caption("figure", img.caption), img.span)
+    caption = _figure_caption(img.caption, img.span, report)
+    return Figure(img.path, w, h, img.alt, numbers.caption("figure", caption), img.span)
 
 
 def _points(points: tuple[Item, ...], page: Page, numbers: Numbering, report: Report) -> list[Block]:
@@ -293,7 +323,7 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         page=page,
         meta=meta,
         cover=cover,
-        contents=tuple(b for b in blocks if isinstance(b, Heading)),
+        contents=tuple(_contents_entry(b, report) for b in blocks if isinstance(b, Heading)),
         blocks=tuple(blocks),
         header=render_text(theme.header, pack, report, theme.span("header")),
         footer=render_text(theme.footer, pack, report, theme.span("footer")),

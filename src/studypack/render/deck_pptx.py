@@ -25,6 +25,7 @@ from pptx.util import Emu
 from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_EA_FONT
 from studypack.inline import plain_text
+from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
@@ -193,7 +194,8 @@ class _Deck:
                 if path not in self.images:
                     from pptx.parts.image import Image as PptxImage
 
-                    image = PptxImage.from_file(str(path))
+                    # a camera's sideways JPEG, turned as it means (the logo is drawn as it is)
+                    image = PptxImage.from_file(upright(path) if path != theme.logo else str(path))
                     n = next(i for i in range(1, len(taken) + 2) if i not in taken)
                     taken.add(n)
                     self.images[path] = (f"/ppt/media/image{n}.{image.ext}", image)

@@ -57,6 +57,12 @@ class HeadingPara(Para):
         self._at_top = self.mark is not None and availHeight >= self.mark.frame_height - 1
         return super().wrap(availWidth, availHeight)
 
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if parts and self.mark is not None:  # a heading longer than a page keeps its destination
+            parts[0].mark = self.mark
+        return parts
+
     def draw(self) -> None:
         m = self.mark
         if m is not None:

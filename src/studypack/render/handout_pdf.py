@@ -27,6 +27,7 @@ from studypack import __version__
 from studypack.errors import Report, Span
 from studypack.fit import text_width
 from studypack.inline import plain_text
+from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.handout import (
     Bullets,
@@ -189,7 +190,7 @@ class Builder:
 
     def figure(self, f: Figure) -> list[Flowable]:
         try:
-            image = self.images.get(str(f.path)) or self.images.setdefault(str(f.path), ImageReader(str(f.path)))
+            image = self.images.get(str(f.path)) or self.images.setdefault(str(f.path), ImageReader(upright(f.path)))
         except Exception as e:  # reportlab/PIL raise many kinds for unreadable images
             self.report.error(f.span, f"image '{f.path.name}' cannot be embedded in the handout: {e}")
             return []
@@ -375,3 +376,4 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
     canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second), plan.words.page)
     doc.build(story.flowables, canvasmaker=canvas_class)
     return buf.getvalue()
+

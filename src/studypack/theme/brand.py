@@ -12,6 +12,7 @@ Mapping (anything unmapped is inherited from the built-in default theme):
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -82,11 +83,28 @@ def _load(path: Path, root: yaml.Node, report: Report) -> Any:
             node = _node_at(root, loc, at_key=problem.get("type") == "extra_forbidden")
             report.error(_span(str(path), node), _message(loc, problem))
     except Exception as e:  # noqa: BLE001 - brand-yml raises ValueError, ruamel errors, ...
-        report.error(
-            Span(str(path), 1, 1),
-            f"cannot read brand file: {str(e).splitlines()[0] if str(e) else type(e).__name__}",
-        )
+        text = _plain_types(str(e).splitlines()[0] if str(e) else type(e).__name__)
+        # brand-yml's own checks name no position: the top-level key they name, else the start.
+        node = next(
+            (value for key, value in getattr(root, "value", ())
+             if isinstance(key, yaml.ScalarNode) and re.search(rf"\b{re.escape(key.value)}\b", text)),
+            None,
+        )  # fmt: skip
+        span = _span(str(path), node) if node is not None else Span(str(path), 1, 1)
+        report.error(span, f"cannot read brand file: {text}")
     return None
+
+
+_TYPE_WORDS = {"CommentedSeq": "a list", "CommentedMap": "a mapping", "int": "a number", "float": "a number",
+               "str": "text", "bool": "true/false", "NoneType": "nothing"}  # fmt: skip
+
+
+def _plain_types(message: str) -> str:
+    """brand-yml's messages in a user's words: "<class '…CommentedSeq'>" -> "a list"."""
+    message = re.sub(
+        r"<class '(?:[\w.]+\.)?(\w+)'>", lambda m: _TYPE_WORDS.get(m.group(1), m.group(1)), message
+    )
+    return re.sub(r"'(\w+)' object", lambda m: _TYPE_WORDS.get(m.group(1), m.group(1)), message)
 
 
 def _message(loc: tuple[Any, ...], problem: dict[str, Any]) -> str:

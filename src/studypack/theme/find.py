@@ -32,12 +32,15 @@ def list_themes() -> list[tuple[str, Path]]:
 
 def theme_file(candidate: Path) -> Path | None:
     """The theme file a path names: a .yaml/.yml file, or the theme or brand file in a folder."""
-    if candidate.is_file() and candidate.suffix in (".yaml", ".yml"):
-        return candidate
-    if candidate.is_dir():
-        for name in (THEME_FILE, *BRAND_FILES):
-            if (candidate / name).is_file():
-                return candidate / name
+    try:
+        if candidate.is_file() and candidate.suffix in (".yaml", ".yml"):
+            return candidate
+        if candidate.is_dir():
+            for name in (THEME_FILE, *BRAND_FILES):
+                if (candidate / name).is_file():
+                    return candidate / name
+    except OSError:  # a name too long for the file system names no theme
+        pass
     return None
 
 

@@ -12,10 +12,11 @@ from typing import Any
 import yaml
 
 from studypack import inputs
-from studypack.deck_template import is_pptx
 from studypack.errors import Report, did_you_mean, match_choice
-from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES
+from studypack.fonts import OFFICE_FONTS, PDF_FAMILIES, family_files
 from studypack.load.nodes import NodeReader
+from studypack.paths import confined_file
+from studypack.template_check import package_problem
 from studypack.theme.model import (
     ASPECTS,
     CARD_SIZES,
@@ -153,15 +154,19 @@ def _pdf_font(family: str, key: Key, folder: Path) -> tuple[Any, str | None]:
     """A shipped family, or a theme's own TrueType file (as an absolute path)."""
     if family in PDF_FAMILIES:
         return family, None
-    path = folder / family
-    if family.lower().endswith((".ttf", ".otf")) and path.is_file():
-        problem = _font_problem(path)
-        if problem:
-            return (
-                family,
-                f"'{family}' cannot be embedded in PDFs ({problem}); use a TrueType .ttf file",
-            )
-        return str(path.resolve()), None
+    path, where = confined_file(folder, family, "theme")
+    if family.lower().endswith((".ttf", ".otf")) and where not in ("not found", None):
+        return family, f"'{family}' {where}"
+    if family.lower().endswith((".ttf", ".otf")) and where is None:
+        files = family_files(family, folder)
+        for style in files.styles():  # the bold and italic siblings too
+            problem = _font_problem(style, validate=style == files.regular)
+            if problem:
+                return (
+                    family,
+                    f"'{style.name}' cannot be embedded in PDFs ({problem}); use a TrueType .ttf file",
+                )
+        return str(path), None
     choices = list(PDF_FAMILIES)
     return (
         family,
@@ -180,16 +185,19 @@ def _office_font(font: str, key: Key, folder: Path) -> tuple[Any, str | None]:
 
 
 def _image(name: str, key: Key, folder: Path) -> tuple[Any, str | None]:
-    path = (folder / name).resolve()
-    problem = "not found" if not path.is_file() else _image_problem(path)
+    path, problem = confined_file(folder, name, "theme")
+    problem = problem or _image_problem(path)
     return path, f"file '{name}' {problem}" if problem else None
 
 
 def _pptx(name: str, key: Key, folder: Path) -> tuple[Any, str | None]:
-    path = (folder / name).resolve()
-    if not path.is_file():
-        return path, f"file '{name}' not found"
-    return path, None if is_pptx(path) else f"file '{name}' is not a PowerPoint .pptx file"
+    path, problem = confined_file(folder, name, "theme")
+    if problem:
+        return path, f"file '{name}' {problem}"
+    problem = package_problem(path)
+    if problem is None:
+        return path, None
+    return path, f"file '{name}'{': ' if problem.startswith('part ') else ' '}{problem}"
 
 
 CHECKS: dict[str, Checker] = {
@@ -217,6 +225,9 @@ def _read_offset(r: NodeReader, node: yaml.Node, where: str) -> tuple[float, flo
         except ValueError:
             r.error(node, where, f"expected 'X,Y' in millimetres, got '{raw}'")
             return None
+        if not (-20 <= x <= 20 and -20 <= y <= 20):  # written so that nan fails too
+            r.error(node, where, f"'{raw}' is out of range (-20 to 20 mm)")
+            return None
         return (x, y)
     if len(items) != 2:
         r.error(node, where, "expected two numbers [X, Y] in millimetres")
@@ -225,28 +236,46 @@ def _read_offset(r: NodeReader, node: yaml.Node, where: str) -> tuple[float, flo
     return (nums[0], nums[1]) if None not in nums else None  # type: ignore[return-value]
 
 
-def _font_problem(path: Path) -> str | None:
-    """Why reportlab cannot embed a font file, or None."""
+def _font_problem(path: Path, validate: bool = True) -> str | None:
+    """Why reportlab cannot embed a font file, or None (checksums are checked when validating:
+    some fonts reportlab itself ships fail them, so siblings are only parsed, as embedding does)."""
     from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
 
     try:
-        TTFontFile(str(path), validate=1)
+        TTFontFile(str(path), validate=int(validate))
     except (TTFError, OSError, ValueError) as e:  # OTF with CFF outlines, corrupt files
         # The path is in the diagnostic's location already.
         return re.sub(r'^TTF file ".*?": ', "", str(e).split("\n")[0])
+    except Exception as e:  # noqa: BLE001 - a truncated file breaks the parser in any way
+        return f"corrupt or truncated ({type(e).__name__})"
     return None
 
 
 def _image_problem(path: Path) -> str | None:
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    from studypack.load.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+
     try:
-        with Image.open(io.BytesIO(inputs.read(path))) as im:
+        data = inputs.read(path, MAX_IMAGE_BYTES)
+    except inputs.TooLarge:
+        return f"is too large (over {MAX_IMAGE_BYTES} bytes)"
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    try:
+        with warnings.catch_warnings():  # the pixel count is checked by us, below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+        with im:
             if im.format not in LOGO_FORMATS:
                 return f"is {im.format or 'an unknown format'}; use a PNG or JPEG image"
+            if im.width * im.height > MAX_IMAGE_PIXELS:
+                return f"is {im.width}x{im.height} pixels, over the limit of {MAX_IMAGE_PIXELS} (decompression bomb?)"
             im.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError):
         return "is not a PNG or JPEG image (or is too large)"
     except (OSError, SyntaxError, ValueError) as e:
-        return f"cannot be read: {e}"
+        return f"cannot be read: corrupt or truncated ({e})"
     return None
