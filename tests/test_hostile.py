@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import reportlab
 import yaml
-from conftest import REPO
+from helpers import REPO
 from PIL import Image
 
 from studypack.build import BuildOptions, build_pack
@@ -536,12 +536,12 @@ def test_one_huge_point_is_cut_with_a_warning_and_builds(tmp_path):
     assert "sections[0].points[0]: text is 548889 characters long; cut to 60000" in result.stderr
 
 
-def test_a_guide_with_a_megabyte_line_builds(tmp_path):
+def test_a_guide_with_a_megabyte_line_is_a_located_error_at_once(tmp_path):
     guide = tmp_path / "big.md"
     guide.write_text("# Big\n\n## S\n\n- " + " ".join(f"w{i}" for i in range(150_000)) + "\n")
-    result = run_cli("build", str(guide), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "big.md:5:3: warning: text is" in result.stderr
+    result = run_cli("build", str(guide), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert "big.md:5:1: error: line of 1088891 characters; at most 10000" in result.stderr
 
 
 # ---------------------------------------------------------------- dates zip files can record
