@@ -27,8 +27,8 @@ from studypack.fonts import OFFICE_EA_FONT
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
-from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.plan.deck_math import PlacedEquation
+from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_math import equation_key, equation_png, equation_xml

@@ -25,7 +25,9 @@ def equation_png(eq: PlacedEquation, hex_color: str) -> bytes:
     return to_png(formula, eq.size, f"#{hex_color}", display=True, dpi=DPI)
 
 
-def equation_xml(eq: PlacedEquation, shape_id: int, picture_rid: str, lang: str, hex_color: str) -> str:
+def equation_xml(
+    eq: PlacedEquation, shape_id: int, picture_rid: str, lang: str, hex_color: str
+) -> str:
     """The equation's text box (OMML) inside mc:AlternateContent with its picture as fallback."""
     from studypack.math import RunStyle, alternate_content, equation_shape, parse
 
