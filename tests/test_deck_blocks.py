@@ -164,18 +164,20 @@ def test_figure_slide_title_on_top_picture_large_caption_under_alt_text(blocks_d
     assert pic.width >= 0.95 * BODY.w * 12700  # as wide as the body area: a wide picture fills it
 
 
-def test_math_is_a_centred_paragraph_of_latex_in_the_code_font(blocks_deck):
+def test_math_is_an_office_equation_centred_over_its_slot_in_the_body(blocks_deck):
     prs, _, _ = blocks_deck
-    paras = [
-        p
-        for s in prs.slides
-        for sh in s.placeholders
-        if sh.has_text_frame
-        for p in sh.text_frame.paragraphs
-    ]
-    math = next(p for p in paras if "\\log_{10}" in "".join(r.text for r in p.runs))
-    assert math._p.pPr.get("algn") == "ctr"
-    assert all(r.font.name == OFFICE_CODE_FONT for r in math.runs)
+    mc = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+    m = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
+    for slide in prs.slides:
+        for alt in slide.shapes._spTree.iter(mc):
+            text = "".join(t.text or "" for t in alt.iter(m))
+            if "log" in text:  # pH = -log10[H+]: the equation's own text box, centred
+                xfrm = alt.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}xfrm")
+                x = int(xfrm.find("{*}off").get("x")) / 12700
+                w = int(xfrm.find("{*}ext").get("cx")) / 12700
+                assert abs((x + w / 2) - (BODY.x + BODY.w / 2)) < 1.0
+                return
+    raise AssertionError("no Office equation with the pH formula")
 
 
 def test_a_table_too_wide_at_the_smallest_size_is_a_located_warning(theme):

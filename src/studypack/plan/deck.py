@@ -13,7 +13,7 @@ from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Ta
 from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
-from studypack.plan.deck_math import math_para
+from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
 from studypack.plan.deck_table import TableSlice
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
@@ -63,6 +63,7 @@ class SlidePlan:
     body_frame: Box | None = None  # the body placeholder's own frame (a caption; text over a block)
     body_fill: str | None = None  # '#RRGGBB' behind the body (a code listing)
     boxes: tuple[TextBox, ...] = ()  # free text boxes (a listing under the text)
+    equations: tuple[PlacedEquation, ...] = ()  # display equations over their slots in the body
 
     @property
     def title_text(self) -> str:
@@ -185,7 +186,7 @@ class _Planner:
                     paras.append(para)
                     parents.append(chain)
             elif isinstance(item, Math):  # an equation stands among the points
-                paras.append(math_para(item))
+                paras.append(math_para(item, self.geo.content_body))
                 parents.append(())
             else:
                 self.block(item, title, counts, notes, flush())
@@ -323,6 +324,9 @@ class _Planner:
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
             e = d.block or BlockPage()
             frame = e.picture or (self.picture_frame(d) if d.image is not None else None)
+            equations = () if without_slots(d.body) else place_equations(
+                self.fit, d.body, e.body_frame or geo.content_body
+            )
             out.append(
                 SlidePlan(
                     d.kind,
@@ -338,6 +342,7 @@ class _Planner:
                     e.body_frame,
                     e.body_fill,
                     e.boxes,
+                    equations,
                 )
             )
         return out

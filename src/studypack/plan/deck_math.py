@@ -1,16 +1,95 @@
-"""Display equations on slides. For now the LaTeX source as a centred paragraph in the code
-font; math_para is the one place a typeset equation (OMML) will replace it."""
+"""Display equations on slides: an empty paragraph of the equation's typeset height holds its
+place in the text flow; the equation itself is a text box of its own placed over that slot."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from studypack.errors import Report
 from studypack.inline import Run
 from studypack.model import Math
-from studypack.plan.deck_fit import Para
+from studypack.plan.deck_fit import LINE, WIDTH_SAFETY, Box, Fitter, Para
 
-MATH_SIZE = 20.0
+MATH_SIZE = 24.0  # pt: as large as a first-level point
+PAD = 4.0  # pt kept free above and below an equation inside its slot
+MAX_SHARE = 0.6  # an equation takes at most this share of the body's height
 
 
-def math_para(math: Math, size: float = MATH_SIZE) -> Para:
-    """A math block as one paragraph of the text flow, centred, set like code."""
-    source = " ".join(math.latex.split())
-    return Para((Run(source, code=True),), size, space_before=size * 0.4, align="ctr")
+@dataclass(frozen=True)
+class EquationPara(Para):
+    """The slot of a display equation in the text flow: no runs, one line `line_height` tall."""
+
+    math: Math | None = None
+    math_size: float = MATH_SIZE  # the size it is typeset at (shrunk to fit the box)
+    width: float = 0.0  # its typeset width in pt
+    depth: float = 0.0  # height + depth in pt (the picture's height)
+
+
+@dataclass(frozen=True)
+class PlacedEquation:
+    """A display equation's own text box on a slide, in points."""
+
+    math: Math
+    frame: Box
+    size: float
+    alt: str
+
+
+def math_para(math: Math, box: Box) -> Para:
+    """A math block as one slot of the text flow, sized by its real typeset box, shrunk to
+    the box's width (and to a share of its height) when larger."""
+    from studypack.math import measure, parse
+
+    formula = parse(math.latex, math.span, Report())  # checked when the pack loaded
+    if formula is None:  # unreachable after loading; the source in the code font then
+        source = " ".join(math.latex.split())
+        return Para((Run(source, code=True),), 20.0, space_before=8.0, align="ctr")
+    size = MATH_SIZE
+    m = measure(formula, size, display=True)
+    room_w = box.text_width * WIDTH_SAFETY
+    room_h = box.text_height * MAX_SHARE - 2 * PAD
+    scale = min(1.0, room_w / m.width if m.width else 1.0, room_h / (m.height + m.depth))
+    if scale < 1.0:
+        size *= scale
+        m = measure(formula, size, display=True)
+    tall = m.height + m.depth
+    return EquationPara(
+        (), (tall + 2 * PAD) / LINE, space_before=MATH_SIZE * 0.4, align="ctr",
+        math=math, math_size=size, width=m.width, depth=tall,
+    )  # fmt: skip
+
+
+def place_equations(fit: Fitter, paras: Sequence[Para], frame: Box) -> tuple[PlacedEquation, ...]:
+    """Each equation slot's text box: centred in the frame's text width, centred in its slot,
+    the slot found by adding up the paragraphs' heights as the fitter measures them."""
+    out: list[PlacedEquation] = []
+    top = frame.y + frame.inset_y
+    for i, para in enumerate(paras):
+        if i:
+            top += para.space_before
+        height = fit.lines(para, frame) * para.line_height
+        if isinstance(para, EquationPara) and para.math is not None:
+            x = frame.x + frame.inset_x + (frame.text_width - para.width) / 2
+            y = top + (para.line_height - para.depth) / 2
+            alt = para.math.alt or _spoken(para.math)
+            out.append(
+                PlacedEquation(para.math, Box(x, y, para.width, para.depth), para.math_size, alt)
+            )
+        top += height
+    return tuple(out)
+
+
+def _spoken(math: Math) -> str:
+    from studypack.math import parse, spoken
+
+    formula = parse(math.latex, math.span, Report())
+    return spoken(formula) if formula is not None else math.latex
+
+
+def without_slots(paras: Sequence[Para]) -> bool:
+    """True when no paragraph is an equation slot (nothing to place)."""
+    return not any(isinstance(p, EquationPara) for p in paras)
+
+
+__all__ = ["MATH_SIZE", "EquationPara", "PlacedEquation", "math_para", "place_equations"]

@@ -25,6 +25,7 @@ import genanki
 from studypack.errors import Report, Span
 from studypack.fonts import family_files
 from studypack.inline import parse_inline, plain_text, wrap_run
+from studypack.math.inline import InlineMath, split_inline
 from studypack.model import Card, Pack, tag_word
 from studypack.render.anki_history import gone_message, read_package, stamp_changes
 from studypack.theme import Theme
@@ -51,8 +52,26 @@ def stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def to_html(text: str) -> str:
-    """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed."""
+ANKI_MATH = ("\\(", "\\)")  # what Anki's MathJax reads as inline math
+SOURCE_MATH = ("$", "$")  # the pack's own marks: the LaTeX source as written
+
+
+def to_html(text: str, math: tuple[str, str] = ANKI_MATH) -> str:
+    """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed.
+    Inline `$…$` math is its LaTeX between `math` marks (Anki's `\\(…\\)` by default)."""
+    if "$" in text:
+        pieces = split_inline(text)
+        if any(isinstance(p, InlineMath) for p in pieces):
+            return "".join(
+                f"{math[0]}{html.escape(p.latex, quote=False)}{math[1]}"
+                if isinstance(p, InlineMath)
+                else _markdown_html(p)
+                for p in pieces
+            )
+    return _markdown_html(text)
+
+
+def _markdown_html(text: str) -> str:
     return "".join(
         wrap_run(
             r,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.model import Pack, tag_word
-from studypack.render.anki import to_html
+from studypack.render.anki import SOURCE_MATH, to_html
 from studypack.theme import Theme
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection); as an HTML
@@ -37,11 +37,11 @@ def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
     """(front, back, tags) as Anki field HTML: terms, then extra cards."""
     rows = []
     for card in pack.flashcards():
-        back = to_html(card.back)
+        back = to_html(card.back, SOURCE_MATH)
         if card.hint:
-            back += "<br><br>" + to_html(card.hint)
+            back += "<br><br>" + to_html(card.hint, SOURCE_MATH)
         tags = " ".join(tag_word(t) for t in card.tags)
-        rows.append((neutralise(to_html(card.front)), neutralise(back), neutralise(tags)))
+        rows.append((neutralise(to_html(card.front, SOURCE_MATH)), neutralise(back), neutralise(tags)))
     return rows
 
 

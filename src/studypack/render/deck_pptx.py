@@ -28,9 +28,11 @@ from studypack.inline import plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
+from studypack.plan.deck_math import PlacedEquation
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
+from studypack.render.pptx_math import equation_key, equation_png, equation_xml
 from studypack.render.pptx_package import NewPart, Package, Rel
 from studypack.render.pptx_slides import (
     XML_UNSAFE,
@@ -201,6 +203,18 @@ class _Deck:
                     self.images[path] = (f"/ppt/media/image{n}.{image.ext}", image)
                     self.types.append((self.images[path][0], image.content_type))
         self.written: set[Path] = set()
+        # Equation pictures: one part per equation, size and colour.
+        self.equation_parts: dict[tuple[str, float, str], str] = {}
+        text_hex = theme.colors.text.lstrip("#").upper()
+        for plan in plans:
+            for eq in plan.equations:
+                key = equation_key(eq, text_hex)
+                if key not in self.equation_parts:
+                    n = next(i for i in range(1, len(taken) + 2) if i not in taken)
+                    taken.add(n)
+                    self.equation_parts[key] = f"/ppt/media/image{n}.png"
+                    self.types.append((self.equation_parts[key], CT.PNG))
+        self.written_equations: set[str] = set()
 
     def _list_notes_master(self, rels: Any) -> None:
         """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
@@ -316,6 +330,8 @@ class _Drawer:
             f = box.frame
             paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
             loose.append(text_box(new_id(), (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), box.fill, paras))
+        for eq in plan.equations:
+            loose.append(self.equation(eq, new_id(), relate))
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
             paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link, links_in_text_color=filled)
@@ -350,6 +366,15 @@ class _Drawer:
             self.deck.written.add(path)
             self.out.add(NewPart(partname, image.content_type, image.blob))
         return "../media/" + partname.rsplit("/", 1)[1]
+
+    def equation(self, eq: PlacedEquation, shape_id: int, relate: Callable[[str, str, bool], str]) -> str:
+        hex_color = self.theme.colors.text.lstrip("#").upper()
+        partname = self.deck.equation_parts[equation_key(eq, hex_color)]
+        if partname not in self.deck.written_equations:
+            self.deck.written_equations.add(partname)
+            self.out.add(NewPart(partname, CT.PNG, equation_png(eq, hex_color)))
+        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
+        return equation_xml(eq, shape_id, rid, self.writer.lang, hex_color)
 
     def logo(
         self, date_ph: Any, new_id: Callable[[], int], relate: Callable[[str, str, bool], str], filled: bool

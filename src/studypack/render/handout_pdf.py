@@ -131,7 +131,7 @@ class Builder:
     def __init__(self, plan: HandoutPlan, theme: Theme, report: Report):
         self.plan, self.theme, self.report = plan, theme, report
         self.st = Styles(theme)
-        self.glyphs = Glyphs(report)
+        self.glyphs = Glyphs(report, math_size=BODY_SIZE, math_color=theme.colors.text)
         self.book = hf.PageBook()
         self.images: dict[str, ImageReader] = {}  # one reader per file: repeated images are embedded once
         page = plan.page
@@ -139,7 +139,7 @@ class Builder:
 
     def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
         fonts = self.st.head_fonts if heading else self.st.body_fonts
-        return hp.Para(self.glyphs.inline(text, fonts, span, self.st.link), style, **kw)
+        return hp.Para(self.glyphs.inline(text, fonts, span, self.st.link, style.fontSize), style, **kw)
 
     def plain(self, text: str, style: ParagraphStyle, span: Span) -> Paragraph:
         return hp.Para(self.glyphs.text(text, style.fontName, span), style)

@@ -65,9 +65,14 @@ def column_widths(header: list[Cell], rows: list[list[Cell]], avail: float) -> l
 def _natural_width(cell: Cell) -> float:
     """The width of a cell's text on one line: its fragments measured end to end (cheaper than
     breaking its lines at an unlimited width, which gives the same)."""
-    return sum(
-        stringWidth(getattr(f, "text", "") or "", f.fontName, f.fontSize) for f in cell.frags
-    )
+    return sum(_frag_width(f) for f in cell.frags)
+
+
+def _frag_width(frag: Any) -> float:
+    picture = getattr(frag, "cbDefn", None)  # an inline equation: an <img> of its typeset width
+    if picture is not None and getattr(picture, "kind", "") == "img":
+        return float(picture.width)
+    return stringWidth(getattr(frag, "text", "") or "", frag.fontName, frag.fontSize)
 
 
 def row_height(cells: list[Cell], widths: list[float]) -> float:

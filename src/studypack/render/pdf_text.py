@@ -22,6 +22,7 @@ from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.fonts import FontNames, coverage, fallback_for, is_latin, register_pdf_family
 from studypack.inline import Run, parse_inline, wrap_run
+from studypack.math.inline import InlineMath, split_inline
 from studypack.model import Pack
 from studypack.render._compat_reportlab import patch_to_unicode
 from studypack.theme import Theme
@@ -58,6 +59,8 @@ class Glyphs:
     report: Report
     missing: dict[Span, set[str]] = field(default_factory=dict)
     lacking: Lacking = field(default_factory=dict)  # see note_lacking
+    math_size: float = 0.0  # pt of inline `$…$` math when no size is given; 0: math stays text
+    math_color: str = "#000000"
 
     def text(self, text: str, fontname: str, span: Span) -> str:
         """Escaped plain text in fontname, with runs of uncovered characters in a fallback font."""
@@ -96,9 +99,22 @@ class Glyphs:
             out.append(("".join(buf), current))
         return out
 
-    def inline(self, text: str, fonts: FontSet, span: Span, link_color: str) -> str:
-        """Inline Markdown as paragraph markup: bold, italic, code and links; the rest literal."""
+    def inline(self, text: str, fonts: FontSet, span: Span, link_color: str, size: float = 0.0) -> str:
+        """Inline Markdown as paragraph markup: bold, italic, code and links; the rest literal.
+        With math on (math_size), `$…$` is a typeset equation at `size` pt on the baseline."""
+        if "$" in text and self.math_size:
+            pieces = split_inline(text)
+            if any(isinstance(p, InlineMath) for p in pieces):
+                return "".join(self._piece(p, fonts, span, link_color, size or self.math_size) for p in pieces)
         return self.runs(parse_inline(text), fonts, span, link_color)
+
+    def _piece(self, piece: str | InlineMath, fonts: FontSet, span: Span, link_color: str, size: float) -> str:
+        if isinstance(piece, str):
+            return self.runs(parse_inline(piece), fonts, span, link_color)
+        from studypack.render.pdf_math import inline_math_markup
+
+        markup = inline_math_markup(piece.latex, size, self.math_color)
+        return markup if markup is not None else self.text(f"${piece.latex}$", fonts.text.regular, span)
 
     def runs(self, runs: tuple[Run, ...], fonts: FontSet, span: Span, link_color: str) -> str:
         code = (f'<font face="{fonts.code.regular}">', "</font>")
