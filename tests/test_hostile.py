@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import reportlab
 import yaml
-from helpers import REPO
 from PIL import Image
 
+from helpers import REPO
 from studypack.build import BuildOptions, build_pack
 from studypack.errors import Report
 from studypack.theme import load_theme
