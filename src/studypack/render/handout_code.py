@@ -70,8 +70,13 @@ def highlight(
         for i, piece in enumerate(value.split("\n")):
             if i:
                 lines.append([])
-            if piece:
-                lines[-1].append((piece, f"#{color}" if color else default_color, bold, italic))
+            if not piece:
+                continue
+            run = (piece, f"#{color}" if color else default_color, bold, italic)
+            if lines[-1] and lines[-1][-1][1:] == run[1:]:  # one run per look: fewer text operators to draw
+                lines[-1][-1] = (lines[-1][-1][0] + piece, *run[1:])
+            else:
+                lines[-1].append(run)
     while len(lines) > 1 and not lines[-1]:
         lines.pop()  # the newline Pygments ensures at the end
     return lines
