@@ -1,0 +1,250 @@
+"""Tagged PDF while drawing: structure elements declared with the story, marked content recorded as it is drawn.
+
+The structure tree is a tree of `Tag`s that a renderer declares in reading order before
+anything is drawn (Document › Sect › H1, P, L › LI › Lbl + LBody, Figure, Caption, TOC › TOCI …).
+Drawing only attaches content to them: each piece of page content is wrapped in a
+marked-content sequence (`/P <</MCID 4>> BDC … EMC`) whose MCID the `Tagger` files under its
+Tag; decoration is wrapped as `/Artifact`. pdf_ua.finish() then writes the tree into the file.
+So the tree reads in logical order whatever order the pages are drawn in (a flashcard's
+front and back lie on different sheets, yet the card holds its front then its back).
+
+How a flowable takes part (ours, reportlab's, or one a later block type adds):
+
+    flowable.struct = Tag("Formula", parent=sect, alt="a over b")  # its content is this element
+    flowable.struct = ARTIFACT                                     # decoration: rules, leaders, logos
+    (no `struct`, or None)                                         # a container: its parts mark themselves
+
+A flowable that draws parts of different kinds (a table's cells, a contents line's dot
+leaders, a repeated table header) marks them inside its draw():
+
+    with marked(self.canv, cell_tag): ...   # content of cell_tag
+    with artifact(self.canv): ...           # decoration
+
+Marking nests: content marked inside another element's sequence closes that sequence and
+reopens it after (with a new MCID), so sequences never nest and no content is lost; anything
+inside an artifact stays an artifact (a running header's text). A `Tag` whose `label` is set
+sends a paragraph's bullet to that Lbl element and the rest to itself (list items).
+A tag's kids in the file are its drawn content in drawing order (links found in it included),
+then its declared children; elements that end up with no content are left out.
+Link annotations made on a tagging canvas (TaggingCanvas) become Link elements with an OBJR,
+described by the renderer's `describe(target)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from studypack.render._compat_reportlab import tag_flowables
+
+
+@dataclass(eq=False)
+class Tag:
+    """A structure element: its standard role, its place in the tree, what it says to assistive technology."""
+
+    role: str  # a standard structure type: Document, Sect, H1…H6, P, L, LI, Lbl, LBody, Figure, …
+    parent: Tag | None = None
+    alt: str | None = None  # /Alt: what a figure or formula shows
+    lang: str | None = None  # /Lang of a passage in another language than the document's
+    title: str | None = None  # /T: a name for the element (a card's number)
+    actual_text: str | None = None
+    attributes: dict[str, Any] | None = None  # /A, e.g. {"O": "Table", "Scope": "Column"}
+    label: Tag | None = None  # the Lbl that receives the bullet of a paragraph tagged with this
+    children: list[Tag] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.parent is not None:
+            self.parent.children.append(self)
+
+    def child(self, role: str, **kw: Any) -> Tag:
+        return Tag(role, self, **kw)
+
+
+class _Artifact:
+    def __repr__(self) -> str:
+        return "ARTIFACT"
+
+
+ARTIFACT = _Artifact()
+
+
+@dataclass(frozen=True)
+class MCR:
+    page: int  # 1-based
+    mcid: int
+
+
+@dataclass(frozen=True)
+class OBJR:
+    page: int
+    index: int  # the annotation's position in its page's /Annots
+
+
+@dataclass
+class _Open:
+    tag: Tag | None  # None: an artifact
+    emitted: bool  # its sequence is open in the content stream
+    kind: str = ""  # artifact /Type
+    then: Tag | None = None  # after the bullet (the label), the paragraph's own element
+
+
+class Tagger:
+    """Marked content for one document: MCIDs per page, the content of each Tag, link annotations."""
+
+    def __init__(self, describe: Callable[[str, bool], str] = lambda target, internal: target):
+        self.describe = describe
+        self.content: dict[Tag, list[MCR | OBJR | Tag]] = {}
+        self.annots: dict[int, list[str]] = {}  # page -> descriptions of its annotations, in order
+        self._next_mcid: dict[int, int] = {}
+        self._stack: list[_Open] = []
+        self._targets: dict[Tag, str] = {}  # links found while drawing -> their destination
+
+    # -- sequences ---------------------------------------------------------------------------
+
+    def _bdc(self, canv: Any, entry: _Open) -> None:
+        if entry.tag is None:
+            kind = f" <</Type /{entry.kind}>> BDC" if entry.kind else " BMC"
+            canv.addLiteral("/Artifact" + kind)
+            return
+        page = canv.getPageNumber()
+        mcid = self._next_mcid.get(page, 0)
+        self._next_mcid[page] = mcid + 1
+        self.content.setdefault(entry.tag, []).append(MCR(page, mcid))
+        extra = f" /Alt <{_utf16(entry.tag.alt)}>" if entry.tag.role == "Figure" and entry.tag.alt else ""
+        canv.addLiteral(f"/{entry.tag.role} <</MCID {mcid}{extra}>> BDC")
+
+    def begin(self, canv: Any, tag: Tag | None, kind: str = "", then: Tag | None = None) -> None:
+        """Open content of `tag` (None: an artifact of /Type kind)."""
+        top = self._stack[-1] if self._stack else None
+        if top is not None and top.tag is None:  # inside an artifact everything is artifact
+            self._stack.append(_Open(tag, False))
+            return
+        if top is not None and top.emitted:
+            canv.addLiteral("EMC")
+        entry = _Open(tag, True, kind, then)
+        self._stack.append(entry)
+        self._bdc(canv, entry)
+
+    def end(self, canv: Any) -> None:
+        entry = self._stack.pop()
+        if not entry.emitted:
+            return
+        canv.addLiteral("EMC")
+        if self._stack and self._stack[-1].emitted:
+            self._bdc(canv, self._stack[-1])  # the interrupted sequence goes on
+
+    def after_bullet(self, canv: Any) -> None:
+        """The bullet of the paragraph being drawn is done: the rest is the paragraph's element."""
+        top = self._stack[-1] if self._stack else None
+        if top is not None and top.emitted and top.then is not None:
+            canv.addLiteral("EMC")
+            top.tag, top.then = top.then, None
+            self._bdc(canv, top)
+
+    @property
+    def current(self) -> Tag | None:
+        """The element whose sequence is open (None in an artifact or outside any)."""
+        top = self._stack[-1] if self._stack else None
+        return top.tag if top is not None and top.emitted else None
+
+    # -- flowables and links -----------------------------------------------------------------
+
+    @contextmanager
+    def flowable(self, f: Any, canv: Any) -> Iterator[None]:
+        struct = getattr(f, "struct", None)
+        if struct is None:
+            yield
+            return
+        if struct is ARTIFACT:
+            self.begin(canv, None)
+        elif struct.label is not None and getattr(f, "bulletText", None):
+            self.begin(canv, struct.label, then=struct)
+        else:
+            self.begin(canv, struct)
+        try:
+            yield
+        finally:
+            self.end(canv)
+
+    def link(self, canv: Any, target: str, internal: bool) -> None:
+        """A link annotation was just added to the current page: file it under a Link element."""
+        page = canv.getPageNumber()
+        annots = self.annots.setdefault(page, [])
+        ref = OBJR(page, len(annots))
+        annots.append(self.describe(target, internal))
+        owner = self.current
+        if owner is None:
+            return  # a link in an artifact stays untagged
+        items = self.content.setdefault(owner, [])
+        last = items[-1] if items else None
+        if owner.role == "Link":
+            items.append(ref)
+        elif isinstance(last, Tag) and self._targets.get(last) == target:
+            self.content[last].append(ref)  # the same link going on after a line break
+        else:
+            link = Tag("Link")
+            link.parent = owner  # found while drawing: a kid of owner's content, not a declared child
+            items.append(link)
+            self.content[link] = [ref]
+            self._targets[link] = target
+
+
+def _utf16(text: str) -> str:
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
+
+
+def _tagger(canv: Any) -> Tagger | None:
+    return getattr(canv, "tagger", None)
+
+
+@contextmanager
+def marked(canv: Any, tag: Tag) -> Iterator[None]:
+    """Content drawn inside is `tag`'s (nothing happens on a canvas that does not tag)."""
+    tagger = _tagger(canv)
+    if tagger is None:
+        yield
+        return
+    tagger.begin(canv, tag)
+    try:
+        yield
+    finally:
+        tagger.end(canv)
+
+
+@contextmanager
+def artifact(canv: Any, kind: str = "") -> Iterator[None]:
+    """Content drawn inside is decoration (kind: Pagination, Layout, Page or "")."""
+    tagger = _tagger(canv)
+    if tagger is None:
+        yield
+        return
+    tagger.begin(canv, None, kind)
+    try:
+        yield
+    finally:
+        tagger.end(canv)
+
+
+class TaggingCanvas:
+    """Mixin for a reportlab Canvas class: carries a Tagger (None: no tagging) and files its
+    link annotations with it."""
+
+    tagger: Tagger | None = None
+
+    def linkRect(self, contents: Any, destinationname: str, *args: Any, **kw: Any) -> Any:
+        # linkAbsolute and platypus's internal links all come through here
+        result = super().linkRect(contents, destinationname, *args, **kw)  # type: ignore[misc]
+        if self.tagger is not None:
+            self.tagger.link(self, destinationname, True)
+        return result
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kw: Any) -> Any:
+        result = super().linkURL(url, rect, *args, **kw)  # type: ignore[misc]
+        if self.tagger is not None:
+            self.tagger.link(self, url, False)
+        return result
+
+
+tag_flowables()
