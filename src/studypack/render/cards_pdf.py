@@ -252,7 +252,8 @@ def draw(plan: FlashcardsPlan, theme: Theme) -> bytes:
     root, tags = card_tags(sheets.count)
     c.tagger = Tagger()
     c.setAuthor(plan.author)  # reportlab would say "anonymous"
-    c.setSubject(f"{sheets.count} flashcards, {sheets.size.note}, {sheets.duplex} duplex")
+    subject = f"{sheets.count} flashcards, {sheets.size.note}, {sheets.duplex} duplex"
+    c.setSubject(subject)
     if not sheets.sheets:
         with marked(c, Tag("P", root)):
             c.setFont(fonts.label.text.regular, 12)
@@ -279,7 +280,9 @@ def draw(plan: FlashcardsPlan, theme: Theme) -> bytes:
             _draw_side(c, painter, side, theme, logo, tags[side.card, side.side])
         c.showPage()
     c.save()
-    return pdf_ua.finish(buf.getvalue(), root, c.tagger, plan.language)
+    y, mo, d, h, mi, s = tuple(time.gmtime(int(plan.built.timestamp())))[:6]  # as fix_timestamp stamps it
+    info = pdf_ua.DocMeta(plan.title, plan.author, subject, "", "studypack", plan.language, (y, mo, d, h, mi, s))
+    return pdf_ua.finish(buf.getvalue(), root, c.tagger, info)
 
 
 def _draw_side(c: Canvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None, tag: Tag) -> None:

@@ -436,4 +436,6 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
     canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second),
                                         plan.words.page, tagger)  # fmt: skip
     doc.build(story.flowables, canvasmaker=canvas_class)
-    return pdf_ua.finish(buf.getvalue(), story.root, tagger, meta.language)
+    info = pdf_ua.DocMeta(meta.title, meta.author, meta.subject, ", ".join(meta.keywords), f"studypack {__version__}",
+                          meta.language, (c.year, c.month, c.day, c.hour, c.minute, c.second))  # fmt: skip
+    return pdf_ua.finish(buf.getvalue(), story.root, tagger, info)

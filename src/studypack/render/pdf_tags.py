@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.pdfbase.pdfdoc import PDFString
+
 from studypack.render._compat_reportlab import tag_flowables
 
 
@@ -96,7 +98,7 @@ class Tagger:
     def __init__(self, describe: Callable[[str, bool], str] = lambda target, internal: target):
         self.describe = describe
         self.content: dict[Tag, list[MCR | OBJR | Tag]] = {}
-        self.annots: dict[int, list[str]] = {}  # page -> descriptions of its annotations, in order
+        self.annots: dict[int, int] = {}  # page -> how many annotations it has
         self._next_mcid: dict[int, int] = {}
         self._stack: list[_Open] = []
         self._targets: dict[Tag, str] = {}  # links found while drawing -> their destination
@@ -168,12 +170,11 @@ class Tagger:
         finally:
             self.end(canv)
 
-    def link(self, canv: Any, target: str, internal: bool) -> None:
+    def link(self, canv: Any, target: str) -> None:
         """A link annotation was just added to the current page: file it under a Link element."""
         page = canv.getPageNumber()
-        annots = self.annots.setdefault(page, [])
-        ref = OBJR(page, len(annots))
-        annots.append(self.describe(target, internal))
+        ref = OBJR(page, self.annots.get(page, 0))
+        self.annots[page] = ref.index + 1
         owner = self.current
         if owner is None:
             return  # a link in an artifact stays untagged
@@ -235,15 +236,19 @@ class TaggingCanvas:
 
     def linkRect(self, contents: Any, destinationname: str, *args: Any, **kw: Any) -> Any:
         # linkAbsolute and platypus's internal links all come through here
+        if self.tagger is not None:
+            contents = self.tagger.describe(destinationname, True)  # the annotation's /Contents
         result = super().linkRect(contents, destinationname, *args, **kw)  # type: ignore[misc]
         if self.tagger is not None:
-            self.tagger.link(self, destinationname, True)
+            self.tagger.link(self, destinationname)
         return result
 
     def linkURL(self, url: str, rect: Any, *args: Any, **kw: Any) -> Any:
+        if self.tagger is not None:
+            kw["Contents"] = PDFString(self.tagger.describe(url, False))
         result = super().linkURL(url, rect, *args, **kw)  # type: ignore[misc]
         if self.tagger is not None:
-            self.tagger.link(self, url, False)
+            self.tagger.link(self, url)
         return result
 
 
