@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOTS, SAMPLE, build_or_fail, require_tool
 
+from conftest import ROOTS, SAMPLE, build_or_fail, require_tool
 from studypack.inline import plain_text
 
 PAINT = {"Tj", "TJ", "'", '"', "Do", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"}
@@ -23,7 +23,9 @@ def builds(tmp_path_factory, sample_outputs) -> dict[str, dict[str, Path]]:
     tmp = tmp_path_factory.mktemp("pdfua")
     t43 = tmp / "t43"
     t43.mkdir()
-    (t43 / "theme.yaml").write_text('extends: default\nslides: {aspect: "4:3"}\ncards: {size: A7}\n')
+    (t43 / "theme.yaml").write_text(
+        'extends: default\nslides: {aspect: "4:3"}\ncards: {size: A7}\n'
+    )
     only = ("handout", "cards")
     return {
         "sample": sample_outputs,
@@ -91,7 +93,11 @@ def test_every_mark_is_content_or_artifact_and_the_catalog_says_so(builds, build
 def test_no_font_code_maps_to_nul(builds, build, output):
     with pikepdf.open(builds[build][output]) as pdf:
         for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font and "/ToUnicode" in obj:
+            if (
+                isinstance(obj, pikepdf.Dictionary)
+                and obj.get("/Type") == pikepdf.Name.Font
+                and "/ToUnicode" in obj
+            ):
                 cmap = obj.ToUnicode.read_bytes().decode("latin-1")
                 assert not re.search(r"<[0-9A-F]+> <0000>", cmap), obj.BaseFont
                 assert all(int(n) <= 100 for n in re.findall(r"(\d+) beginbfchar", cmap))
@@ -103,7 +109,11 @@ def elements(node, role: str | None = None):
     if kids is None:
         return
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type", pikepdf.Name.StructElem) == pikepdf.Name.StructElem and "/S" in kid:
+        if (
+            isinstance(kid, pikepdf.Dictionary)
+            and kid.get("/Type", pikepdf.Name.StructElem) == pikepdf.Name.StructElem
+            and "/S" in kid
+        ):
             if role is None or kid.S == pikepdf.Name("/" + role):
                 yield kid
             yield from elements(kid, role)
@@ -142,7 +152,9 @@ def test_pdfinfo_says_tagged_and_reads_the_tree_in_order(builds, pack):
     path = builds["sample"]["handout"]
     info = subprocess.run([pdfinfo, str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    tree = subprocess.run([pdfinfo, "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+    tree = subprocess.run(
+        [pdfinfo, "-struct-text", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     text = re.sub(r"\s+", "", tree)
     # The title, then each section title in order, then a glossary term, all found in sequence.
     wanted = [plain_text(pack.title)] + [plain_text(s.title) for s in pack.sections]
@@ -153,7 +165,10 @@ def test_pdfinfo_says_tagged_and_reads_the_tree_in_order(builds, pack):
     cards = subprocess.run([pdfinfo, "-struct-text", str(builds["sample"]["cards"])],
                            capture_output=True, text=True, check=True).stdout  # fmt: skip
     first = pack.flashcards()[0]
-    front, back = re.sub(r"\s+", "", plain_text(first.front)), re.sub(r"\s+", "", plain_text(first.back))[:20]
+    front, back = (
+        re.sub(r"\s+", "", plain_text(first.front)),
+        re.sub(r"\s+", "", plain_text(first.back))[:20],
+    )
     flat = re.sub(r"\s+", "", cards)
     assert flat.index(front) < flat.index(back)
 
@@ -161,7 +176,9 @@ def test_pdfinfo_says_tagged_and_reads_the_tree_in_order(builds, pack):
 @pytest.mark.parametrize(("build", "output"), PDFS)
 def test_qpdf_check_is_clean(builds, build, output):
     qpdf = require_tool("qpdf")
-    run = subprocess.run([qpdf, "--check", str(builds[build][output])], capture_output=True, text=True)
+    run = subprocess.run(
+        [qpdf, "--check", str(builds[build][output])], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "No syntax or stream encoding errors" in run.stdout
 

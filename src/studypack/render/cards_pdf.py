@@ -17,9 +17,10 @@ from studypack.fit import char_width
 from studypack.inline import plain_text
 from studypack.model import Pack
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, Sheet, TextLine, plan_cards
-from studypack.render._compat_reportlab import timestamp
 from studypack.render import pdf_ua
+from studypack.render._compat_reportlab import timestamp
 from studypack.render.card_ops import Ops
+from studypack.render.pdf_tags import Tag, Tagger, TaggingCanvas, artifact, marked
 from studypack.render.pdf_text import (
     Lacking,
     coverage,
@@ -28,7 +29,6 @@ from studypack.render.pdf_text import (
     note_lacking,
     warn_lacking,
 )
-from studypack.render.pdf_tags import Tag, Tagger, TaggingCanvas, artifact, marked
 from studypack.theme import Theme
 
 # Never drawn: fit.py measures them as zero width (break opportunities, joiners, soft hyphen).

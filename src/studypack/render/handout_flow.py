@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 from studypack.plan.handout import IMAGE_MIN_SCALE
 from studypack.render._compat_reportlab import paragraph_lines, redraw_image, set_timestamp
 from studypack.render.handout_para import Para
-from studypack.render.pdf_tags import TaggingCanvas, Tagger, artifact
+from studypack.render.pdf_tags import Tagger, TaggingCanvas, artifact
 
 
 @dataclass

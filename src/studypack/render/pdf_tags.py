@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import PDFString
 
@@ -72,14 +72,12 @@ class _Artifact:
 ARTIFACT = _Artifact()
 
 
-@dataclass(frozen=True)
-class MCR:
+class MCR(NamedTuple):  # tuples: a long handout makes tens of thousands
     page: int  # 1-based
     mcid: int
 
 
-@dataclass(frozen=True)
-class OBJR:
+class OBJR(NamedTuple):
     page: int
     index: int  # the annotation's position in its page's /Annots
 
@@ -114,7 +112,11 @@ class Tagger:
         mcid = self._next_mcid.get(page, 0)
         self._next_mcid[page] = mcid + 1
         self.content.setdefault(entry.tag, []).append(MCR(page, mcid))
-        extra = f" /Alt <{_utf16(entry.tag.alt)}>" if entry.tag.role == "Figure" and entry.tag.alt else ""
+        extra = (
+            f" /Alt <{_utf16(entry.tag.alt)}>"
+            if entry.tag.role == "Figure" and entry.tag.alt
+            else ""
+        )
         canv.addLiteral(f"/{entry.tag.role} <</MCID {mcid}{extra}>> BDC")
 
     def begin(self, canv: Any, tag: Tag | None, kind: str = "", then: Tag | None = None) -> None:
@@ -186,7 +188,8 @@ class Tagger:
             self.content[last].append(ref)  # the same link going on after a line break
         else:
             link = Tag("Link")
-            link.parent = owner  # found while drawing: a kid of owner's content, not a declared child
+            # Found while drawing: a kid of owner's content, not one of its declared children.
+            link.parent = owner
             items.append(link)
             self.content[link] = [ref]
             self._targets[link] = target

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 from studypack.render.pdf_tags import MCR, OBJR, Tag, Tagger
@@ -85,6 +86,7 @@ def text_string(s: str) -> str:
     return "<FEFF" + s.encode("utf-16-be").hex().upper() + ">"
 
 
+@cache
 def _name(s: str) -> str:
     return "/" + re.sub(r"[^A-Za-z0-9_.-]", lambda m: f"#{ord(m.group(0)):02X}", s)
 
@@ -113,7 +115,9 @@ class _Tree:
                 if item.page == page:
                     kids.append(str(item.mcid))
                 else:
-                    kids.append(f"<< /Type /MCR /Pg {pages[item.page - 1]} 0 R /MCID {item.mcid} >>")
+                    kids.append(
+                        f"<< /Type /MCR /Pg {pages[item.page - 1]} 0 R /MCID {item.mcid} >>"
+                    )
             elif isinstance(item, OBJR):
                 annot = self.src.annots[item.page - 1][item.index]
                 self.annot_parents.append((annot, num))
@@ -133,11 +137,20 @@ class _Tree:
         if page is not None:
             parts.append(f"/Pg {pages[page - 1]} 0 R")
         parts.append("/K " + (kids[0] if len(kids) == 1 else "[ " + " ".join(kids) + " ]"))
-        for key, value in (("Alt", tag.alt), ("Lang", tag.lang), ("T", tag.title), ("ActualText", tag.actual_text)):
+        for key, value in (
+            ("Alt", tag.alt),
+            ("Lang", tag.lang),
+            ("T", tag.title),
+            ("ActualText", tag.actual_text),
+        ):
             if value:
                 parts.append(f"/{key} {text_string(value)}")
         if tag.attributes:
-            parts.append("/A << " + " ".join(f"{_name(k)} {_attr(v)}" for k, v in tag.attributes.items()) + " >>")
+            parts.append(
+                "/A << "
+                + " ".join(f"{_name(k)} {_attr(v)}" for k, v in tag.attributes.items())
+                + " >>"
+            )
         self.objects.append((num, " ".join(parts) + " >>"))
         return num
 
@@ -148,7 +161,11 @@ class _Tree:
             parents = self.mcid_parents.get(index + 1)
             if parents:
                 self.src.insert(page, f"/StructParents {index} /Tabs /S")
-                nums.append(f"{index} [ " + " ".join(f"{parents[m]} 0 R" for m in range(max(parents) + 1)) + " ]")
+                nums.append(
+                    f"{index} [ "
+                    + " ".join(f"{parents[m]} 0 R" for m in range(max(parents) + 1))
+                    + " ]"
+                )
             else:
                 self.src.insert(page, "/Tabs /S")
         key = len(self.src.pages)
@@ -198,7 +215,10 @@ def _write(src: _Source, packed: list[tuple[int, str]], metadata: int, xmp: byte
         where[num] = (1, len(out), 0)
         out += src.objects[num]
     where[metadata] = (1, len(out), 0)
-    out += b"%d 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % (metadata, len(xmp))
+    out += b"%d 0 obj\n<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % (
+        metadata,
+        len(xmp),
+    )
     out += xmp + b"\nendstream\nendobj\n"
     number = metadata + 1
     for start in range(0, len(packed), PER_STREAM):
@@ -243,9 +263,13 @@ def _xmp(meta: DocMeta) -> str:
         f"<dc:language><rdf:Bag><rdf:li>{e(meta.language)}</rdf:li></rdf:Bag></dc:language>",
     ]
     if meta.author:
-        props.append(f"<dc:creator><rdf:Seq><rdf:li>{e(meta.author)}</rdf:li></rdf:Seq></dc:creator>")
+        props.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{e(meta.author)}</rdf:li></rdf:Seq></dc:creator>"
+        )
     if meta.subject:
-        props.append(f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(meta.subject)}</rdf:li></rdf:Alt></dc:description>')
+        props.append(
+            f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(meta.subject)}</rdf:li></rdf:Alt></dc:description>'
+        )
     if meta.keywords:
         props.append(f"<pdf:Keywords>{e(meta.keywords)}</pdf:Keywords>")
     props += [f"<xmp:CreatorTool>{e(meta.creator)}</xmp:CreatorTool>", f"<xmp:CreateDate>{date}</xmp:CreateDate>",
