@@ -49,6 +49,7 @@ from studypack.theme import Theme
 BODY_SIZE = 10.5
 BULLETS = ("•", "–", "·")  # by depth; all in WinAnsi, so every text font has them
 TOC_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
+BULLET_LIST = {"O": "List", "ListNumbering": "Disc"}  # a bulleted list, for assistive technology
 
 
 class Styles:
@@ -188,13 +189,13 @@ class Builder:
 
     def list_items(self, block: Bullets) -> list[Tag]:
         """L › LI › Lbl + LBody per point; a sub-list goes in the LBody of the point above it."""
-        lists: list[Tag] = [Tag("L", self.sect())]
+        lists: list[Tag] = [Tag("L", self.sect(), attributes=BULLET_LIST)]
         bodies: list[Tag] = []
         for item in block.items:
             while len(lists) > item.depth + 1:
                 lists.pop()
             while len(lists) < item.depth + 1:
-                lists.append(Tag("L", bodies[-1] if bodies else lists[-1]))
+                lists.append(Tag("L", bodies[-1] if bodies else lists[-1], attributes=BULLET_LIST))
             li = Tag("LI", lists[-1])
             label = Tag("Lbl", li)  # declared first: the label comes first in its item
             bodies.append(Tag("LBody", li, label=label))
@@ -240,7 +241,7 @@ class Builder:
             self.st.term,
         )
         if self.glossary_list is None:
-            self.glossary_list = Tag("L", self.sect())
+            self.glossary_list = Tag("L", self.sect(), attributes={"O": "List", "ListNumbering": "None"})
         item = Tag("LI", self.glossary_list)
         term.struct = Tag("Lbl", item)
         self.targets[g.anchor] = plain_text(g.term)
@@ -277,7 +278,7 @@ class Builder:
             title = hp.Para(prefix + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
             self.book.toc_keys.append(h.anchor)
             line = hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted)
-            line.struct = Tag("Link", Tag("TOCI", toc))
+            line.struct = Tag("Link", Tag("Reference", Tag("TOCI", toc)))
             out.append(line)
         return out
 

@@ -20,6 +20,15 @@ leaders, a repeated table header) marks them inside its draw():
     with marked(self.canv, cell_tag): ...   # content of cell_tag
     with artifact(self.canv): ...           # decoration
 
+For instance a table declares its elements when it is made, then marks each cell as it draws it:
+
+    table = Tag("Table", sect)
+    head = Tag("TR", table)
+    th = [Tag("TH", head, attributes={"O": "Table", "Scope": "Column"}) for _ in header]
+    ...
+    with marked(canv, th[0]): draw the first header cell   # a header repeated on the next
+                                                            # page is drawn as artifact()
+
 Marking nests: content marked inside another element's sequence closes that sequence and
 reopens it after (with a new MCID), so sequences never nest and no content is lost; anything
 inside an artifact stays an artifact (a running header's text). A `Tag` whose `label` is set
