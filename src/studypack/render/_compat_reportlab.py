@@ -114,8 +114,8 @@ def _without_null(cmap: str) -> str:
 
 
 def tag_flowables() -> None:
-    """Every flowable draws inside `canvas.tagger.flowable(self, canvas)` when the canvas has a
-    tagger (pdf_tags), and a paragraph's bullet tells the tagger when it is drawn, so the bullet
+    """Every flowable draws between `canvas.tagger.open_flowable(self, canvas)` and `end` when the
+    canvas has a tagger (pdf_tags), and a paragraph's bullet tells the tagger when it is drawn, so the bullet
     and the text can be marked as different elements (a list item's Lbl and LBody)."""
     original_draw_on = Flowable._drawOn
     if getattr(original_draw_on, "_studypack", False):
@@ -125,8 +125,10 @@ def tag_flowables() -> None:
         tagger = getattr(canv, "tagger", None)
         if tagger is None:
             return original_draw_on(self, canv)
-        with tagger.flowable(self, canv):
-            original_draw_on(self, canv)
+        opened = tagger.open_flowable(self, canv)
+        original_draw_on(self, canv)
+        if opened:
+            tagger.end(canv)
 
     original_bullet = rl_paragraph._drawBullet
 

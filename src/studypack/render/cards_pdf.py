@@ -56,7 +56,7 @@ def new_canvas(
     title: str,
     lang: str,
     font: str,
-) -> Canvas:
+) -> _CardsCanvas:
     # An embedded initial font, or reportlab names Helvetica (unembedded) on every page.
     c = _CardsCanvas(buf, pagesize=page, invariant=1, pageCompression=1, lang=lang, initialFontName=font)
     fix_timestamp(c, pack_time)
@@ -285,19 +285,25 @@ def draw(plan: FlashcardsPlan, theme: Theme) -> bytes:
     return pdf_ua.finish(buf.getvalue(), root, c.tagger, info)
 
 
-def _draw_side(c: Canvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None, tag: Tag) -> None:
+def _draw_side(c: _CardsCanvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None, tag: Tag) -> None:
     ops = painter.ops
     content = len(side.lines) - side.labels
-    with artifact(c):
-        c.addLiteral(ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG"))
-        c.addLiteral(ops.num(0.6) + " w")
-        c.addLiteral(ops.frame(side.frame, 1.5 * MM))
-    with marked(c, tag):
-        for line in side.lines[:content]:
-            painter.line(line)
-    with artifact(c):  # the card's number and the pack's title, for sorting; the logo
-        for line in side.lines[content:]:
-            painter.line(line)
-        if logo is not None and side.logo is not None:
-            r = side.logo
-            c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")
+    # The tagger's calls rather than its context managers: thousands of cards, three sequences each.
+    tagger = c.tagger
+    assert tagger is not None
+    tagger.begin(c, None)  # the frame: an artifact
+    c.addLiteral(ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG"))
+    c.addLiteral(ops.num(0.6) + " w")
+    c.addLiteral(ops.frame(side.frame, 1.5 * MM))
+    tagger.end(c)
+    tagger.begin(c, tag)
+    for line in side.lines[:content]:
+        painter.line(line)
+    tagger.end(c)
+    tagger.begin(c, None)  # the card's number and the pack's title, for sorting; the logo
+    for line in side.lines[content:]:
+        painter.line(line)
+    if logo is not None and side.logo is not None:
+        r = side.logo
+        c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")
+    tagger.end(c)

@@ -164,22 +164,19 @@ class Tagger:
 
     # -- flowables and links -----------------------------------------------------------------
 
-    @contextmanager
-    def flowable(self, f: Any, canv: Any) -> Iterator[None]:
+    def open_flowable(self, f: Any, canv: Any) -> bool:
+        """Opens what a flowable's `struct` says before it draws; False when it says nothing
+        (a container). A method, not a context manager: it runs for every flowable drawn."""
         struct = getattr(f, "struct", None)
         if struct is None:
-            yield
-            return
+            return False
         if struct is ARTIFACT:
             self.begin(canv, None)
         elif struct.label is not None and getattr(f, "bulletText", None):
             self.begin(canv, struct.label, then=struct)
         else:
             self.begin(canv, struct)
-        try:
-            yield
-        finally:
-            self.end(canv)
+        return True
 
     def link(self, canv: Any, target: str) -> None:
         """A link annotation was just added to the current page: file it under a Link element."""
