@@ -139,7 +139,7 @@ class Builder:
         self.root = Tag("Document")
         self.sects: list[tuple[int, Tag]] = []  # open sections: (heading level, Sect)
         self.glossary_list: Tag | None = None
-        self.targets: dict[str, str] = {}  # link destination -> what a link to it is described as
+        self.targets: dict[str, Heading | GlossaryEntry] = {}  # where internal links lead
 
     def sect(self) -> Tag:
         return self.sects[-1][1] if self.sects else self.root
@@ -153,7 +153,7 @@ class Builder:
 
     def story(self) -> list[Flowable]:
         for h in self.plan.contents:
-            self.targets[h.anchor] = h.outline_title
+            self.targets[h.anchor] = h
         out = self.cover(self.plan.cover)
         out += [NextPageTemplate("body"), PageBreak()]
         out += self.contents()
@@ -244,7 +244,7 @@ class Builder:
             self.glossary_list = Tag("L", self.sect(), attributes={"O": "List", "ListNumbering": "None"})
         item = Tag("LI", self.glossary_list)
         term.struct = Tag("Lbl", item)
-        self.targets[g.anchor] = plain_text(g.term)
+        self.targets[g.anchor] = g
         text = self.glyphs.inline(g.definition, self.st.body_fonts, g.span, self.st.link)
         if g.see:
             links = ", ".join(
@@ -399,7 +399,14 @@ class HandoutStory:
     book: hf.PageBook
     body_font: str
     root: Tag  # the structure tree, declared in reading order
-    targets: dict[str, str]  # link destination -> its description
+    targets: dict[str, Heading | GlossaryEntry]  # where internal links lead
+
+    def describe(self, target: str, internal: bool) -> str:
+        """A link's description (its annotation's /Contents): the heading or term it leads to, or its URL."""
+        to = self.targets.get(target) if internal else None
+        if isinstance(to, Heading):
+            return to.outline_title
+        return plain_text(to.term) if to is not None else target
 
 
 def plan(pack: Pack, theme: Theme, report: Report) -> HandoutStory:
@@ -433,7 +440,7 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
         PageTemplate("body", [frame], onPage=_decorate(story.book, story.furniture, plan)),
     ])  # fmt: skip
     c = meta.created
-    tagger = Tagger(lambda target, internal: story.targets.get(target, target) if internal else target)
+    tagger = Tagger(story.describe)
     canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second),
                                         plan.words.page, tagger)  # fmt: skip
     doc.build(story.flowables, canvasmaker=canvas_class)

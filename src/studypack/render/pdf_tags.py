@@ -43,7 +43,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from reportlab.pdfbase.pdfdoc import PDFString
@@ -51,26 +50,50 @@ from reportlab.pdfbase.pdfdoc import PDFString
 from studypack.render._compat_reportlab import tag_flowables
 
 
-@dataclass(eq=False)
 class Tag:
-    """A structure element: its standard role, its place in the tree, what it says to assistive technology."""
+    """A structure element: its standard role, its place in the tree, what it says to assistive technology.
 
-    role: str  # a standard structure type: Document, Sect, H1…H6, P, L, LI, Lbl, LBody, Figure, …
-    parent: Tag | None = None
-    alt: str | None = None  # /Alt: what a figure or formula shows
-    lang: str | None = None  # /Lang of a passage in another language than the document's
-    title: str | None = None  # /T: a name for the element (a card's number)
-    actual_text: str | None = None
-    attributes: dict[str, Any] | None = None  # /A, e.g. {"O": "Table", "Scope": "Column"}
-    label: Tag | None = None  # the Lbl that receives the bullet of a paragraph tagged with this
-    children: list[Tag] = field(default_factory=list)
+    role: a standard structure type (Document, Sect, H1…H6, P, L, LI, Lbl, LBody, Figure, …);
+    alt: /Alt, what a figure or formula shows; lang: /Lang of a passage in another language than
+    the document's; title: /T, a name for the element (a card's number); attributes: /A, e.g.
+    {"O": "Table", "Scope": "Column"}; label: the Lbl that receives the bullet of a paragraph
+    tagged with this. A plain class with slots: a long handout declares tens of thousands.
+    """
 
-    def __post_init__(self) -> None:
-        if self.parent is not None:
-            self.parent.children.append(self)
+    __slots__ = (
+        "role",
+        "parent",
+        "alt",
+        "lang",
+        "title",
+        "actual_text",
+        "attributes",
+        "label",
+        "children",
+    )
+
+    def __init__(
+        self,
+        role: str,
+        parent: Tag | None = None,
+        alt: str | None = None,
+        lang: str | None = None,
+        title: str | None = None,
+        actual_text: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        label: Tag | None = None,
+    ):
+        self.role, self.parent, self.alt, self.lang, self.title = role, parent, alt, lang, title
+        self.actual_text, self.attributes, self.label = actual_text, attributes, label
+        self.children: list[Tag] = []
+        if parent is not None:
+            parent.children.append(self)
 
     def child(self, role: str, **kw: Any) -> Tag:
         return Tag(role, self, **kw)
+
+    def __repr__(self) -> str:
+        return f"Tag({self.role!r}, {len(self.children)} children)"
 
 
 class _Artifact:
@@ -91,12 +114,16 @@ class OBJR(NamedTuple):
     index: int  # the annotation's position in its page's /Annots
 
 
-@dataclass
 class _Open:
-    tag: Tag | None  # None: an artifact
-    emitted: bool  # its sequence is open in the content stream
-    kind: str = ""  # artifact /Type
-    then: Tag | None = None  # after the bullet (the label), the paragraph's own element
+    """A sequence begun and not yet ended."""
+
+    __slots__ = ("tag", "emitted", "kind", "then")
+
+    def __init__(self, tag: Tag | None, emitted: bool, kind: str = "", then: Tag | None = None):
+        self.tag = tag  # None: an artifact
+        self.emitted = emitted  # its sequence is open in the content stream
+        self.kind = kind  # artifact /Type
+        self.then = then  # after the bullet (the label), the paragraph's own element
 
 
 class Tagger:
