@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFString
 
 from studypack.render._compat_reportlab import tag_flowables
@@ -289,3 +290,6 @@ class TaggingCanvas:
 
 
 tag_flowables()
+# Binary streams: reportlab's ASCII85 wrapping (written in Python, as its C accelerators are
+# not installed) cost more than the marked content it would wrap, and made streams 25% larger.
+rl_config.useA85 = 0
