@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from conftest import SAMPLE, load_with_theme
+from conftest import load_with_theme, SAMPLE
 from studypack.errors import Report
 from studypack.outputs import DEFAULT_OUTPUTS, OUTPUTS
 from studypack.theme import Theme
