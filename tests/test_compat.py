@@ -23,7 +23,7 @@ def _probes() -> dict[str, object]:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate
 
     from studypack.fonts import register_pdf_family
 
@@ -47,6 +47,7 @@ def _probes() -> dict[str, object]:
         "reportlab.platypus.paragraph.Paragraph._splitpara": first,
         "reportlab.platypus.flowables.KeepTogether._content": KeepTogether([wrapped]),
         "reportlab.platypus.doctemplate.BaseDocTemplate.frame": doc,
+        "reportlab.platypus.flowables.Flowable._drawOn": Flowable,
         "pptx.opc.package.XmlPart._element": prs.part,
         "pptx.opc.package.Part._blob": prs.slide_master.part.part_related_by(RT.THEME),
         "pptx.opc.package.Part._rels": prs.part,

@@ -56,6 +56,7 @@ class CardSide:
     frame: Rect  # the printed border
     lines: tuple[TextLine, ...]  # content, then the labels (number, pack title)
     logo: Rect | None = None  # where the theme logo goes (backs only)
+    labels: int = 0  # how many of the last lines are labels (number, pack title): not content
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,8 @@ class _Maker:
         if side == "back" and self.logo_aspect:
             logo = _logo_rect(frame, self.logo_aspect)
         lines = place(fitted.blocks, box, side == "front")
-        lines += labels(frame, number, self.title, self.fonts.label, logo)
-        return CardSide(number, side, rect, frame, tuple(lines), logo)
+        marks = labels(frame, number, self.title, self.fonts.label, logo)
+        return CardSide(number, side, rect, frame, tuple(lines + marks), logo, len(marks))
 
 
 # ---- the plan ------------------------------------------------------------------------------

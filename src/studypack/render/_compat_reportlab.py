@@ -1,8 +1,9 @@
 """reportlab internals studypack relies on, all in this file (tested against the pinned 5.1).
 
 reportlab has no public API for these: CJK line making, a paragraph's parsed lines, the
-document's timestamp, TrueType subset names, re-drawing an embedded image XObject, and the
-ToUnicode maps it writes. tests/test_compat.py names every one, so an upgrade that moves
+document's timestamp, TrueType subset names, re-drawing an embedded image XObject, the
+ToUnicode maps it writes, and the hooks that let tagged PDF mark what flowables and
+bullets draw. tests/test_compat.py names every one, so an upgrade that moves
 one fails there first.
 """
 
@@ -12,6 +13,8 @@ import re
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.platypus import paragraph as rl_paragraph
+from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paragraph import (  # the CJK line maker, reused for kinsoku breaking
     ParaLines,
     cjkU,
@@ -25,7 +28,7 @@ from reportlab.rl_config import _FUZZ as FUZZ
 __all__ = [
     "FUZZ", "ParaFrag", "ParaLines", "ParaParser", "cjkU", "cleanBlockQuotedText", "document",
     "handle_bullet_width", "is_dynamic_font", "is_split_part", "keep_members", "makeCJKParaLine",
-    "paragraph_lines", "redraw_image", "set_timestamp", "unframed",
+    "paragraph_lines", "redraw_image", "set_timestamp", "tag_flowables", "unframed",
 ]  # fmt: skip
 
 
@@ -87,10 +90,58 @@ def patch_to_unicode() -> None:
         return f"<{m.group(1)}> <{chr(int(m.group(2), 16)).encode('utf-16-be').hex().upper()}>"
 
     def make(fontname: str, subset: list[int]) -> str:
-        return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset))
+        return _without_null(re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset)))
 
     make._studypack = True  # type: ignore[attr-defined]
     ttfonts.makeToUnicodeCMap = make
+
+
+_BFCHAR = re.compile(r"\d+ beginbfchar\n(.*?)endbfchar\n", re.S)
+
+
+def _without_null(cmap: str) -> str:
+    """A subset's unused codes are mapped to U+0000, which PDF/UA forbids: leave them out
+    (in blocks of at most 100 pairs, as the CMap format asks)."""
+    m = _BFCHAR.search(cmap)
+    if m is None:
+        return cmap
+    pairs = [line for line in m.group(1).splitlines() if line and not line.endswith("<0000>")]
+    blocks = "".join(
+        f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
+        for chunk in (pairs[i : i + 100] for i in range(0, len(pairs), 100))
+    )
+    return cmap[: m.start()] + blocks + cmap[m.end() :]
+
+
+def tag_flowables() -> None:
+    """Every flowable draws between `canvas.tagger.open_flowable(self, canvas)` and `end` when the
+    canvas has a tagger (pdf_tags), and a paragraph's bullet tells the tagger when it is drawn, so the bullet
+    and the text can be marked as different elements (a list item's Lbl and LBody)."""
+    original_draw_on = Flowable._drawOn
+    if getattr(original_draw_on, "_studypack", False):
+        return
+
+    def _drawOn(self: Any, canv: Any) -> None:
+        tagger = getattr(canv, "tagger", None)
+        if tagger is None:
+            return original_draw_on(self, canv)
+        opened = tagger.open_flowable(self, canv)
+        original_draw_on(self, canv)
+        if opened:
+            tagger.end(canv)
+
+    original_bullet = rl_paragraph._drawBullet
+
+    def _drawBullet(canvas: Any, *args: Any, **kw: Any) -> Any:
+        offset = original_bullet(canvas, *args, **kw)
+        tagger = getattr(canvas, "tagger", None)
+        if tagger is not None:
+            tagger.after_bullet(canvas)
+        return offset
+
+    _drawOn._studypack = True  # type: ignore[attr-defined]
+    Flowable._drawOn = _drawOn  # type: ignore[method-assign]
+    rl_paragraph._drawBullet = _drawBullet
 
 
 # Names of reportlab's that this module relies on (tests/test_compat.py checks each exists).
@@ -101,5 +152,6 @@ RELIED_ON = (
     "reportlab.pdfgen.canvas.Canvas._formsinuse", "reportlab.pdfgen.canvas.Canvas._currentPageHasImages",
     "reportlab.pdfbase.ttfonts.TTFont._dynamicFont", "reportlab.platypus.paragraph.Paragraph.blPara",
     "reportlab.platypus.paragraph.Paragraph._splitpara", "reportlab.platypus.flowables.KeepTogether._content",
-    "reportlab.platypus.doctemplate.BaseDocTemplate.frame",
+    "reportlab.platypus.doctemplate.BaseDocTemplate.frame", "reportlab.platypus.flowables.Flowable._drawOn",
+    "reportlab.platypus.paragraph._drawBullet",
 )  # fmt: skip

@@ -16,9 +16,11 @@ from studypack.errors import Report, Span
 from studypack.fit import char_width
 from studypack.inline import plain_text
 from studypack.model import Pack
-from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, TextLine, plan_cards
+from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, Sheet, TextLine, plan_cards
+from studypack.render import pdf_ua
 from studypack.render._compat_reportlab import timestamp
 from studypack.render.card_ops import Ops
+from studypack.render.pdf_tags import Tag, Tagger, TaggingCanvas, artifact, marked
 from studypack.render.pdf_text import (
     Lacking,
     coverage,
@@ -55,14 +57,18 @@ def new_canvas(
     title: str,
     lang: str,
     font: str,
-) -> Canvas:
+) -> _CardsCanvas:
     # An embedded initial font, or reportlab names Helvetica (unembedded) on every page.
-    c = Canvas(buf, pagesize=page, invariant=1, pageCompression=1, lang=lang, initialFontName=font)
+    c = _CardsCanvas(buf, pagesize=page, invariant=1, pageCompression=1, lang=lang, initialFontName=font)
     fix_timestamp(c, pack_time)
     c.setTitle(title)
     c.setCreator("studypack")
     c.setProducer("studypack (reportlab)")
     return c
+
+
+class _CardsCanvas(TaggingCanvas, Canvas):
+    """A canvas that marks content when given a tagger (flashcards.pdf) and draws plainly when not."""
 
 
 class _Painter:
@@ -213,44 +219,85 @@ def _warn_glyphs(sheets: CardsPlan, spans: tuple[Span, ...], report: Report) -> 
     warn_lacking(report, lacking)
 
 
+def card_tags(count: int) -> tuple[Tag, dict[tuple[int, str], Tag]]:
+    """The structure: a Sect per card holding its front then its back (a P each), in card
+    order, whichever sheets they print on; returns the root and each (card, side)'s P."""
+    root = Tag("Document")
+    sides: dict[tuple[int, str], Tag] = {}
+    for n in range(1, count + 1):
+        card = Tag("Sect", root, title=f"#{n}")
+        sides[n, "front"] = Tag("P", card)
+        sides[n, "back"] = Tag("P", card)
+    return root, sides
+
+
+def _sheet_title(sheet: Sheet) -> str:
+    first, last = sheet.sides[0].card, sheet.sides[-1].card
+    cards = f"{first}" if first == last else f"{first}\u2013{last}"
+    kind = {"front": "fronts", "back": "backs"}.get(sheet.kind, "front and back")
+    return f"Cards {cards} ({kind})"
+
+
 def draw(plan: FlashcardsPlan, theme: Theme) -> bytes:
     buf = io.BytesIO()
     sheets = plan.sheets
     fonts = card_fonts(theme)
     c = new_canvas(buf, sheets.page, plan.built, plan.title, plan.language, fonts.label.text.regular)
+    root, tags = card_tags(sheets.count)
+    c.tagger = Tagger()
     c.setAuthor(plan.author)  # reportlab would say "anonymous"
-    c.setSubject(f"{sheets.count} flashcards, {sheets.size.note}, {sheets.duplex} duplex")
+    subject = f"{sheets.count} flashcards, {sheets.size.note}, {sheets.duplex} duplex"
+    c.setSubject(subject)
     if not sheets.sheets:
-        c.setFont(fonts.label.text.regular, 12)
-        c.drawString(72, sheets.page[1] - 72, "This pack has no glossary terms or cards.")
+        with marked(c, Tag("P", root)):
+            c.setFont(fonts.label.text.regular, 12)
+            c.drawString(72, sheets.page[1] - 72, "This pack has no glossary terms or cards.")
         c.showPage()
     logo = ImageReader(str(plan.logo)) if plan.logo is not None else None
     painter = _Painter(c, theme)
-    for sheet in sheets.sheets:
-        c.setStrokeColor(HexColor("#000000"))
-        c.setLineWidth(0.4)
-        c.setDash()
-        if sheet.marks:
-            c.addLiteral(painter.ops.lines(sheet.marks))
-        if sheet.folds:
-            c.setStrokeColor(HexColor(theme.colors.muted))
-            c.setDash(3, 2)
-            c.addLiteral(painter.ops.lines(sheet.folds))
+    for number, sheet in enumerate(sheets.sheets, 1):
+        key = f"sheet-{number}"
+        c.bookmarkPage(key)
+        c.addOutlineEntry(_sheet_title(sheet), key, 0)
+        with artifact(c):
+            c.setStrokeColor(HexColor("#000000"))
+            c.setLineWidth(0.4)
             c.setDash()
+            if sheet.marks:
+                c.addLiteral(painter.ops.lines(sheet.marks))
+            if sheet.folds:
+                c.setStrokeColor(HexColor(theme.colors.muted))
+                c.setDash(3, 2)
+                c.addLiteral(painter.ops.lines(sheet.folds))
+                c.setDash()
         for side in sheet.sides:
-            _draw_side(c, painter, side, theme, logo)
+            _draw_side(c, painter, side, theme, logo, tags[side.card, side.side])
         c.showPage()
     c.save()
-    return buf.getvalue()
+    y, mo, d, h, mi, s = tuple(time.gmtime(int(plan.built.timestamp())))[:6]  # as fix_timestamp stamps it
+    info = pdf_ua.DocMeta(plan.title, plan.author, subject, "", "studypack", plan.language, (y, mo, d, h, mi, s))
+    return pdf_ua.finish(buf.getvalue(), root, c.tagger, info)
 
 
-def _draw_side(c: Canvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None) -> None:
+def _draw_side(c: _CardsCanvas, painter: _Painter, side: CardSide, theme: Theme, logo: ImageReader | None, tag: Tag) -> None:
     ops = painter.ops
+    content = len(side.lines) - side.labels
+    # The tagger's calls rather than its context managers: thousands of cards, three sequences each.
+    tagger = c.tagger
+    assert tagger is not None
+    tagger.begin(c, None)  # the frame: an artifact
     c.addLiteral(ops.color(theme.colors.primary if side.side == "front" else theme.colors.muted, "RG"))
     c.addLiteral(ops.num(0.6) + " w")
     c.addLiteral(ops.frame(side.frame, 1.5 * MM))
-    for line in side.lines:
+    tagger.end(c)
+    tagger.begin(c, tag)
+    for line in side.lines[:content]:
+        painter.line(line)
+    tagger.end(c)
+    tagger.begin(c, None)  # the card's number and the pack's title, for sorting; the logo
+    for line in side.lines[content:]:
         painter.line(line)
     if logo is not None and side.logo is not None:
         r = side.logo
         c.drawImage(logo, r.x, r.y, r.w, r.h, mask="auto", preserveAspectRatio=True, anchor="sw")
+    tagger.end(c)

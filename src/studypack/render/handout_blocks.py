@@ -17,6 +17,7 @@ from studypack.plan.handout_blocks import CodeBlock, MathBlock, TableBlock
 from studypack.render import handout_code as hc
 from studypack.render import handout_para as hp
 from studypack.render.handout_table import PAD_X, Cell, TableFlow, column_widths
+from studypack.render.pdf_tags import Tag
 
 DISPLAY_SIZE = 12.0  # pt: display equations stand a little above the 10.5 pt body text
 
@@ -59,12 +60,19 @@ class BlockFlowables:
         self.math = ParagraphStyle("math", body, fontName=st.body_fonts.code.regular, fontSize=10.5, leading=14,
                                    alignment=TA_CENTER, spaceBefore=6, spaceAfter=10)  # fmt: skip
 
-    def flowables(self, block: TableBlock | CodeBlock | MathBlock) -> list[Flowable]:
+    def flowables(self, block: TableBlock | CodeBlock | MathBlock, sect: Tag) -> list[Flowable]:
+        """The block's flowable, its structure elements declared under `sect` (pdf_tags)."""
         if isinstance(block, TableBlock):
-            return [self.table(block)]
+            return [_tag_table(self.table(block), sect)]
         if isinstance(block, CodeBlock):
-            return [self.code(block)]
-        return [_display_math(block, self)]
+            code = self.code(block)
+            if code.caption is not None:  # read before the listing, as it stands above it
+                code.caption.struct = Tag("P", sect)
+            code.struct = Tag("Code", sect)
+            return [code]
+        equation = _display_math(block, self)
+        equation.struct = Tag("Formula", sect, alt=getattr(equation, "alt", None) or block.latex)
+        return [equation]
 
     def _caption(self, text: str | None, span: Any) -> hp.Para | None:
         if text is None:
@@ -142,6 +150,21 @@ class BlockFlowables:
             frame_height=self.frame_height,
         )  # fmt: skip
         return hc.CodeFlow(lines, self._caption(c.caption, c.span), look)
+
+
+def _tag_table(table: TableFlow, sect: Tag) -> TableFlow:
+    """Table › Caption, TR › TH (column headers) / TD; rules and fills are the Table's own content."""
+    table.struct = Tag("Table", sect)
+    if table.caption is not None:
+        table.caption.struct = Tag("Caption", table.struct)
+    for r, cells in enumerate([table.header, *table.rows]):
+        row = Tag("TR", table.struct)
+        for cell in cells:
+            if r == 0:
+                cell.struct = Tag("TH", row, attributes={"O": "Table", "Scope": "Column"})
+            else:
+                cell.struct = Tag("TD", row)
+    return table
 
 
 def _hex(color: Any) -> str:

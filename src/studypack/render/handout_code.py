@@ -215,7 +215,7 @@ class CodeFlow(Flowable):
         if k == 0:
             return self._split_long_line(room)
         rest = CodeFlow(self.lines[k:], None, self.look, continued=True)
-        return [CodeFlow(self.lines[:k], self.caption, self.look, self.continued), rest]
+        return self._same_element([CodeFlow(self.lines[:k], self.caption, self.look, self.continued), rest])
 
     def _split_long_line(self, room: int) -> list[Flowable]:
         """A first source line longer than a page parts between its visual lines."""
@@ -228,10 +228,16 @@ class CodeFlow(Flowable):
         rest = CodeFlow(
             [tail, *self.lines[1:]], None, self.look, continued=True, wrapped_from_above=True
         )
-        return [
+        return self._same_element([
             CodeFlow([head], self.caption, self.look, self.continued, self.wrapped_from_above),
             rest,
-        ]
+        ])  # fmt: skip
+
+    def _same_element(self, pieces: list[CodeFlow]) -> list[Flowable]:
+        """Pieces of one listing are one Code element of the structure tree (pdf_tags)."""
+        for piece in pieces:
+            piece.struct = getattr(self, "struct", None)
+        return list(pieces)
 
     def draw(self) -> None:
         canv, look = self.canv, self.look

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 from studypack.plan.handout import IMAGE_MIN_SCALE
 from studypack.render._compat_reportlab import paragraph_lines, redraw_image, set_timestamp
 from studypack.render.handout_para import Para
+from studypack.render.pdf_tags import Tagger, TaggingCanvas, artifact
 
 
 @dataclass
@@ -63,17 +64,24 @@ class HeadingPara(Para):
             parts[0].mark = self.mark
         return parts
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        m = self.mark
+        if m is not None and m.rule is not None and not self._at_top:
+            # Before the heading's own marked content, which it would otherwise interrupt.
+            rule_y = self.height + self.style.spaceBefore * 0.55
+            with artifact(canvas):
+                canvas.saveState()
+                canvas.translate(x, y)
+                canvas.setStrokeColor(m.rule[0])
+                canvas.setLineWidth(m.rule[1])
+                canvas.line(0, rule_y, self.width, rule_y)
+                canvas.restoreState()
+        super().drawOn(canvas, x, y, _sW)
+
     def draw(self) -> None:
         m = self.mark
         if m is not None:
             canv = self.canv
-            space = self.style.spaceBefore
-            if m.rule is not None and not self._at_top:
-                canv.saveState()
-                canv.setStrokeColor(m.rule[0])
-                canv.setLineWidth(m.rule[1])
-                canv.line(0, self.height + space * 0.55, self.width, self.height + space * 0.55)
-                canv.restoreState()
             canv.bookmarkHorizontal(m.key, 0, self.height + 6)
             canv.addOutlineEntry(m.title, m.key, m.level, closed=m.level > 0)
             m.book.pages[m.key] = canv.getPageNumber()
@@ -112,16 +120,17 @@ class TocLine(Flowable):
         start = self.indent + (widths[-1] if widths else 0) + 6
         end = self.width - self.num_width + 4
         if end > start:
-            canv.saveState()
-            canv.setFillColor(self.leader_color)
-            canv.setFont(para.style.fontName, self.size)
             dot = canv.stringWidth(". ", para.style.fontName, self.size)
             # Leaders on a fixed grid, so the dots of all lines align in columns.
             x = (int(start / dot) + 1) * dot
             n = max(int((end - x) / dot), 0)
             if n:
-                canv.drawString(x, baseline, ". " * n)
-            canv.restoreState()
+                with artifact(canv):
+                    canv.saveState()
+                    canv.setFillColor(self.leader_color)
+                    canv.setFont(para.style.fontName, self.size)
+                    canv.drawString(x, baseline, ". " * n)
+                    canv.restoreState()
         canv.saveState()
         canv.translate(self.width, baseline)
         canv.doForm(page_form(self.key))
@@ -130,7 +139,7 @@ class TocLine(Flowable):
 
 
 class Figure(Flowable):
-    """An image at a planned size, centred, with its alt text as the PDF's /Alt of the drawing."""
+    """An image at a planned size, centred; its `struct` (a Figure Tag) carries the alt text."""
 
     def __init__(self, image: ImageReader, width: float, height: float, alt: str):
         super().__init__()
@@ -145,8 +154,6 @@ class Figure(Flowable):
 
     def draw(self) -> None:
         canv = self.canv
-        alt = "FEFF" + self.alt.encode("utf-16-be").hex().upper()
-        canv.addLiteral(f"/Span <</Alt <{alt}>>> BDC")
         x = (self.avail - self.w) / 2
         # drawImage hashes all the pixels on every call to find an image it has already
         # embedded; a repeated image reuses the XObject its first drawing registered.
@@ -162,7 +169,6 @@ class Figure(Flowable):
             names = {"name": None, "regName": None}
             canv.drawImage(self.image, x, 0, self.w, self.h, mask="auto", extraReturn=names)
             drawn[self.image] = (names["name"], names["regName"])
-        canv.addLiteral("EMC")
 
 
 class FigureBlock(Flowable):
@@ -196,6 +202,7 @@ class FigureBlock(Flowable):
         if scale < IMAGE_MIN_SCALE or scale >= 1:
             return []  # too little room: the whole block moves on
         smaller = Figure(f.image, f.w * scale, f.h * scale, f.alt)
+        smaller.struct = getattr(f, "struct", None)
         return [FigureBlock(smaller, self.caption, self.spaceAfter)]
 
     def draw(self) -> None:
@@ -249,14 +256,15 @@ class CoverBand(Flowable):
         canv = self.canv
         x0, y0 = canv.absolutePosition(0, 0)
         page_w, page_h = self.page_size
-        canv.saveState()
-        canv.setFillColor(self.fill)
-        canv.rect(-x0, 0, page_w, page_h - y0, stroke=0, fill=1)
-        if self.logo is not None:
-            pad, logo = self.LOGO_PAD, self.logo
-            canv.setFillColor(self.tile)
-            canv.roundRect(0, self.height - logo.h - 2 * pad, logo.w + 2 * pad, logo.h + 2 * pad, 4, stroke=0, fill=1)
-        canv.restoreState()
+        with artifact(canv):
+            canv.saveState()
+            canv.setFillColor(self.fill)
+            canv.rect(-x0, 0, page_w, page_h - y0, stroke=0, fill=1)
+            if self.logo is not None:
+                pad, logo = self.LOGO_PAD, self.logo
+                canv.setFillColor(self.tile)
+                canv.roundRect(0, self.height - logo.h - 2 * pad, logo.w + 2 * pad, logo.h + 2 * pad, 4, stroke=0, fill=1)
+            canv.restoreState()
         if self.logo is not None:
             self.logo.drawOn(canv, self.LOGO_PAD, self.height - self.logo.h - self.LOGO_PAD)
         y = self.FOOT + self.text_height
@@ -282,12 +290,15 @@ class Furniture:
     toc_color: Any
 
 
-def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, int, int, int, int, int], page_label: str = "Page {n} of {total}"):
-    """A Canvas that stamps the build time and defines the late forms before saving."""
+def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, int, int, int, int, int],
+                      page_label: str = "Page {n} of {total}", tagger: Tagger | None = None):  # fmt: skip
+    """A Canvas that stamps the build time, marks content for the tagger and defines the late
+    forms before saving."""
 
-    class HandoutCanvas(Canvas):
+    class HandoutCanvas(TaggingCanvas, Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
+            self.tagger = tagger
             set_timestamp(self, _Stamp(created))
 
         def save(self) -> None:

@@ -174,6 +174,14 @@ class Para(Paragraph):
         self._wrapped_width = availWidth
         return size
 
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        struct = getattr(self, "struct", None)
+        if struct is not None:  # both parts are the one element (pdf_tags), across the page break
+            for part in parts:
+                part.struct = struct
+        return parts
+
     def breakLines(self, width: Any) -> Any:
         if any(has_cjk(getattr(f, "text", "") or "") for f in self.frags):
             return self.breakLinesCJK(width)

@@ -43,12 +43,15 @@ from studypack.plan.handout import (
 from studypack.render import handout_blocks as hb
 from studypack.render import handout_flow as hf
 from studypack.render import handout_para as hp
+from studypack.render import pdf_ua
+from studypack.render.pdf_tags import ARTIFACT, Tag, Tagger, artifact
 from studypack.render.pdf_text import Glyphs, font_set, warn_unprintable
 from studypack.theme import Theme
 
 BODY_SIZE = 10.5
 BULLETS = ("•", "–", "·")  # by depth; all in WinAnsi, so every text font has them
 TOC_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
+BULLET_LIST = {"O": "List", "ListNumbering": "Disc"}  # a bulleted list, for assistive technology
 
 
 class Styles:
@@ -136,6 +139,14 @@ class Builder:
         self.images: dict[str, ImageReader] = {}  # one reader per file: repeated images are embedded once
         page = plan.page
         self.blocks = hb.BlockFlowables(self.st, self.glyphs, theme.style.fills, page.frame_width, page.frame_height)
+        # The structure tree, declared in reading order as the story is made (pdf_tags).
+        self.root = Tag("Document")
+        self.sects: list[tuple[int, Tag]] = []  # open sections: (heading level, Sect)
+        self.glossary_list: Tag | None = None
+        self.targets: dict[str, Heading | GlossaryEntry] = {}  # where internal links lead
+
+    def sect(self) -> Tag:
+        return self.sects[-1][1] if self.sects else self.root
 
     def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
         fonts = self.st.head_fonts if heading else self.st.body_fonts
@@ -145,6 +156,8 @@ class Builder:
         return hp.Para(self.glyphs.text(text, style.fontName, span), style)
 
     def story(self) -> list[Flowable]:
+        for h in self.plan.contents:
+            self.targets[h.anchor] = h
         out = self.cover(self.plan.cover)
         out += [NextPageTemplate("body"), PageBreak()]
         out += self.contents()
@@ -158,14 +171,17 @@ class Builder:
             elif isinstance(block, Para):
                 style = self.st.overview if block.role == "overview" else self.st.summary
                 p = self.para(block.text, style, block.span)
+                p.struct = Tag("P", self.sect())
                 # A summary stays with what follows (first point or subheading): no heading ends a page.
                 p.keepWithNext = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Bullets, Heading, *hb.BLOCKS))
                 out.append(p)
             elif isinstance(block, Bullets):
+                bodies = self.list_items(block)
                 for k, item in enumerate(block.items):
                     style = self.st.bullet[min(item.depth, 5)]
                     bullet = BULLETS[min(item.depth, len(BULLETS) - 1)]
                     p = self.para(item.text, style, item.span, bulletText=bullet)
+                    p.struct = bodies[k]
                     # The last point never starts a page alone: it travels with the one before.
                     p.keepWithNext = k == len(block.items) - 2
                     out.append(p)
@@ -174,8 +190,29 @@ class Builder:
             elif isinstance(block, GlossaryEntry):
                 out += self.term(block)
             elif isinstance(block, hb.BLOCKS):
-                out += self.blocks.flowables(block)
+                out += self.blocks.flowables(block, self.sect())
         return out
+
+    def list_items(self, block: Bullets) -> list[Tag]:
+        """L › LI › Lbl + LBody per point; a sub-list goes in the LBody of the point above it."""
+        lists: list[Tag] = [Tag("L", self.sect(), attributes=BULLET_LIST)]
+        bodies: list[Tag] = []
+        for item in block.items:
+            while len(lists) > item.depth + 1:
+                lists.pop()
+            while len(lists) < item.depth + 1:
+                lists.append(Tag("L", bodies[-1] if bodies else lists[-1], attributes=BULLET_LIST))
+            li = Tag("LI", lists[-1])
+            label = Tag("Lbl", li)  # declared first: the label comes first in its item
+            bodies.append(Tag("LBody", li, label=label))
+        return bodies
+
+    def open_sect(self, level: int) -> Tag:
+        while self.sects and self.sects[-1][0] >= level:
+            self.sects.pop()
+        sect = Tag("Sect", self.sect())
+        self.sects.append((level, sect))
+        return sect
 
     def heading(self, h: Heading) -> list[Flowable]:
         number = f"{h.number}\u00a0\u00a0" if h.number else ""
@@ -185,6 +222,7 @@ class Builder:
         text = prefix + self.glyphs.inline(h.text, self.st.head_fonts, h.span, self.st.link)
         p = hf.HeadingPara(text, style)
         p.mark = hf.Mark(h.anchor, h.outline_title, h.level - 1, self.book, rule, self.plan.page.frame_height)
+        p.struct = Tag(f"H{min(h.level, 6)}", self.open_sect(h.level))
         p.keepWithNext = True
         return [p]
 
@@ -194,8 +232,12 @@ class Builder:
         except Exception as e:  # reportlab/PIL raise many kinds for unreadable images
             self.report.error(f.span, f"image '{f.path.name}' cannot be embedded in the handout: {e}")
             return []
-        figure = hf.Figure(image, f.width, f.height, plain_text(f.alt) or f.alt)
+        alt = plain_text(f.alt) or f.alt
+        figure = hf.Figure(image, f.width, f.height, alt)
+        figure.struct = Tag("Figure", self.sect(), alt=alt)
         caption = self.para(f.caption, self.st.caption, f.span) if f.caption else None
+        if caption is not None:
+            caption.struct = Tag("Caption", self.sect())
         return [hf.FigureBlock(figure, caption, self.st.caption.spaceAfter)]
 
     def term(self, g: GlossaryEntry) -> list[Flowable]:
@@ -204,6 +246,11 @@ class Builder:
             name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link),
             self.st.term,
         )
+        if self.glossary_list is None:
+            self.glossary_list = Tag("L", self.sect(), attributes={"O": "List", "ListNumbering": "None"})
+        item = Tag("LI", self.glossary_list)
+        term.struct = Tag("Lbl", item)
+        self.targets[g.anchor] = g
         text = self.glyphs.inline(g.definition, self.st.body_fonts, g.span, self.st.link)
         if g.see:
             links = ", ".join(
@@ -213,12 +260,17 @@ class Builder:
             )
             see_also = self.glyphs.text(self.plan.words.see_also, self.st.body_fonts.text.italic, g.span)
             text += f" <i>{see_also}</i> {links}."
-        return [term, hp.Para(text, self.st.definition)]
+        definition = hp.Para(text, self.st.definition)
+        definition.struct = Tag("LBody", item)
+        return [term, definition]
 
     def contents(self) -> list[Flowable]:
         style = self.st.heading[1]
         title = hf.HeadingPara(self.glyphs.text(self.plan.words.contents, style.fontName, Span("")), style)
         title.mark = hf.Mark("contents", self.plan.words.contents, 0, self.book, None, self.plan.page.frame_height)
+        sect = Tag("Sect", self.root)
+        title.struct = Tag("H1", sect)
+        toc = Tag("TOC", sect)
         out: list[Flowable] = [title]
         num_w = 36.0
         for h in self.plan.contents:
@@ -231,7 +283,9 @@ class Builder:
             prefix = self.glyphs.text(number, ts.fontName, h.span)
             title = hp.Para(prefix + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
             self.book.toc_keys.append(h.anchor)
-            out.append(hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted))
+            line = hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted)
+            line.struct = Tag("Link", Tag("Reference", Tag("TOCI", toc)))
+            out.append(line)
         return out
 
     def cover(self, c: Cover) -> list[Flowable]:
@@ -241,9 +295,23 @@ class Builder:
         for line in (c.course, c.author):
             if line:
                 out.append(self.para(line, st.cover_line, c.span, heading=True))
+                out[-1].struct = Tag("P", self.root)
         if c.date:
             out.append(self.plain(c.date, st.cover_line, c.span))
+            out[-1].struct = Tag("P", self.root)
         return out
+
+    def title_parts(self, c: Cover, title_style: ParagraphStyle, sub_style: ParagraphStyle, rule_color: Any) -> list[Flowable]:
+        """The cover's title (the document's first heading), its rule and the subtitle."""
+        title = self.para(c.title, title_style, c.span, heading=True)
+        title.struct = Tag("H1", self.root)
+        rule = HRFlowable(width="35%", thickness=3, color=rule_color, hAlign="LEFT", spaceBefore=2, spaceAfter=14)
+        rule.struct = ARTIFACT
+        parts: list[Flowable] = [title, rule]
+        if c.subtitle:
+            parts.append(self.para(c.subtitle, sub_style, c.span, heading=True))
+            parts[-1].struct = Tag("P", self.root)
+        return parts
 
     def cover_plain(self, c: Cover) -> list[Flowable]:
         """Title block on white paper: no filled areas (ink-saving themes)."""
@@ -253,21 +321,13 @@ class Builder:
         out.append(Spacer(1, frame_h * (0.12 if logo else 0.2)))
         if logo:
             out += [logo, Spacer(1, 28)]
-        out.append(self.para(c.title, st.cover_title, c.span, heading=True))
-        out.append(HRFlowable(width="35%", thickness=3, color=st.accent, hAlign="LEFT", spaceBefore=2, spaceAfter=14))
-        if c.subtitle:
-            out.append(self.para(c.subtitle, st.cover_sub, c.span, heading=True))
+        out += self.title_parts(c, st.cover_title, st.cover_sub, st.accent)
         return out
 
     def cover_band(self, c: Cover) -> list[Flowable]:
         """Title block in the background colour on a full-bleed band of primary."""
         st, page = self.st, self.plan.page
-        parts: list[Flowable] = [
-            self.para(c.title, st.band_title, c.span, heading=True),
-            HRFlowable(width="35%", thickness=3, color=st.background, hAlign="LEFT", spaceBefore=2, spaceAfter=14),
-        ]  # fmt: skip
-        if c.subtitle:
-            parts.append(self.para(c.subtitle, st.band_sub, c.span, heading=True))
+        parts = self.title_parts(c, st.band_title, st.band_sub, st.background)
         band = hf.CoverBand(parts, self.logo(c), st.primary, st.background, (page.width, page.height),
                             page.frame_height * 0.42)  # fmt: skip
         return [band]
@@ -285,6 +345,7 @@ class Builder:
         w, h = fit_image(w, h, page)
         scale = min(1.0, 80 / h, page.frame_width * 0.5 / w)  # a logo is a mark, not a poster
         fig = hf.Figure(image, w * scale, h * scale, "Logo")
+        fig.struct = ARTIFACT  # decoration: the title says whose handout it is
         fig.hAlign = "LEFT"
         fig.wrap = lambda aw, ah: (fig.w, fig.h)  # type: ignore[method-assign]
         fig.avail = w * scale
@@ -309,6 +370,10 @@ def _decorate(book: hf.PageBook, fur: hf.Furniture, plan: HandoutPlan):
     foot_y = page.margin_bottom - 22
 
     def on_page(canv: Canvas, doc: BaseDocTemplate) -> None:
+        with artifact(canv, "Pagination"):
+            draw_furniture(canv)
+
+    def draw_furniture(canv: Canvas) -> None:
         canv.saveState()
         canv.setStrokeColor(fur.rule_color)
         canv.setLineWidth(0.6)
@@ -339,6 +404,15 @@ class HandoutStory:
     furniture: hf.Furniture
     book: hf.PageBook
     body_font: str
+    root: Tag  # the structure tree, declared in reading order
+    targets: dict[str, Heading | GlossaryEntry]  # where internal links lead
+
+    def describe(self, target: str, internal: bool) -> str:
+        """A link's description (its annotation's /Contents): the heading or term it leads to, or its URL."""
+        to = self.targets.get(target) if internal else None
+        if isinstance(to, Heading):
+            return to.outline_title
+        return plain_text(to.term) if to is not None else target
 
 
 def plan(pack: Pack, theme: Theme, report: Report) -> HandoutStory:
@@ -351,7 +425,7 @@ def typeset(plan: HandoutPlan, theme: Theme, report: Report) -> HandoutStory:
     flowables = b.story()
     furniture = b.furniture()
     b.glyphs.warn()
-    return HandoutStory(plan, flowables, furniture, b.book, b.st.body.fontName)
+    return HandoutStory(plan, flowables, furniture, b.book, b.st.body.fontName, b.root, b.targets)
 
 
 def draw(story: HandoutStory, theme: Theme) -> bytes:
@@ -373,7 +447,10 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
         PageTemplate("body", [frame], onPage=_decorate(story.book, story.furniture, plan)),
     ])  # fmt: skip
     c = meta.created
-    canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second), plan.words.page)
+    tagger = Tagger(story.describe)
+    canvas_class = hf.make_canvas_class(story.book, story.furniture, (c.year, c.month, c.day, c.hour, c.minute, c.second),
+                                        plan.words.page, tagger)  # fmt: skip
     doc.build(story.flowables, canvasmaker=canvas_class)
-    return buf.getvalue()
-
+    info = pdf_ua.DocMeta(meta.title, meta.author, meta.subject, ", ".join(meta.keywords), f"studypack {__version__}",
+                          meta.language, (c.year, c.month, c.day, c.hour, c.minute, c.second))  # fmt: skip
+    return pdf_ua.finish(buf.getvalue(), story.root, tagger, info)

@@ -3,12 +3,14 @@ between rows with the header row repeated on every page."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from studypack.render.handout_para import Para
+from studypack.render.pdf_tags import ARTIFACT
 
 PAD_X, PAD_Y = 4.5, 3.0  # cell padding
 MIN_ROWS = 2  # body rows kept together at either side of a page break
@@ -114,8 +116,13 @@ class TableFlow(Flowable):
         """How much shorter its first piece on a page may be than the whole (handout_para.Keep)."""
         return sum(self.heights[MIN_ROWS:]) if len(self.rows) >= 2 * MIN_ROWS else 0.0
 
-    def _piece(self, caption: Paragraph | None, rows: list[list[Cell]]) -> TableFlow:
-        return TableFlow(caption, self.header, rows, self.widths, self.styles, self.frame_height)
+    def _piece(self, caption: Paragraph | None, rows: list[list[Cell]], repeat: bool = False) -> TableFlow:
+        """A piece of this table; on a later page (`repeat`) its header row is decoration, since
+        the header's text was read once already (the cells keep their TH/TD elements)."""
+        header = [_decoration(cell) for cell in self.header] if repeat else self.header
+        piece = TableFlow(caption, header, rows, self.widths, self.styles, self.frame_height)
+        piece.struct = getattr(self, "struct", None)
+        return piece
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
@@ -129,7 +136,7 @@ class TableFlow(Flowable):
         elif self.height <= self.frame_height:
             k = 0  # a short table is not parted: it moves on whole
         if k:
-            return [self._piece(self.caption, self.rows[:k]), self._piece(None, self.rows[k:])]
+            return [self._piece(self.caption, self.rows[:k]), self._piece(None, self.rows[k:], repeat=True)]
         return self._cut_row(availWidth, room)
 
     def _cut_row(self, availWidth: float, room: float) -> list[Flowable]:
@@ -148,7 +155,7 @@ class TableFlow(Flowable):
                 return []
             top.append(_as_cell(parts[0], cell))
             bottom.append(_as_cell(parts[1], cell) if len(parts) > 1 else _empty(cell))
-        return [self._piece(self.caption, [top]), self._piece(None, [bottom, *self.rows[1:]])]
+        return [self._piece(self.caption, [top]), self._piece(None, [bottom, *self.rows[1:]], repeat=True)]
 
     def draw(self) -> None:
         x = max(self.width - sum(self.widths), 0.0) / 2
@@ -162,12 +169,21 @@ class TableFlow(Flowable):
 
 
 def _as_cell(part: Paragraph, cell: Cell) -> Cell:
-    """A piece of a split cell paragraph (split() makes its own class), keeping the cell's place and role."""
+    """A piece of a split cell paragraph (split() makes its own class), keeping the cell's place,
+    role and structure element."""
     part.role, part.row, part.column = cell.role, cell.row, cell.column
+    part.struct = getattr(cell, "struct", None)
     return part  # type: ignore[return-value]
+
+
+def _decoration(cell: Cell) -> Cell:
+    repeated = copy.copy(cell)
+    repeated.struct = ARTIFACT
+    return repeated
 
 
 def _empty(cell: Cell) -> Cell:
     out = Cell("", cell.style)
     out.role, out.row, out.column = cell.role, cell.row, cell.column
+    out.struct = getattr(cell, "struct", None)
     return out
