@@ -281,3 +281,9 @@ def test_no_slide_keeps_an_empty_text_placeholder(tmp_path):
     for number, slide in enumerate(Presentation(str(out["deck"])).slides, 1):
         empty = [p.name for p in slide.placeholders if p.has_text_frame and not p.text_frame.text.strip()]
         assert not empty, (number, empty)
+
+
+def test_speaker_notes_carry_the_pack_language(deck, sample):
+    pack, _ = sample
+    runs = [r for s in deck.slides if s.has_notes_slide for p in s.notes_slide.notes_text_frame.paragraphs for r in p.runs]
+    assert runs and {r._r.get_or_add_rPr().get("lang") for r in runs} == {pack.language}

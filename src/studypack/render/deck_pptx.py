@@ -235,6 +235,7 @@ class _Drawer:
     def __init__(self, deck: _Deck, plan: DeckPlan, theme: Theme, out: Package):
         self.deck, self.theme, self.out = deck, theme, out
         self.writer = Writer(theme.colors, plan.language)
+        self.language = plan.language
         self.protos: dict[tuple[int, bool], SlideProto] = {}
         # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
         self.fills = theme.style.fills and theme.slides.template is None
@@ -413,7 +414,7 @@ class _Drawer:
             NewPart(
                 f"/ppt/notesSlides/notesSlide{number}.xml",
                 CT.PML_NOTES_SLIDE,
-                notes_xml(self.notes, notes),
+                notes_xml(self.notes, notes, self.language),
                 rels,
             )
         )

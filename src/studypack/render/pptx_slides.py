@@ -174,14 +174,16 @@ def notes_proto(package: Any, notes_master: Any) -> NotesProto:
     return NotesProto(head, tail)
 
 
-def notes_xml(proto: NotesProto, notes: tuple[str, ...]) -> bytes:
-    """What python-pptx's notes_text_frame.text = ... writes, one paragraph per line."""
+def notes_xml(proto: NotesProto, notes: tuple[str, ...], lang: str) -> bytes:
+    """What python-pptx's notes_text_frame.text = ... writes, one paragraph per line, each run in
+    the pack's language (a screen reader and the spelling checker read notes too)."""
     if not proto.tail:
         return proto.head.encode("utf-8")
     paras = []
+    rpr = f'<a:rPr lang="{attr(lang)}" dirty="0"/>'
     for line in XML_UNSAFE.sub("", "\n".join(notes)).split("\n"):
         escaped = text(_CTRL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", line))
-        paras.append(f"<a:p><a:r><a:t>{escaped}</a:t></a:r></a:p>" if line else "<a:p/>")
+        paras.append(f"<a:p><a:r>{rpr}<a:t>{escaped}</a:t></a:r></a:p>" if line else "<a:p/>")
     return f"{proto.head}{''.join(paras)}{proto.tail}".encode()
 
 
