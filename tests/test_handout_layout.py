@@ -305,3 +305,20 @@ def test_wrapped_section_headings_hang_under_their_title(long_titles, paper):
         body = pdf.pages[2]
         _assert_hangs(_title_lines(body, "2", LONG_TITLE), LONG_TITLE)
         _assert_hangs(_title_lines(body, "2.1", LONG_SUB), LONG_SUB)
+
+
+def test_a_lead_in_point_stays_with_its_first_sub_point(tmp_path):
+    """A point that introduces a sub-list never ends a page with the sub-list on the next."""
+    import yaml as _yaml
+
+    filler = [f"Filler point {i} that takes a line or two of the page so the lead-in lands low." for i in range(40)]
+    for n in range(30, 40):  # shift the lead-in down the page until it would fall at the foot
+        folder = tmp_path / f"p{n}"
+        folder.mkdir()
+        points = [*filler[:n], "A titration in four steps:", ["Rinse the burette", "Fill it", "Add indicator", "Titrate"]]
+        (folder / "pack.yaml").write_text(_yaml.safe_dump({"title": "T", "sections": [{"title": "S", "points": points}]}))
+        outputs = build_or_fail(folder, tmp_path / f"o{n}", only=("handout",))
+        with pdfplumber.open(outputs["handout"]) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+        lead = next(i for i, t in enumerate(pages) if "four steps" in t)
+        assert "Rinse the burette" in pages[lead], f"lead-in alone at the foot of page {lead + 1} (n={n})"

@@ -23,9 +23,9 @@ from helpers import REPO, SAMPLE, build_or_fail
 from studypack.build import BuildOptions, build_pack
 from studypack.cli import cli
 from studypack.load.nodes import clean_text
-from studypack.typography import smarten
 from studypack.outputs import OUTPUTS
 from studypack.render.cards_csv import read_cards, seen_text
+from studypack.typography import smarten
 
 ALL = tuple(OUTPUTS)
 VISIBLE = ("handout", "deck", "cards", "csv")

@@ -182,8 +182,10 @@ class Builder:
                     bullet = BULLETS[min(item.depth, len(BULLETS) - 1)]
                     p = self.para(item.text, style, item.span, bulletText=bullet)
                     p.struct = bodies[k]
-                    # The last point never starts a page alone: it travels with the one before.
-                    p.keepWithNext = k == len(block.items) - 2
+                    # The last point never starts a page alone: it travels with the one before;
+                    # a lead-in ("A titration in four steps:") stays with its first sub-point.
+                    nxt = block.items[k + 1] if k + 1 < len(block.items) else None
+                    p.keepWithNext = k == len(block.items) - 2 or (nxt is not None and nxt.depth > item.depth)
                     out.append(p)
             elif isinstance(block, Figure):
                 out += self.figure(block)
