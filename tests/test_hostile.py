@@ -775,3 +775,34 @@ def test_a_sideways_camera_jpeg_is_drawn_upright_in_handout_and_deck(tmp_path):
         if x.get_object().get("/Subtype") == "/Image"
     ]
     assert sizes == [(40, 80)]
+
+
+# ---------------------------------------------------------------- equations the typesetter can afford
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        "\\frac{" * 40 + "x" + "}{y}" * 40,
+        "\\left(" * 12 + "x" + "\\right)" * 12,
+        "\\sqrt{" * 5 + "\\begin{matrix} " * 5 + "x" + " \\end{matrix}" * 5 + "}" * 5,
+    ],
+    ids=["40 nested fractions", "12 nested \\left", "braces and environments"],
+)
+def test_deeply_nested_math_is_a_located_error_at_once(tmp_path, latex):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["points"] = [{"math": latex}, f"inline ${latex}$ too"]
+    write_pack(pack, data)
+    result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("error: math: nested more than 8 levels deep") == 2, result.stderr
+
+
+def test_math_nested_8_levels_still_builds(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["points"] = [{"math": "\\frac{" * 8 + "x" + "}{y}" * 8}]
+    write_pack(pack, data)
+    problems, written = build(pack, tmp_path / "out", only=("handout",))
+    assert errors_of(problems) == [] and len(written) == 1
