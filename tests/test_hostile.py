@@ -806,3 +806,24 @@ def test_math_nested_8_levels_still_builds(tmp_path):
     write_pack(pack, data)
     problems, written = build(pack, tmp_path / "out", only=("handout",))
     assert errors_of(problems) == [] and len(written) == 1
+
+
+# ---------------------------------------------------------------- folders and tables from strangers
+
+
+def test_an_output_folder_nested_1500_deep_is_no_internal_error(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    deep = tmp_path.joinpath(*["d"] * 1500)
+    result = run_cli("build", str(pack), "--out", str(deep), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert (deep / "p" / "handout.pdf").is_file()
+    result = run_cli("new", str(tmp_path.joinpath(*["n"] * 1500)), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-500:]
+
+
+def test_an_imported_table_of_1000_columns_keeps_50_and_builds(tmp_path):
+    guide = tmp_path / "wide.md"
+    guide.write_text("# T\n\n## S\n\n|" + "a|" * 1000 + "\n|" + "-|" * 1000 + "\n|b|\n")
+    result = run_cli("build", str(guide), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wide.md:5:1: warning: table of 1000 columns; only the first 50" in result.stderr
