@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -813,12 +814,31 @@ def test_math_nested_8_levels_still_builds(tmp_path):
 
 def test_an_output_folder_nested_1500_deep_is_no_internal_error(tmp_path):
     pack = small_pack(tmp_path / "p")
-    deep = tmp_path.joinpath(*["d"] * 1500)
-    result = run_cli("build", str(pack), "--out", str(deep), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-500:]
-    assert (deep / "p" / "handout.pdf").is_file()
-    result = run_cli("new", str(tmp_path.joinpath(*["n"] * 1500)), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-500:]
+    deep, deep_new = tmp_path.joinpath(*["d"] * 1500), tmp_path.joinpath(*["n"] * 1500)
+    try:
+        result = run_cli("build", str(pack), "--out", str(deep), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-500:]
+        assert (deep / "p" / "handout.pdf").is_file()
+        result = run_cli("new", str(deep_new), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-500:]
+    finally:  # pytest's own clean-up recurses once per level
+        _remove_chain(tmp_path / "d")
+        _remove_chain(tmp_path / "n")
+
+
+def _remove_chain(top: Path) -> None:
+    """Remove a chain of single folders (with the files in them) from the bottom up."""
+    chain = []
+    while top.is_dir():
+        chain.append(top)
+        top = top / top.name
+    for folder in reversed(chain):
+        for child in folder.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)  # shallow: the chain below was removed already
+            else:
+                child.unlink()
+        folder.rmdir()
 
 
 def test_an_imported_table_of_1000_columns_keeps_50_and_builds(tmp_path):
