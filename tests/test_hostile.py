@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -775,3 +776,74 @@ def test_a_sideways_camera_jpeg_is_drawn_upright_in_handout_and_deck(tmp_path):
         if x.get_object().get("/Subtype") == "/Image"
     ]
     assert sizes == [(40, 80)]
+
+
+# ---------------------------------------------------------------- equations the typesetter can afford
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        "\\frac{" * 40 + "x" + "}{y}" * 40,
+        "\\left(" * 12 + "x" + "\\right)" * 12,
+        "\\sqrt{" * 5 + "\\begin{matrix} " * 5 + "x" + " \\end{matrix}" * 5 + "}" * 5,
+    ],
+    ids=["40 nested fractions", "12 nested \\left", "braces and environments"],
+)
+def test_deeply_nested_math_is_a_located_error_at_once(tmp_path, latex):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["points"] = [{"math": latex}, f"inline ${latex}$ too"]
+    write_pack(pack, data)
+    result = run_cli("build", str(pack), "--out", str(tmp_path / "out"), cwd=tmp_path, timeout=30)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("error: math: nested more than 8 levels deep") == 2, result.stderr
+
+
+def test_math_nested_8_levels_still_builds(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    data = yaml.safe_load((pack / "pack.yaml").read_text())
+    data["sections"][0]["points"] = [{"math": "\\frac{" * 8 + "x" + "}{y}" * 8}]
+    write_pack(pack, data)
+    problems, written = build(pack, tmp_path / "out", only=("handout",))
+    assert errors_of(problems) == [] and len(written) == 1
+
+
+# ---------------------------------------------------------------- folders and tables from strangers
+
+
+def test_an_output_folder_nested_1500_deep_is_no_internal_error(tmp_path):
+    pack = small_pack(tmp_path / "p")
+    deep, deep_new = tmp_path.joinpath(*["d"] * 1500), tmp_path.joinpath(*["n"] * 1500)
+    try:
+        result = run_cli("build", str(pack), "--out", str(deep), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-500:]
+        assert (deep / "p" / "handout.pdf").is_file()
+        result = run_cli("new", str(deep_new), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr[-500:]
+    finally:  # pytest's own clean-up recurses once per level
+        _remove_chain(tmp_path / "d")
+        _remove_chain(tmp_path / "n")
+
+
+def _remove_chain(top: Path) -> None:
+    """Remove a chain of single folders (with the files in them) from the bottom up."""
+    chain = []
+    while top.is_dir():
+        chain.append(top)
+        top = top / top.name
+    for folder in reversed(chain):
+        for child in folder.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)  # shallow: the chain below was removed already
+            else:
+                child.unlink()
+        folder.rmdir()
+
+
+def test_an_imported_table_of_1000_columns_keeps_50_and_builds(tmp_path):
+    guide = tmp_path / "wide.md"
+    guide.write_text("# T\n\n## S\n\n|" + "a|" * 1000 + "\n|" + "-|" * 1000 + "\n|b|\n")
+    result = run_cli("build", str(guide), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wide.md:5:1: warning: table of 1000 columns; only the first 50" in result.stderr

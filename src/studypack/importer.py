@@ -12,7 +12,7 @@ from studypack.load import PACK_FILE
 from studypack.load.guide import load_guide
 from studypack.load.pictures import is_extracted
 from studypack.model import Image, Pack, Section
-from studypack.output import write_atomic
+from studypack.output import make_folders, write_atomic
 from studypack.pack_writer import write_pack_yaml
 
 
@@ -85,7 +85,7 @@ def _copy_images(pack: Pack, pack_dir: Path, details: list[str]) -> Pack:
                     name, k = f"{stem}-{k}{image.path.suffix.lower()}", k + 1
                 taken.add(name)
                 target = pack_dir / "images" / name
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(target.parent)
                 shutil.copyfile(image.path, target)
                 copied[image.path] = target
                 details.append(f"copied {display_path(image.path)} to {display_path(target)}")

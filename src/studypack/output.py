@@ -67,6 +67,16 @@ def _commit(item: Staged) -> None:
     item.tmp = None
 
 
+def make_folders(folder: Path) -> None:
+    """`mkdir -p` without recursion: a folder nested 1,500 deep is an OSError, not a RecursionError."""
+    missing: list[Path] = []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(exist_ok=True)
+
+
 def stage(path: Path, data: bytes) -> Staged:
     """The bytes written and fsynced beside the target; an error names the target, never a temp."""
     try:
@@ -76,7 +86,7 @@ def stage(path: Path, data: bytes) -> Staged:
 
 
 def _stage(path: Path, data: bytes) -> Staged:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     fd = _unnamed_file(path.parent)
     if fd is not None:
         item = Staged(path, fd=fd)
@@ -122,7 +132,7 @@ def _unnamed_file(folder: Path) -> int | None:
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """The folder locked against other builds writing into it (released when the process ends)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folders(folder)
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from studypack.errors import StudypackError, display_path
-from studypack.output import write_atomic
+from studypack.output import make_folders, write_atomic
 
 TEMPLATE = """\
 # A studypack pack. Build it with:  studypack build {folder}
@@ -57,7 +57,7 @@ def scaffold_pack(folder: Path) -> Path:
         raise StudypackError(f"{display_path(path if path.exists() else folder)} already exists; not overwriting it")
     title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "My pack"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)
         # whole or not at all: a full disk must not leave an empty pack.yaml that the next `new` refuses
         write_atomic(path, TEMPLATE.format(folder=folder, title=_yaml_text(title)).encode("utf-8"))
     except OSError as e:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from studypack.errors import Report, Span
 from studypack.inline import parse_inline, plain_text
+from studypack.load.blocks import MAX_COLUMNS
 from studypack.load.fields import (
     clean_text,
     cut_long_text,
@@ -183,6 +184,14 @@ class _Builder:
         if isinstance(b, OTable):
             cell = lambda t: self.text(t, b.line, b.col, check=False) or ""
             width = max([len(b.header)] + [len(r) for r in b.rows])
+            if width > MAX_COLUMNS:  # as a pack.yaml table is refused: no page holds them
+                self.report.warning(
+                    span, f"table of {width} columns; only the first {MAX_COLUMNS} imported"
+                )
+                width = MAX_COLUMNS
+                b = OTable(
+                    b.header[:width], [r[:width] for r in b.rows], b.line, b.col, b.align[:width]
+                )
             pad = lambda row: tuple(row) + ("",) * (width - len(row))
             header = pad([cell(t) for t in b.header])
             rows = tuple(pad([cell(t) for t in r]) for r in b.rows)

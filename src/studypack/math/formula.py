@@ -44,6 +44,10 @@ _ARITY = {
 _LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
+_FENCE = re.compile(r"\\(left|right|begin|end)(?![A-Za-z])")
+# The typesetter's time doubles with every level of nesting: 8 levels take about a second.
+MAX_NESTING = 8
+_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep (braces, \\left…\\right, \\begin…\\end)"
 
 _MESSAGES = {
     l2m_errors.NoAvailableTokensError: "incomplete formula (a command lacks its argument)",
@@ -170,16 +174,23 @@ def check(latex: str) -> tuple[str, int] | None:
                 f"unknown environment '{m.group(1)}'{did_you_mean(m.group(1), choices)}",
                 m.start(),
             )
-    depth, opened = 0, []
+    opened: list[int] = []
+    fences = 0  # \left…\right and \begin…\end pairs open here; they nest like braces
     i = 0
     while i < len(latex):
         ch = latex[i]
         if ch == "\\":
+            m = _FENCE.match(latex, i)
+            if m:
+                fences += 1 if m.group(1) in ("left", "begin") else -1
+                if len(opened) + fences > MAX_NESTING:
+                    return _TOO_DEEP, i
             i += 2
             continue
         if ch == "{":
             opened.append(i)
-            depth += 1
+            if len(opened) + fences > MAX_NESTING:
+                return _TOO_DEEP, i
         elif ch == "}":
             if not opened:
                 return "'}' without its '{'", i
