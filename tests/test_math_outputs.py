@@ -70,7 +70,7 @@ def test_deck_with_math_renders_in_libreoffice_within_its_boxes(
 
 
 def test_anki_fields_carry_mathjax_and_the_csv_keeps_the_source(built: dict[str, Path]) -> None:
-    from studypack.render.anki import to_html
+    from studypack.render.card_html import to_html
 
     assert to_html(r"at $v = v_0 + at$") == r"at \(v = v_0 + at\)"
     assert to_html("costs $5 and $10") == "costs $5 and $10"

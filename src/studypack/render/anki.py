@@ -24,10 +24,10 @@ import genanki
 
 from studypack.errors import Report, Span
 from studypack.fonts import family_files
-from studypack.inline import parse_inline, plain_text, wrap_run
-from studypack.math.inline import InlineMath, split_inline
+from studypack.inline import plain_text
 from studypack.model import Card, Pack, tag_word
 from studypack.render.anki_history import gone_message, read_package, stamp_changes
+from studypack.render.card_html import to_html
 from studypack.theme import Theme
 
 MODEL_VERSION = "1"  # bump when fields or templates change incompatibly
@@ -50,37 +50,6 @@ def stable_id(*parts: str) -> int:
     """An id in genanki's recommended range [2**30, 2**31), the same for the same parts."""
     digest = hashlib.sha256("\0".join(parts).encode()).digest()
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
-
-
-ANKI_MATH = ("\\(", "\\)")  # what Anki's MathJax reads as inline math
-SOURCE_MATH = ("$", "$")  # the pack's own marks: the LaTeX source as written
-
-
-def to_html(text: str, math: tuple[str, str] = ANKI_MATH) -> str:
-    """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed.
-    Inline `$…$` math is its LaTeX between `math` marks (Anki's `\\(…\\)` by default)."""
-    if "$" in text:
-        pieces = split_inline(text)
-        if any(isinstance(p, InlineMath) for p in pieces):
-            return "".join(
-                f"{math[0]}{html.escape(p.latex, quote=False)}{math[1]}"
-                if isinstance(p, InlineMath)
-                else _markdown_html(p)
-                for p in pieces
-            )
-    return _markdown_html(text)
-
-
-def _markdown_html(text: str) -> str:
-    return "".join(
-        wrap_run(
-            r,
-            html.escape(r.text, quote=False),
-            ("<code>", "</code>"),
-            lambda h: f'<a href="{html.escape(h)}">',
-        )
-        for r in parse_inline(text)
-    )
 
 
 _CSS_UNSAFE = re.compile(r"[^\w .-]")  # what may not appear in a quoted CSS font name of ours

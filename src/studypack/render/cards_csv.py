@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from studypack.errors import Report
 from studypack.inline import plain_text
 from studypack.model import Pack, tag_word
-from studypack.render.anki import SOURCE_MATH, to_html
+from studypack.render.card_html import SOURCE_MATH, to_html
 from studypack.theme import Theme
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection); as an HTML
