@@ -21,7 +21,6 @@ from itertools import repeat
 from pathlib import Path
 
 from studypack import __version__, inputs
-from studypack.accessibility import audit
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.fonts import PDF_FAMILIES, family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
@@ -157,7 +156,9 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
             theme = resolve_theme(pack, options, report) if pack is not None else None
         if pack is None or theme is None:
             return result
-        if options.accessibility:
+        if options.accessibility:  # only `check --accessibility` pays for importing the audit
+            from studypack.accessibility import audit
+
             audit(pack, theme, report)
         result.slug = pack.slug
         folder = options.out / pack.slug
