@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from studypack.errors import Report, Span
 
@@ -47,6 +48,14 @@ def check_package(data: bytes, name: str, report: Report, main_part: str, what: 
         report.error(span, f"this {what} is incomplete: it has no part '{main_part}'")
         return False
     return True
+
+
+def package_errors() -> tuple[type[Exception], ...]:
+    """What python-docx and python-pptx raise on a damaged package (beside their own
+    PackageNotFoundError): broken zip streams, XML, missing parts, bad values."""
+    from lxml.etree import XMLSyntaxError
+
+    return (XMLSyntaxError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError)
 
 
 def broken(report: Report, name: str, what: str, error: Exception) -> None:

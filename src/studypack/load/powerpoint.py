@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 
 from studypack.errors import Report, Span
-from studypack.load.office import broken, check_package
+from studypack.load.office import broken, check_package, package_errors
 from studypack.load.outline import OImage, OTable, Outline, glossary_heading
 from studypack.load.outline_build import Assembler
 
@@ -25,22 +23,13 @@ def parse_pptx(data: bytes, name: str, report: Report) -> Outline | None:
     """The deck's outline, or None after a located error."""
     if not check_package(data, name, report, "ppt/presentation.xml", WHAT):
         return None
-    from lxml.etree import XMLSyntaxError
     from pptx import Presentation
     from pptx.exc import PackageNotFoundError
 
     try:
         deck = Presentation(io.BytesIO(data))
         return _Reader(name, report).read(deck)
-    except (
-        PackageNotFoundError,
-        XMLSyntaxError,
-        zipfile.BadZipFile,
-        zlib.error,
-        KeyError,
-        ValueError,
-        EOFError,
-    ) as e:
+    except (PackageNotFoundError, *package_errors()) as e:
         broken(report, name, WHAT, e)
         return None
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from pathlib import PurePosixPath
 
 from studypack.errors import Report, Span
-from studypack.load.office import broken, check_package
+from studypack.load.office import broken, check_package, package_errors
 from studypack.load.outline import OImage, OTable, Outline
 from studypack.load.outline_build import Assembler
 
@@ -27,20 +25,11 @@ def parse_docx(data: bytes, name: str, report: Report) -> Outline | None:
         return None
     import docx  # only Word imports pay for python-docx
     from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(io.BytesIO(data))
         return _Reader(document, name, report).read()
-    except (
-        PackageNotFoundError,
-        XMLSyntaxError,
-        zipfile.BadZipFile,
-        zlib.error,
-        KeyError,
-        ValueError,
-        EOFError,
-    ) as e:
+    except (PackageNotFoundError, *package_errors()) as e:
         broken(report, name, WHAT, e)
         return None
 
