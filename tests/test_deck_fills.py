@@ -128,33 +128,30 @@ def test_a_template_section_header_is_left_as_it_is(pack, tmp_path):
     assert body.top < title.top  # python-pptx's own arrangement, untouched
 
 
-def test_logo_alt_text_names_the_theme(pack):
+def test_the_logo_is_once_on_the_master_marked_decorative_and_named(pack):
+    """Not a picture on every slide: one on the master, which screen readers skip (decorative)."""
     theme = theme_named("northfield-history")
     assert theme.logo is not None
     prs = deck(pack, theme)
-    logos = [sh for s in prs.slides for sh in s.shapes if sh.name.startswith("Logo ") and sh.shape_type == 13]
-    assert logos
-    assert {sh._element.nvPicPr.cNvPr.get("descr") for sh in logos} == {
-        "Northfield History Department logo"
-    }
-    assert Path(theme.logo).name not in logos[0]._element.nvPicPr.cNvPr.get("descr")
+    assert not [sh for s in prs.slides for sh in s.shapes if sh.name.startswith("Logo")]
+    (logo,) = [sh for sh in prs.slide_master.shapes if sh.name.startswith("Logo ") and sh.shape_type == 13]
+    c_nv_pr = logo.element.nvPicPr.cNvPr
+    assert c_nv_pr.get("descr") == "Northfield History Department logo"
+    assert Path(theme.logo).name not in c_nv_pr.get("descr")
+    decorative = c_nv_pr.findall(".//{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative")
+    assert [d.get("val") for d in decorative] == ["1"]
 
 
-def test_on_filled_slides_the_logo_sits_on_a_background_coloured_backdrop(pack):
-    """A logo drawn in the primary colour (Northfield's shield) would vanish on the fill."""
+def test_the_logo_sits_on_a_background_coloured_backdrop(pack):
+    """A logo drawn in the primary colour (Northfield's shield) would vanish on filled slides."""
     theme = theme_named("northfield-history")
-    for slide in deck(pack, theme).slides:
-        shapes = list(slide.shapes)
-        logo = next(i for i, sh in enumerate(shapes) if sh.shape_type == 13 and sh.name.startswith("Logo "))
-        backdrops = [sh for sh in shapes if sh.name.startswith("Logo backdrop")]
-        if background(slide) is None:
-            assert not backdrops
-            continue
-        (backdrop,) = backdrops
-        assert shapes.index(backdrop) < logo  # drawn first, so underneath
-        assert str(backdrop.fill.fore_color.rgb) == hex_of(theme.colors.background)
-        pic = shapes[logo]
-        assert backdrop.left < pic.left and pic.left + pic.width < backdrop.left + backdrop.width
+    shapes = list(deck(pack, theme).slide_master.shapes)
+    logo = next(i for i, sh in enumerate(shapes) if sh.shape_type == 13 and sh.name.startswith("Logo "))
+    (backdrop,) = [sh for sh in shapes if sh.name.startswith("Logo backdrop")]
+    assert shapes.index(backdrop) < logo  # drawn first, so underneath
+    assert str(backdrop.fill.fore_color.rgb) == hex_of(theme.colors.background)
+    pic = shapes[logo]
+    assert backdrop.left < pic.left and pic.left + pic.width < backdrop.left + backdrop.width
 
 
 @pytest.mark.render

@@ -190,14 +190,11 @@ class _Deck:
         }
         for plan in plans:
             paths = [plan.image.path] if plan.image is not None and plan.picture is not None else []
-            if theme.logo is not None and self.role(plan).date is not None:
-                paths.append(theme.logo)
             for path in paths:
                 if path not in self.images:
                     from pptx.parts.image import Image as PptxImage
 
-                    # a camera's sideways JPEG, turned as it means (the logo is drawn as it is)
-                    image = PptxImage.from_file(upright(path) if path != theme.logo else str(path))
+                    image = PptxImage.from_file(upright(path))  # a camera's sideways JPEG, turned as it means
                     n = next(i for i in range(1, len(taken) + 2) if i not in taken)
                     taken.add(n)
                     self.images[path] = (f"/ppt/media/image{n}.{image.ext}", image)
@@ -240,7 +237,6 @@ class _Drawer:
         # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
         self.fills = theme.style.fills and theme.slides.template is None
         self.notes: NotesProto | None = None
-        self.logo_size: tuple[int, int] | None = None
 
     def proto(self, layout: Any, filled: bool) -> SlideProto:
         proto = self.protos.get((id(layout), filled))
@@ -345,8 +341,6 @@ class _Drawer:
             loose.append(
                 furniture(new_id(), "Slide Number Placeholder", ph.type.xml_value, ph.idx, paras)
             )
-        if self.theme.logo is not None and role.date is not None:
-            loose.append(self.logo(role.date, new_id, relate, filled))
         kept = [out[id(s)] for s in proto.shapes if id(s) in out]
         if plan.notes:
             relate(RT.NOTES_SLIDE, f"../notesSlides/notesSlide{number}.xml", False)
@@ -376,30 +370,6 @@ class _Drawer:
             self.out.add(NewPart(partname, CT.PNG, equation_png(eq, hex_color)))
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         return equation_xml(eq, shape_id, rid, self.writer.lang, hex_color)
-
-    def logo(
-        self, date_ph: Any, new_id: Callable[[], int], relate: Callable[[str, str, bool], str], filled: bool
-    ) -> str:
-        """The logo in the date's corner; on a filled slide on a tile of the background colour,
-        so a logo drawn in the primary colour still shows (as on the handout's cover band)."""
-        assert self.theme.logo is not None
-        if self.logo_size is None:
-            from PIL import Image as PILImage
-
-            with PILImage.open(self.theme.logo) as im:
-                self.logo_size = im.size
-        w, h = self.logo_size
-        frame = box_of(date_ph)
-        scale = min(frame.w / w, frame.h / h)
-        rid = relate(RT.IMAGE, self.image_ref(self.theme.logo), False)
-        frame_emu = (emu(frame.x), emu(frame.y), emu(w * scale), emu(h * scale))
-        descr = XML_UNSAFE.sub("", f"{self.theme.name} logo")
-        if not filled:
-            return picture(new_id(), "Logo", descr, rid, frame_emu, "")
-        x, y, cx, cy = frame_emu
-        pad = emu(LOGO_PAD)
-        under = tile(new_id(), (x - pad, y - pad, cx + 2 * pad, cy + 2 * pad), self.theme.colors.background.lstrip("#"))
-        return under + picture(new_id(), "Logo", descr, rid, frame_emu, "")
 
     def notes_slide(self, number: int, notes: tuple[str, ...]) -> None:
         master = self.deck.notes_master
@@ -432,6 +402,41 @@ class DeckPlan:
     keywords: str
     language: str
     comments: str
+
+
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+)
+
+
+def _logo_on_masters(prs: Any, theme: Theme) -> None:
+    """The theme's logo once on each slide master, in the date's corner, marked decorative: every
+    slide shows it and a screen reader is not told it slide after slide. A tile of the background
+    colour under it keeps a logo drawn in the primary colour visible on filled slides."""
+    if theme.logo is None:
+        return
+    from PIL import Image as PILImage
+
+    with PILImage.open(theme.logo) as im:
+        w, h = im.size
+    for master in prs.slide_masters:
+        date = next((ph for ph in master.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.DATE), None)
+        if date is None:
+            continue
+        frame = box_of(date)
+        scale = min(frame.w / w, frame.h / h)
+        x, y, cx, cy = emu(frame.x), emu(frame.y), emu(w * scale), emu(h * scale)
+        _, rid = master.part.get_or_add_image_part(str(theme.logo))
+        tree = master.element.cSld.spTree
+        first = 1 + max(int(el.get("id")) for el in tree.iter(qn("p:cNvPr")))
+        pad = emu(LOGO_PAD)
+        descr = XML_UNSAFE.sub("", f"{theme.name} logo")
+        pic = picture(first + 1, "Logo", descr, rid, (x, y, cx, cy), "", decorative=True)
+        shapes = tile(first, (x - pad, y - pad, cx + 2 * pad, cy + 2 * pad), theme.colors.background.lstrip("#")) + pic
+        for shape in etree.fromstring(f"<p:spTree {_NAMESPACES}>{shapes}</p:spTree>"):
+            tree.append(shape)
 
 
 def _open_profiled(theme: Theme) -> tuple[Any, dict[str, Role] | None]:
@@ -469,6 +474,7 @@ def draw(plan: DeckPlan, theme: Theme) -> bytes:
     prs, roles = _open_profiled(theme)
     assert roles is not None  # plan() found them in the same template
     _restyle_theme(prs, theme)
+    _logo_on_masters(prs, theme)
     _core_properties(prs, plan)
     deck = _Deck(prs, theme, roles, plan.slides)
     when = plan.built

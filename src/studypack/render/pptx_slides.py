@@ -290,9 +290,16 @@ def tile(sp_id: int, frame: tuple[int, int, int, int], hex_color: str) -> str:
     )
 
 
+DECORATIVE = (  # Office 2019+: a picture screen readers skip (the Accessibility Checker asks no alt text)
+    '<a:extLst><a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}"><adec:decorative '
+    'xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative" val="1"/></a:ext></a:extLst>'
+)
+
+
 def picture(
-    sp_id: int, name: str, descr: str, rid: str, frame: tuple[int, int, int, int], ph: str
-) -> str:
+    sp_id: int, name: str, descr: str, rid: str, frame: tuple[int, int, int, int], ph: str,
+    decorative: bool = False,
+) -> str:  # fmt: skip
     """A picture: in the layout's picture placeholder (`ph`), or free (the logo, or no placeholder)."""
     x, y, cx, cy = frame
     locks = (
@@ -301,7 +308,8 @@ def picture(
     nv_pr = f"<p:nvPr>{ph}</p:nvPr>" if ph else "<p:nvPr/>"
     geom = "" if ph else '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
     return (
-        f'<p:pic><p:nvPicPr><p:cNvPr id="{sp_id}" name="{name} {sp_id}" descr="{attr(descr)}"/><p:cNvPicPr>'
+        f'<p:pic><p:nvPicPr><p:cNvPr id="{sp_id}" name="{name} {sp_id}" descr="{attr(descr)}"'
+        f'{f">{DECORATIVE}</p:cNvPr>" if decorative else "/>"}<p:cNvPicPr>'
         f'{locks}</p:cNvPicPr>{nv_pr}</p:nvPicPr><p:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/>'
         f'</a:stretch></p:blipFill><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         f"{geom}</p:spPr></p:pic>"
