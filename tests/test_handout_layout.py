@@ -322,3 +322,20 @@ def test_a_lead_in_point_stays_with_its_first_sub_point(tmp_path):
             pages = [page.extract_text() or "" for page in pdf.pages]
         lead = next(i for i, t in enumerate(pages) if "four steps" in t)
         assert "Rinse the burette" in pages[lead], f"lead-in alone at the foot of page {lead + 1} (n={n})"
+
+
+def test_contents_leaders_run_up_to_the_page_numbers(tmp_path):
+    outputs = build_or_fail(SAMPLE, tmp_path, only=("handout",))
+    with pdfplumber.open(outputs["handout"]) as pdf:
+        page = next(p for p in pdf.pages if "Contents" in (p.extract_text() or ""))
+        rows: dict[int, list] = {}
+        for c in page.chars:
+            rows.setdefault(round(c["bottom"]), []).append(c)
+        gaps = []
+        for chars in rows.values():
+            chars.sort(key=lambda c: c["x0"])
+            dots = [c for c in chars if c["text"] == "."]
+            digits = [c for c in chars if c["text"].isdigit() and dots and c["x0"] > dots[-1]["x1"]]
+            if dots and digits:
+                gaps.append(digits[0]["x0"] - dots[-1]["x1"])
+    assert len(gaps) > 5 and max(gaps) < 16, gaps  # one dot step of the leader grid, at most

@@ -118,7 +118,9 @@ class TocLine(Flowable):
         # A line's actual width counts its indent: leaders follow a hanging last line's text.
         widths = para.getActualLineWidths0()
         start = self.indent + (widths[-1] if widths else 0) + 6
-        end = self.width - self.num_width + 4
+        # Up to the page number, whose width is known only when the book is saved (a form): stop
+        # where a two-digit number begins, so a one- or two-digit number has the dots run up to it.
+        end = self.width - canv.stringWidth("00", para.style.fontName, self.size) - 3
         if end > start:
             dot = canv.stringWidth(". ", para.style.fontName, self.size)
             # Leaders on a fixed grid, so the dots of all lines align in columns.
