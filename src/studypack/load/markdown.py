@@ -26,6 +26,7 @@ from studypack.load.outline import (
     blank_term,
     glossary_heading,
     heading_language,
+    nest,
     split_term,
 )
 
@@ -162,13 +163,7 @@ class _Reader:
             return
         section = OSection(text, line, self.col(line, text))
         self.opened.append(section)
-        while self.headings and self.headings[-1][0] >= level:
-            self.headings.pop()
-        if self.headings:
-            self.headings[-1][1].sections.append(section)
-        else:
-            self.outline.sections.append(section)
-        self.headings.append((level, section))
+        nest(self.headings, level, section, lambda s: s.sections, self.outline.sections)
 
     def _paragraph(self, tok: Token) -> None:
         line = tok.map[0] + 1 if tok.map else 0

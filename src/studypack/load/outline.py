@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from studypack.labels import LABELS
 
@@ -136,7 +138,10 @@ _HEADING_LANGUAGE = {
 _GLOSSARY_HEADING = re.compile(
     r"^(?:key\s+terms?(?:\s+to\s+(?:review|know))?|glossary|vocabulary|key\s+vocabulary|"
     r"terms\s+to\s+(?:know|review)|definitions|key\s+concepts\s+and\s+terms|"
-    + "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_HEADING_LANGUAGE, key=len, reverse=True))
+    + "|".join(
+        re.escape(name).replace(r"\ ", r"\s+")
+        for name in sorted(_HEADING_LANGUAGE, key=len, reverse=True)
+    )
     + r")\s*(?:[(（]\s*(\d+)\s*[)）])?\s*[:：]?$",
     re.IGNORECASE,
 )
@@ -231,3 +236,18 @@ def snippet(text: str, at: int, width: int = 40) -> str:
     end = min(len(text), start + width)
     out = text[start:end].strip()
     return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
+
+
+def nest(
+    stack: list[tuple[int, Any]],
+    level: int,
+    node: Any,
+    children: Callable[[Any], list[Any]],
+    top: list[Any],
+) -> None:
+    """Put `node` under the nearest shallower entry of `stack` (its `children` list), or in `top`
+    when there is none, and make it the deepest entry: headings in sections, points in points."""
+    while stack and stack[-1][0] >= level:
+        stack.pop()
+    (children(stack[-1][1]) if stack else top).append(node)
+    stack.append((level, node))

@@ -16,6 +16,7 @@ from studypack.load.outline import (
     blank_term,
     glossary_heading,
     heading_language,
+    nest,
     split_term,
 )
 
@@ -54,13 +55,7 @@ class Assembler:
             o.glossary_language = heading_language(text)
             return None
         section = OSection(text, line)
-        while self.headings and self.headings[-1][0] >= level:
-            self.headings.pop()
-        if self.headings:
-            self.headings[-1][1].sections.append(section)
-        else:
-            self.outline.sections.append(section)
-        self.headings.append((level, section))
+        nest(self.headings, level, section, lambda s: s.sections, self.outline.sections)
         return section
 
     def paragraph(self, text: str, line: int) -> None:
@@ -89,14 +84,7 @@ class Assembler:
             self.term_line(text, line)
             return
         section = self.current or self._intro(line)
-        point = OPoint(text, line)
-        while self.items and self.items[-1][0] >= level:
-            self.items.pop()
-        if self.items:
-            self.items[-1][1].children.append(point)
-        else:
-            section.points.append(point)
-        self.items.append((level, point))
+        nest(self.items, level, OPoint(text, line), lambda p: p.children, section.points)
 
     def block(self, block: OBlock) -> None:
         if self.glossary_level is not None:
