@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
 from studypack.inline import Run, parse_inline, plain_text
-from studypack.labels import Labels, format_date, labels_for
+from studypack.labels import Labels, labels_for
 from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
 from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
+from studypack.plan.deck_cover import cover_lines, fit_cover
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
 from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
@@ -268,18 +269,10 @@ class _Planner:
 
     def plan(self) -> list[SlidePlan]:
         pack = self.pack
-        sub = [
-            Para(parse_inline(t), 24.0, space_before=6.0)
-            for t in (pack.subtitle, pack.course, pack.author)
-            if t
-        ]
-        if pack.date:
-            sub.append(Para((Run(format_date(pack.date, pack.language)),), 24.0, space_before=6.0))
+        sub = cover_lines(pack)
         cover_body: tuple[Para, ...] = ()
         if sub and self.geo.cover_sub is not None:
-            fitted = self.fit.fit_paras(
-                sub, self.geo.cover_sub, (24.0, 20.0, 18.0, 16.0, 14.0, 12.0)
-            )
+            fitted = fit_cover(self.fit, sub, self.geo.cover_sub)
             if fitted is None:
                 self.report.warning(
                     pack.span,
@@ -290,7 +283,7 @@ class _Planner:
         if pack.overview:
             self.add_flow("content", self.words.overview, [_summary_para(pack.overview)], (), pack.span)
         agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
-        self.add_flow("agenda", self.words.agenda, agenda, (), pack.span)
+        self.add_flow("agenda", self.words.agenda, self.one_slide(agenda), (), pack.span)
         for section in pack.sections:
             self.section(section, 1)
         self.terms()
@@ -301,8 +294,13 @@ class _Planner:
                 first = sentences(parse_inline(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
             review.append(Para(tuple(runs), 20.0, 0, "•", HANGING, 8.0))
-        self.add_flow("review", self.words.review, review, (), pack.span)
+        self.add_flow("review", self.words.review, self.one_slide(review), (), pack.span)
         return self.finish()
+
+    def one_slide(self, paras: list[Para], sizes: Sequence[float] = (24.0, 22.0)) -> list[Para]:
+        """A list slide's items at the largest size that keeps them on one slide (else as given)."""
+        fitted = self.fit.fit_paras(paras, self.geo.content_body, sizes)
+        return fitted if fitted is not None else paras
 
     def finish(self) -> list[SlidePlan]:
         """Titles made unique, then fitted to their boxes; footer fitted once."""
@@ -317,7 +315,7 @@ class _Planner:
             d.title = title
         footer = self.footer()
         geo, out = self.geo, []
-        boxes = {"title": (geo.cover_title, (44.0, 40.0, 36.0, 32.0, 28.0, 24.0)), "section": (geo.section_title, (40.0, 36.0, 32.0, 28.0, 24.0)),
+        boxes = {"title": (geo.cover_title, (54.0, 48.0, 44.0, 40.0, 36.0, 32.0, 28.0, 24.0)), "section": (geo.section_title, (44.0, 40.0, 36.0, 32.0, 28.0, 24.0)),
                  "image": (geo.picture_title, (28.0, 24.0, 20.0, 18.0, 16.0, 14.0)), "terms": (geo.terms_title, (36.0, 32.0, 28.0, 24.0, 20.0))}  # fmt: skip
         for d in self.drafts:
             box, sizes = boxes.get(d.kind, (geo.content_title, (36.0, 32.0, 28.0, 24.0, 20.0)))

@@ -24,17 +24,19 @@ from pptx.util import Emu
 
 from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_EA_FONT
-from studypack.inline import plain_text
+from studypack.inline import Run, plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.deck import Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
+from studypack.render.pptx_design import NUMBER_SIZE, design_default, number_box, number_frame
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_math import equation_key, equation_png, equation_xml
 from studypack.render.pptx_package import NewPart, Package, Rel
 from studypack.render.pptx_slides import (
+    BODY_PR,
     XML_UNSAFE,
     NotesProto,
     SlideProto,
@@ -48,7 +50,6 @@ from studypack.render.pptx_slides import (
     tile,
 )
 from studypack.theme import SCHEME_SLOTS, Theme
-from studypack.units import EMU_PER_INCH
 
 qn = lru_cache(maxsize=None)(_qn)
 
@@ -78,42 +79,8 @@ def _open(theme: Theme) -> Any:
                     off.set("x", str(round(int(off.get("x")) * factor)))
                     ext.set("cx", str(round(int(ext.get("cx")) * factor)))
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
-    _upright_section_header(prs)
-    _wide_footer(prs, keep_date_room=theme.logo is not None)
+    design_default(prs, theme.style.fills, keep_logo_room=theme.logo is not None)
     return prs
-
-
-def _wide_footer(prs: Any, keep_date_room: bool) -> None:
-    """python-pptx's master centres the footer in a third of the slide, so "course · title"
-    wraps to two tiny lines: widen it to the slide number, and over the date's room too unless
-    the logo stands there (our slides show no date)."""
-    found = {ph.placeholder_format.type: ph for ph in prs.slide_master.placeholders}
-    date, footer, number = (found.get(t) for t in (PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER))
-    if date is None or footer is None or number is None:
-        return
-    left = date.left + date.width + EMU_PER_INCH // 10 if keep_date_room else date.left
-    footer.left, footer.width = Emu(left), Emu(number.left - left - EMU_PER_INCH // 10)  # 0.1 in clear of both
-
-
-# y, height (EMU, both aspects are 7.5 in tall) and text anchor of the default Section Header's
-# placeholders: the title in the upper middle, resting on the summary under it.
-_SECTION_FRAMES = {PP_PLACEHOLDER.TITLE: (1143000, 1828800, "b"), PP_PLACEHOLDER.BODY: (3048000, 1828800, "t")}  # fmt: skip
-
-
-def _upright_section_header(prs: Any) -> None:
-    """python-pptx's Section Header has its text above a left-aligned title (upside down next to
-    every other slide): put the title first and centre both, like the Title Slide."""
-    layout = next((la for la in prs.slide_layouts if la.element.get("type") == "secHead"), None)
-    if layout is None:
-        return
-    for ph in layout.placeholders:
-        frame = _SECTION_FRAMES.get(ph.placeholder_format.type)
-        if frame is None:
-            continue
-        ph.top, ph.height = Emu(frame[0]), Emu(frame[1])
-        body = ph.element.txBody
-        body.find(qn("a:bodyPr")).set("anchor", frame[2])
-        body.find(qn("a:lstStyle")).find(qn("a:lvl1pPr")).set("algn", "ctr")
 
 
 def _restyle_theme(prs: Any, theme: Theme) -> None:
@@ -234,8 +201,9 @@ class _Drawer:
         self.writer = Writer(theme.colors, plan.language)
         self.language = plan.language
         self.protos: dict[tuple[int, bool], SlideProto] = {}
-        # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
+        # The title slide on primary (style.fills); a template brings its own look.
         self.fills = theme.style.fills and theme.slides.template is None
+        self.sections = 0  # section slides drawn so far: the number in a designed section band
         self.notes: NotesProto | None = None
 
     def proto(self, layout: Any, filled: bool) -> SlideProto:
@@ -249,7 +217,7 @@ class _Drawer:
 
     def draw(self, plan: SlidePlan, number: int) -> None:
         role = self.deck.role(plan)
-        filled = self.fills and plan.kind in ("title", "section")
+        filled = self.fills and plan.kind == "title"
         on = "background" if filled else None  # every run's colour on a filled slide
         proto = self.proto(role.layout, filled)
         partname = f"/ppt/slides/slide{number}.xml"
@@ -329,6 +297,8 @@ class _Drawer:
             loose.append(text_box(new_id(), (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), box.fill, paras))
         for eq in plan.equations:
             loose.append(self.equation(eq, new_id(), relate))
+        if plan.kind == "section":
+            loose.extend(self.section_number(role, new_id))
         if plan.footer is not None and role.footer is not None:
             ph = role.footer.placeholder_format
             paras = self.writer.paragraphs((plan.footer,), body_font, on, False, link, links_in_text_color=filled)
@@ -354,6 +324,17 @@ class _Drawer:
         )
         if plan.notes:
             self.notes_slide(number, plan.notes)
+
+    def section_number(self, role: Role, new_id: Callable[[], int]) -> list[str]:
+        """The section's number in the band of a designed section layout (none on a template's)."""
+        self.sections += 1
+        frame = number_frame(role.layout)
+        if frame is None:
+            return []
+        colour = "background" if self.fills else "primary"
+        para = Para((Run(str(self.sections)),), NUMBER_SIZE, color=colour, align="ctr")
+        paras = self.writer.paragraphs((para,), self.theme.slides.heading_font, None, False, str)
+        return [number_box(new_id(), frame, paras, BODY_PR)]
 
     def image_ref(self, path: Path) -> str:
         partname, image = self.deck.images[path]
