@@ -1,4 +1,5 @@
-"""style.fills in deck.pptx: title and section-header slides on primary, text in the background colour."""
+"""style.fills in deck.pptx: the title slide on primary and section dividers on a primary band, the
+text on them in the background colour; lines instead of fills with the print theme."""
 
 from __future__ import annotations
 
@@ -72,20 +73,30 @@ def hex_of(colour: str) -> str:
     return colour.lstrip("#").upper()
 
 
-def test_default_theme_fills_title_and_section_slides_only(pack):
+def band(slide):
+    """The designed section layout's band (a shape of the layout, not of each slide), or None."""
+    return next((sh for sh in slide.slide_layout.shapes if sh.name == "Section band"), None)
+
+
+def test_default_theme_fills_the_title_slide_and_a_band_on_section_slides(pack):
     theme = theme_named("default")
     assert theme.style.fills and theme.slides.template is None
     primary, paper = hex_of(theme.colors.primary), hex_of(theme.colors.background)
-    slides = list(deck(pack, theme).slides)
+    prs = deck(pack, theme)
+    slides = list(prs.slides)
+    assert background(slides[0]) == primary
+    assert run_colours(slides[0]) == {paper}
     sections = [s for s in slides if is_section(s)]
     assert len(sections) == len(pack.sections)
-    for slide in [slides[0], *sections]:
-        assert background(slide) == primary
-        assert run_colours(slide) == {paper}  # title, summary, footer and number alike
-    number = sections[0]._element.xpath(
-        ".//a:fld[@type='slidenum']/a:rPr/a:solidFill/a:srgbClr/@val"
-    )
-    assert number == [paper]
+    for n, slide in enumerate(sections, 1):
+        assert background(slide) is None
+        strip = band(slide)
+        assert strip is not None and strip.fill.fore_color.theme_color is not None  # a scheme slot
+        assert strip.left == 0 and strip.top == 0 and strip.height == prs.slide_height
+        (number,) = [sh for sh in slide.shapes if sh.name.startswith("Section number")]
+        assert number.text_frame.text == str(n)
+        assert number.left >= strip.left and number.left + number.width <= strip.left + strip.width
+        assert run_colours(slide) >= {paper, primary}  # the number on the band, the title beside it
     content = [s for s in slides[1:] if not is_section(s)]
     assert content
     for slide in content:
@@ -116,11 +127,21 @@ def section_frames(prs) -> tuple:
     return kinds[PP_PLACEHOLDER.TITLE], kinds[PP_PLACEHOLDER.BODY]
 
 
-def test_default_section_header_has_its_title_above_the_text(pack):
-    title, body = section_frames(deck(pack, theme_named("default")))
+def test_default_section_header_has_its_title_above_the_text_beside_the_band(pack):
+    prs = deck(pack, theme_named("default"))
+    title, body = section_frames(prs)
     assert title.top + title.height <= body.top
-    for ph in (title, body):  # centred alike, like the title slide
-        assert ph._element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/@algn") == ["ctr"]
+    strip = band(next(s for s in prs.slides if is_section(s)))
+    for ph in (title, body):  # left-aligned beside the band, like every other slide's text
+        assert ph._element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/@algn") == ["l"]
+        assert ph.left >= strip.left + strip.width
+
+
+def test_print_theme_section_band_is_a_rule_not_a_fill(pack):
+    prs = deck(pack, theme_named("print"))
+    strip = band(next(s for s in prs.slides if is_section(s)))
+    assert strip is not None and strip.width == 0  # a vertical line
+    assert strip._element.xpath("./p:spPr/a:noFill")
 
 
 def test_a_template_section_header_is_left_as_it_is(pack, tmp_path):
@@ -161,7 +182,7 @@ def test_a_link_on_a_filled_slide_is_drawn_in_the_text_colour_not_accent_on_prim
     import yaml
     folder = tmp_path / "links"
     folder.mkdir()
-    data = {"title": "Links", "sections": [{"title": "With a link", "summary": "See [the text](https://example.org) now.",
+    data = {"title": "Links", "subtitle": "See [the text](https://example.org) now.", "sections": [{"title": "With a link",
                                               "points": ["Also [over here](https://example.org/2)."]}]}  # fmt: skip
     (folder / "pack.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     out = build_or_fail(folder, tmp_path / "o", only=("deck",))
@@ -175,5 +196,5 @@ def test_a_link_on_a_filled_slide_is_drawn_in_the_text_colour_not_accent_on_prim
         return {"".join(f"{round(v * 255):02X}" for v in c["non_stroking_color"]) for c in span}
 
     with pdfplumber.open(pdf_from_pptx(out["deck"], tmp_path)) as pdf:
-        assert colours(pdf.pages[2], "the text") == {hex_of(theme.colors.background)}  # the filled section slide
+        assert colours(pdf.pages[0], "the text") == {hex_of(theme.colors.background)}  # the filled title slide
         assert colours(pdf.pages[3], "over here") == {hex_of(theme.colors.accent)}  # a white slide: link colour

@@ -185,11 +185,12 @@ def number_frame(layout: Any) -> Box | None:
 
 
 def number_box(sp_id: int, frame: Box, paragraphs: str, body_pr: str) -> str:
-    """The section number as a text box, its text at the box's foot."""
+    """The section number, its text at the frame's foot: a shape of the divider's design, like
+    the band it stands on (not a text box: the slide's text stays in its placeholders)."""
     x, y, cx, cy = (_emu(v) for v in (frame.x, frame.y, frame.w, frame.h))
     at_foot = body_pr.replace("<a:bodyPr ", '<a:bodyPr anchor="b" ', 1)
     return (
-        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Section number {sp_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/>'
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Section number {sp_id}"/><p:cNvSpPr/><p:nvPr/>'
         f'</p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody>'
         f"{at_foot}<a:lstStyle/>{paragraphs}</p:txBody></p:sp>"
