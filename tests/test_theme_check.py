@@ -49,7 +49,7 @@ def test_low_contrast_theme_fails():
     assert failed == [
         "FAIL   2.32:1  text #AAAAAA on background #FFFFFF (body text)",
         "FAIL   1.18:1  primary #FFEE88 on background #FFFFFF (headings)",
-        "FAIL   1.18:1  background #FFFFFF on primary #FFEE88 (title slides, cover)",
+        "FAIL   1.18:1  background #FFFFFF on primary #FFEE88 (title slide, section numbers, cover)",
     ]
     assert "3 check(s) failed" in result.output
 

@@ -21,6 +21,7 @@ BAND_SHARE = 0.3  # of the slide's width: the section slide's band
 RULE_PT = 3.0  # the short accent rule under titles
 RULE_LENGTH = 56.0
 NUMBER_SIZE = 96.0  # pt, the section number in the band
+NUMBER_DROP = 10.0  # pt
 BAND_NAME = "Section band"
 _NS = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -181,7 +182,8 @@ def number_frame(layout: Any) -> Box | None:
     left, right = (band.x, band.x + band.w) if band.w else (0.0, band.x)
     pad = min(24.0, (right - left) / 8)
     top, height = heading.top / EMU_PER_PT, heading.height / EMU_PER_PT
-    return Box(left + pad, top, right - left - 2 * pad, height)
+    # The number's descent is deeper than the title's: lowered so their baselines meet.
+    return Box(left + pad, top + NUMBER_DROP, right - left - 2 * pad, height)
 
 
 def number_box(sp_id: int, frame: Box, paragraphs: str, body_pr: str) -> str:

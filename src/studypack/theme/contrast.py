@@ -56,7 +56,7 @@ def check_contrast(theme: Theme) -> list[Check]:
         ]
     if theme.style.fills:
         # Title slides and the cover band put background-coloured text on primary.
-        pairs.append(("background", c.background, "primary", c.primary, "title slides, cover"))
+        pairs.append(("background", c.background, "primary", c.primary, "title slide, section numbers, cover"))
     checks = []
     for fg_name, fg, bg_name, bg, use in pairs:
         ratio = contrast_ratio(fg, bg)

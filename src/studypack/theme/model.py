@@ -56,8 +56,9 @@ class CardStyle:
 
 @dataclass(frozen=True)
 class Style:
-    # False = ink-saving: no filled areas anywhere (title slides, cover band, card headers,
-    # table shading); what would be white on primary is drawn in primary on the background.
+    # False = ink-saving: no filled areas anywhere (title slide, section band, cover band, card
+    # headers, table shading); what would be white on primary is drawn in primary on the
+    # background, and the section band becomes a rule.
     fills: bool = True
 
 
