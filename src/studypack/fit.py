@@ -8,11 +8,13 @@ The result is the exact lines to draw, so what was measured is what gets drawn.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
@@ -149,6 +151,17 @@ def _font_tables(fontname: str) -> tuple[dict[int, int] | None, bool]:
     return None, True
 
 
+@cache
+def _office_widths() -> dict[str, dict[int, int]]:
+    """Widths of Arial's and Times New Roman's metric clones where the standard fonts that
+    stand for them lack a character or set it at another width (scripts/make_office_widths.py)."""
+    tables = json.loads((Path(__file__).parent / "office_widths.json").read_text())
+    return {
+        font: {int(code, 16): width for code, width in table.items()}
+        for font, table in tables.items()
+    }
+
+
 @lru_cache(maxsize=262144)
 def char_width(ch: str, fontname: str) -> float:
     """Advance width of one character in thousandths of an em."""
@@ -158,6 +171,11 @@ def char_width(ch: str, fontname: str) -> float:
     if ttf_widths is not None and ord(ch) in ttf_widths:
         return float(ttf_widths[ord(ch)])
     if standard:
+        clone = _office_widths().get(fontname, {}).get(ord(ch))
+        if (
+            clone is not None
+        ):  # what LibreOffice (and PowerPoint) set, not what Helvetica/Times would
+            return float(clone)
         try:
             ch.encode("cp1252")  # the standard fonts' WinAnsi repertoire
             return pdfmetrics.stringWidth(ch, fontname, 1000)
@@ -169,6 +187,10 @@ def char_width(ch: str, fontname: str) -> float:
     fallback = fallback_for(ch) if ttf_widths is not None else None
     if fallback is not None:
         return char_width(ch, fallback)
+    if standard and fontname.startswith("Courier"):
+        return 600.0  # monospaced: every glyph a viewer draws in its place is as wide
+    if 0x2190 <= ord(ch) <= 0x21FF:
+        return 1000.0  # arrows are an em wide in Arial, Times New Roman and their clones
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         # Colour emoji fonts advance wider than an em (Noto Color Emoji: 1.245 em).
         return 1250.0 if unicodedata.category(ch) == "So" else 1000.0
