@@ -14,6 +14,7 @@ TERM_SIZES = tuple(float(s) for s in range(24, 13, -1))
 # Slides are counted at this size: a glossary gets the slides it needs at it, never fewer
 # slides of smaller text. Only a term too long for a whole slide at it is set smaller.
 COMFORTABLE = 18.0
+LONGEST_LINE = 40.0  # ems (about 80 characters): a longer line is hard to follow on a slide
 _INF = float("inf")
 
 
@@ -113,8 +114,9 @@ def plan_terms(
     columns on every slide that holds more than a few terms, then the largest smallest size,
     then sizes as close to it as they go, then slides as equally full. Each slide uses the
     largest size at which its terms fit: in columns balanced by height, or full width when
-    it holds fewer terms than columns or its few terms fit there at the largest size. Terms
-    too long to pair up in columns put every slide full width (as many slides, one layout).
+    it holds fewer terms than columns or its few terms fit there at the largest size. Where
+    terms too long to pair up would mix the layouts, every slide is full width instead if
+    that takes no more slides and its lines are not too long.
     A term is never cut, unless a whole slide cannot hold it at the smallest size; one too
     long for a whole slide at COMFORTABLE stands alone.
     """
@@ -122,7 +124,9 @@ def plan_terms(
         return []
     terms = _Terms(fit, paras, columns, full)
     chosen = _spread(terms)
-    if any(o.wide for _, o in chosen):  # mixed layouts: full width throughout, if no longer
+    if any(o.wide for _, o in chosen) and full.text_width <= LONGEST_LINE * COMFORTABLE:
+        # Mixed layouts: full width throughout if that needs no more slides (and its lines
+        # are not too long to read: on a 4:3 slide, not a 16:9 one).
         wide = terms.full_width_only()
         throughout = _spread(wide)
         if sum(o.pages for _, o in throughout) <= sum(o.pages for _, o in chosen):
