@@ -17,6 +17,7 @@ from helpers import SAMPLE, build_or_fail, render_output
 from studypack.errors import Report
 from studypack.fonts import OFFICE_EA_FONT
 from studypack.load import load_pack
+from studypack.model import Term
 from studypack.render.pptx_layouts import profile_layouts
 from studypack.theme import load_theme
 
@@ -212,7 +213,10 @@ def test_template_layouts_chosen_by_placeholder_type(tmp_path, sample):
         PP_PLACEHOLDER.CENTER_TITLE,
         PP_PLACEHOLDER.SUBTITLE,
     }
-    terms = next(s for s in prs.slides if title_of(s) == "Key terms")
+    # Short terms go in columns (the sample's long ones stand full width on this 4:3 template).
+    short = [Term(f"Term {i:02d}", "A short definition.") for i in range(30)]
+    two = render_output("deck", dataclasses.replace(pack, glossary=tuple(short)), themed, Report())
+    terms = next(s for s in Presentation(io.BytesIO(two)).slides if title_of(s) == "Key terms")
     assert (
         len(
             [ph for ph in terms.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.OBJECT]

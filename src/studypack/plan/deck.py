@@ -16,6 +16,7 @@ from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sente
 from studypack.plan.deck_flow import flow
 from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
 from studypack.plan.deck_table import TableSlice
+from studypack.plan.deck_terms import TERM_SIZES, plan_terms
 from studypack.plan.handout import glossary_in_order
 from studypack.templating import render_text
 from studypack.theme import Theme
@@ -26,7 +27,6 @@ BODY_SIZES = (24.0, 20.0, 18.0, 16.0, 16.0)  # by outline level
 BULLETS = ("•", "–", "•", "–", "•")
 HANGING = 20.0  # pt between a bullet and its text
 LEVEL_STEP = 24.0  # pt each outline level moves right
-TERM_SIZE = 16.0
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,8 @@ class _Planner:
         counts[base] = start + len(pages)
 
     def terms(self) -> None:
+        """Key-term slides: the fewest that hold the glossary at a comfortable size, each at the
+        largest size its terms fit, in columns balanced by height (see plan/deck_terms.py)."""
         paras = []
         for term in glossary_in_order(self.pack):  # as the handout lists them
             runs = [
@@ -228,44 +230,15 @@ class _Planner:
             ]
             if term.see:
                 runs.append(Run(f" {self.words.see_also} " + ", ".join(term.see) + ".", italic=True))
-            paras.append(Para(tuple(runs), TERM_SIZE, space_before=TERM_SIZE * 0.5))
-        if not paras:
-            return
-        cols = self.geo.terms_cols
-        narrowest = min(cols, key=lambda b: b.text_width * b.text_height)
-        if self.fit.fits([self.fit.prepare(p, narrowest) for p in paras], narrowest):
-            # a few terms (all in one column): one full-width slide
-            self.add_flow("terms-single", self.words.key_terms, paras, (), self.pack.span)
-            return
-        pages = flow(self.fit, paras, narrowest, multiple=len(cols))  # no slide's column left empty
-        tail: list[Para] = []
-        if len(pages) % len(cols):  # terms too tall to pair up: the last ones stand full-width
-            pages, tail = self._terms_with_tail(paras, narrowest, len(cols)) or (pages, [])
-        for k in range(0, len(pages), len(cols)):
-            group = tuple(tuple(p) for p in pages[k : k + len(cols)])
-            self.drafts.append(
-                _Draft(
-                    "terms",
-                    _continued(self.words.key_terms, k // len(cols), self.words),
-                    columns=group,
-                    span=self.pack.span,
-                )
-            )
-        if tail:
-            title = _continued(self.words.key_terms, len(pages) // len(cols), self.words)
-            self.drafts.append(_Draft("terms-single", title, tuple(tail), span=self.pack.span))
-
-    def _terms_with_tail(self, paras: list[Para], column: Box, cols: int) -> tuple[list[list[Para]], list[Para]] | None:
-        """Column pages for the first terms and one full-width slide for the fewest last ones,
-        such that every column slide has all its columns filled; None if there is no such cut."""
-        for j in range(len(paras) - 1, 0, -1):
-            tail = flow(self.fit, paras[j:], self.geo.content_body)
-            if len(tail) > 1:
-                return None
-            head = flow(self.fit, paras[:j], column, multiple=cols)
-            if len(head) % cols == 0:
-                return head, tail[0]
-        return None
+            paras.append(Para(tuple(runs), TERM_SIZES[0], space_before=TERM_SIZES[0] * 0.5))
+        slides = plan_terms(self.fit, paras, self.geo.terms_cols, self.geo.content_body)
+        for k, slide in enumerate(slides):
+            title = _continued(self.words.key_terms, k, self.words)
+            if len(slide.columns) == 1:  # one column: the whole body frame, full width
+                draft = _Draft("terms-single", title, slide.columns[0], span=self.pack.span)
+            else:
+                draft = _Draft("terms", title, columns=slide.columns, span=self.pack.span)
+            self.drafts.append(draft)
 
     def plan(self) -> list[SlidePlan]:
         pack = self.pack
