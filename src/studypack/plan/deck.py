@@ -13,6 +13,7 @@ from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Ta
 from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
+from studypack.plan.deck_inline import deck_runs
 from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
 from studypack.plan.deck_table import TableSlice
 from studypack.plan.handout import glossary_in_order
@@ -108,7 +109,7 @@ def _point_paras(
         lv = min(level, len(BODY_SIZES) - 1)
         size = BODY_SIZES[lv]
         para = Para(
-            parse_inline(point.text),
+            deck_runs(point.text),
             size,
             lv,
             BULLETS[lv],
@@ -121,7 +122,7 @@ def _point_paras(
 
 
 def _summary_para(summary: str, size: float = 20.0) -> Para:
-    return Para(parse_inline(summary), size, space_before=size * 0.4, color="muted")
+    return Para(deck_runs(summary), size, space_before=size * 0.4, color="muted")
 
 
 class _Planner:
@@ -223,7 +224,7 @@ class _Planner:
             runs = [
                 Run(plain_text(term.term), bold=True),
                 Run(" — "),
-                *parse_inline(term.definition),
+                *deck_runs(term.definition),
             ]
             if term.see:
                 runs.append(Run(f" {self.words.see_also} " + ", ".join(term.see) + ".", italic=True))
@@ -298,7 +299,7 @@ class _Planner:
         for s in pack.sections:
             runs = [Run(plain_text(s.title), bold=True)]
             if s.summary:
-                first = sentences(parse_inline(s.summary))[:1]
+                first = sentences(deck_runs(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
             review.append(Para(tuple(runs), 20.0, 0, "•", HANGING, 8.0))
         self.add_flow("review", self.words.review, review, (), pack.span)

@@ -22,6 +22,7 @@ from studypack.fit import (
 )
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, plain_text
+from studypack.plan.deck_inline import count_math_lines, has_math, is_math, math_pitch, run_box
 from studypack.theme import Theme
 from studypack.units import BOX_INSET_X, BOX_INSET_Y, LEADING
 
@@ -68,6 +69,8 @@ class Para:
 
     @property
     def line_height(self) -> float:
+        if has_math(self.runs):  # as tall as its tallest inline equation needs
+            return math_pitch(self.runs, self.size)
         return round(self.size * LINE, 2)
 
 
@@ -105,7 +108,8 @@ def _normalized(runs: Sequence[Run]) -> tuple[Run, ...]:
         if not run.text:
             continue
         text = _SPACES.sub(" ", run.text)
-        if last is not None and last == run:  # hyphenate merges pieces of equal runs
+        # hyphenate merges pieces of equal runs (two equations side by side stay two)
+        if last is not None and last == run and not is_math(run):
             out[-1] = replace(run, text=out[-1].text + text)
         else:
             out.append(replace(run, text=text))  # a subclass (a coloured code run) stays one
@@ -134,6 +138,8 @@ class Fitter:
         """The paragraph with words wider than the box cut and hyphenated."""
         fonts = fonts or self.body
         width = self.width(para, box)
+        if has_math(para.runs):
+            return replace(para, runs=_math_scaled(_normalized(para.runs), para.size, width))
         text = "".join(r.text for r in para.runs)
         # Most words are far narrower than a line: skip measuring them (same result, ~10x faster).
         if self._chars_fit(len(text), fonts, para.size, width) or self._chars_fit(
@@ -152,6 +158,8 @@ class Fitter:
         return n
 
     def _count(self, para: Para, fonts: FontSet, width: float) -> int:
+        if has_math(para.runs):
+            return count_math_lines(para.runs, fonts, para.size, width)
         if self._chars_fit(sum(len(r.text) for r in para.runs), fonts, para.size, width):
             return 1  # even at the widest glyph it is one line
         return max(1, count_lines(para.runs, fonts, para.size, width))
@@ -267,6 +275,18 @@ class Fitter:
         return None
 
 
+def _math_scaled(runs: tuple[Run, ...], size: float, width: float) -> tuple[Run, ...]:
+    """Runs whose inline equations are each shrunk to the line's width when wider."""
+    out = []
+    for run in runs:
+        if is_math(run):
+            wide = run_box(replace(run, scale=1.0), size).width
+            scale = min(1.0, width / wide) if wide else 1.0
+            run = replace(run, scale=scale - 0.005 if scale < 1.0 else 1.0)
+        out.append(run)
+    return tuple(out)
+
+
 def _greedy(
     units: list[tuple[Run, ...]], fits: Callable[[tuple[Run, ...]], bool]
 ) -> list[tuple[Run, ...]]:
@@ -296,6 +316,9 @@ def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run
     """Runs cut after every match of `pattern`; the match stays with the text before it."""
     units: list[list[Run]] = [[]]
     for run in runs:
+        if is_math(run):  # an equation is never cut
+            units[-1].append(run)
+            continue
         start = 0
         for m in pattern.finditer(run.text):
             if m.end() <= start:

@@ -23,17 +23,25 @@ from pptx.oxml.ns import qn as _qn
 from pptx.util import Emu
 
 from studypack.errors import Report, Span
-from studypack.fonts import OFFICE_EA_FONT
+from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
-from studypack.plan.deck import Para, SlidePlan, plan_deck
+from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
+from studypack.render.pptx_inline_math import (
+    Look,
+    alternate_shape,
+    has_inline_math,
+    inherited_look,
+    shape_picture,
+)
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_math import equation_key, equation_png, equation_xml
 from studypack.render.pptx_package import NewPart, Package, Rel
+from studypack.render.pptx_picture_fonts import picture_font
 from studypack.render.pptx_slides import (
     XML_UNSAFE,
     NotesProto,
@@ -212,6 +220,15 @@ class _Deck:
                     self.equation_parts[key] = f"/ppt/media/image{n}.png"
                     self.types.append((self.equation_parts[key], CT.PNG))
         self.written_equations: set[str] = set()
+        # Pictures of text shapes holding inline math: (slide number, body index) -> partname.
+        self.shape_pictures: dict[tuple[int, int], str] = {}
+        for number, plan in enumerate(plans, 1):
+            for k, paras in enumerate([plan.body] if not plan.columns else plan.columns):
+                if has_inline_math(paras):
+                    n = next(i for i in range(1, len(taken) + 2) if i not in taken)
+                    taken.add(n)
+                    self.shape_pictures[(number, k)] = f"/ppt/media/image{n}.png"
+                    self.types.append((self.shape_pictures[(number, k)], CT.PNG))
 
     def _list_notes_master(self, rels: Any) -> None:
         """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
@@ -237,6 +254,7 @@ class _Drawer:
         # Title and section slides on primary (SPEC: style.fills); a template brings its own look.
         self.fills = theme.style.fills and theme.slides.template is None
         self.notes: NotesProto | None = None
+        self.fitter = Fitter(theme)
 
     def proto(self, layout: Any, filled: bool) -> SlideProto:
         proto = self.protos.get((id(layout), filled))
@@ -271,14 +289,19 @@ class _Drawer:
         out: dict[int, str] = {}  # id(ProtoShape) -> its xml; shapes not here are left out
 
         def fill(
-            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, sp_pr: str = ""
+            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, sp_pr: str = "",
+            frame: Box | None = None, key: tuple[int, int] = (0, 0),
         ) -> None:
             opened = shape.open.replace("<p:spPr/>", sp_pr, 1) if sp_pr else shape.open
-            out[id(shape)] = (
+            xml = (
                 opened
                 + self.writer.paragraphs(paras, font, color, level_attr, link, links_in_text_color=filled)
                 + shape.close
             )
+            partname = self.deck.shape_pictures.get(key)
+            if frame is not None and partname is not None:  # PowerPoint's form, with a picture for the rest
+                xml = self.with_fallback(xml, paras, frame, role.layout, shape.idx, color, filled, relate, partname)
+            out[id(shape)] = xml
 
         for s in proto.shapes:  # a shape whose idx another repeats is never touched
             if shapes.get(s.idx) is not s:
@@ -292,10 +315,11 @@ class _Drawer:
         if plan.body_frame is not None or plan.body_fill is not None:
             b = plan.body_frame
             sp_pr = shape_properties((emu(b.x), emu(b.y), emu(b.w), emu(b.h)) if b else None, plan.body_fill)
-        for idx, paras in zip(role.bodies, texts):
+        for k, (idx, paras) in enumerate(zip(role.bodies, texts)):
             shape = shapes.pop(idx)
             if paras:  # an empty one is left out: PowerPoint would show "Click to add text" there
-                fill(shape, paras, body_font, body_color, True, sp_pr)
+                frame = plan.body_frame or _layout_box(role.layout, idx)
+                fill(shape, paras, body_font, body_color, True, sp_pr, frame, (number, k))
         next_id = [0]
 
         def new_id() -> int:
@@ -354,6 +378,26 @@ class _Drawer:
         )
         if plan.notes:
             self.notes_slide(number, plan.notes)
+
+    def with_fallback(
+        self, xml: str, paras: tuple[Para, ...], frame: Box, layout: Any, idx: int, color: str | None,
+        filled: bool, relate: Callable[[str, str, bool], str], partname: str,
+    ) -> str:  # fmt: skip
+        """A text shape holding inline equations in mc:AlternateContent, its fallback filled
+        with a picture of the whole shape (a new image part)."""
+        align, anchor = inherited_look(layout, idx)
+        slides = self.theme.slides
+        look = Look(
+            align, anchor,
+            picture_font(slides.body_font, self.theme.fonts.body, self.theme.folder),
+            picture_font(OFFICE_CODE_FONT, self.theme.fonts.body, self.theme.folder),
+            HANGING, "" if filled else self.writer.hex("accent"),
+        )  # fmt: skip
+        png = shape_picture(paras, frame, self.fitter.body, look,
+                            lambda p: self.writer.hex(color or p.color), lambda p: self.fitter.width(p, frame))  # fmt: skip
+        self.out.add(NewPart(partname, CT.PNG, png))
+        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
+        return alternate_shape(xml, rid, (emu(frame.x), emu(frame.y), emu(frame.w), emu(frame.h)))
 
     def image_ref(self, path: Path) -> str:
         partname, image = self.deck.images[path]
@@ -462,6 +506,11 @@ def plan(pack: Pack, theme: Theme, report: Report) -> DeckPlan | None:
         keywords = f"{keywords}; {word}" if keywords else word
     return DeckPlan(slides, pack.build_time(), _clip(pack.title), _clip(pack.author), _clip(pack.subtitle or pack.course),
                     _clip(pack.course), _clip(keywords), pack.language, _clip(pack.overview or pack.subtitle))  # fmt: skip
+
+
+def _layout_box(layout: Any, idx: int) -> Box:
+    ph = next(p for p in layout.placeholders if p.placeholder_format.idx == idx)
+    return box_of(ph)
 
 
 def _clip(text: str | None) -> str:
