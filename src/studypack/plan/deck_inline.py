@@ -113,13 +113,10 @@ def math_pitch(runs: Sequence[Run], size: float) -> float:
 
 
 def baseline_in_line(runs: Sequence[Run], size: float, pitch: float) -> float:
-    """How far below a line's top its baseline lies: as LibreOffice sets text in an exact
-    pitch, or, when equations reach deeper, with their room centred in the pitch."""
-    latex = _latex(runs)
-    if not latex:
-        return pitch - BASELINE_DROP * size
-    above, below = _extent(latex, size)
-    return min(pitch - BASELINE_DROP * size, (pitch + above - below) / 2)
+    """How far below a line's top its baseline lies: where LibreOffice sets text in an exact
+    pitch, raised only as far as its equations' depth needs (the pitch holds their height)."""
+    below = _extent(_latex(runs), size)[1] if _latex(runs) else 0.0
+    return pitch - max(BASELINE_DROP * size, below)
 
 
 @dataclass(frozen=True)
@@ -273,3 +270,15 @@ def place_lines(
     if shift:
         out = [replace(line, baseline=line.baseline + shift) for line in out]
     return out
+
+
+_REF = 20.0  # pt: equations are measured at this size and scaled for widths "at 1 pt"
+
+
+def natural_widths(runs: Sequence[Run], fonts: FontSet) -> tuple[float, float]:
+    """(whole width, widest unbreakable group) of the runs set at 1 pt, equations by their
+    typeset width (measured at 20 pt and scaled: a table sizes its columns from these)."""
+    lines = math_lines(runs, fonts, _REF, float("inf"))
+    whole = sum(p.width for line in lines for p in line) / _REF
+    widest = max((sum(p.width for p in g) for g in _groups(runs, fonts, _REF)), default=0.0)
+    return whole, widest / _REF

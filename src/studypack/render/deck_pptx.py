@@ -29,6 +29,7 @@ from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation
+from studypack.plan.deck_table import TableSlice, cell_box
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_inline_math import (
@@ -55,6 +56,7 @@ from studypack.render.pptx_slides import (
     slide_proto,
     tile,
 )
+from studypack.render.pptx_table_math import alternate_table, table_has_math, table_picture
 from studypack.theme import SCHEME_SLOTS, Theme
 from studypack.units import EMU_PER_INCH
 
@@ -225,10 +227,15 @@ class _Deck:
         for number, plan in enumerate(plans, 1):
             for k, paras in enumerate([plan.body] if not plan.columns else plan.columns):
                 if has_inline_math(paras):
-                    n = next(i for i in range(1, len(taken) + 2) if i not in taken)
-                    taken.add(n)
-                    self.shape_pictures[(number, k)] = f"/ppt/media/image{n}.png"
-                    self.types.append((self.shape_pictures[(number, k)], CT.PNG))
+                    self.shape_pictures[(number, k)] = self._new_png(taken)
+            if plan.table is not None and table_has_math(plan.table):  # its picture: key -1
+                self.shape_pictures[(number, -1)] = self._new_png(taken)
+
+    def _new_png(self, taken: set[int]) -> str:
+        n = next(i for i in range(1, len(taken) + 2) if i not in taken)
+        taken.add(n)
+        self.types.append((f"/ppt/media/image{n}.png", CT.PNG))
+        return f"/ppt/media/image{n}.png"
 
     def _list_notes_master(self, rels: Any) -> None:
         """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
@@ -298,9 +305,9 @@ class _Drawer:
                 + self.writer.paragraphs(paras, font, color, level_attr, link, links_in_text_color=filled)
                 + shape.close
             )
-            partname = self.deck.shape_pictures.get(key)
-            if frame is not None and partname is not None:  # PowerPoint's form, with a picture for the rest
-                xml = self.with_fallback(xml, paras, frame, role.layout, shape.idx, color, filled, relate, partname)
+            picture_part = self.deck.shape_pictures.get(key)
+            if frame is not None and picture_part is not None:  # PowerPoint's form, with a picture for the rest
+                xml = self.with_fallback(xml, paras, frame, role.layout, shape.idx, color, filled, relate, picture_part)
             out[id(shape)] = xml
 
         for s in proto.shapes:  # a shape whose idx another repeats is never touched
@@ -346,7 +353,12 @@ class _Drawer:
             else:
                 loose.append(xml)
         if plan.table is not None:
-            loose.append(table_xml(new_id(), plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link))
+            table_id = new_id()
+            xml = table_xml(table_id, plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link)
+            table_png = self.deck.shape_pictures.get((number, -1))
+            if table_png is not None:  # cells hold equations: PowerPoint's form, a picture for the rest
+                xml = self.table_with_fallback(xml, plan.table, table_id, relate, table_png)
+            loose.append(xml)
         for box in plan.boxes:
             f = box.frame
             paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
@@ -386,18 +398,31 @@ class _Drawer:
         """A text shape holding inline equations in mc:AlternateContent, its fallback filled
         with a picture of the whole shape (a new image part)."""
         align, anchor = inherited_look(layout, idx)
-        slides = self.theme.slides
-        look = Look(
-            align, anchor,
-            picture_font(slides.body_font, self.theme.fonts.body, self.theme.folder),
-            picture_font(OFFICE_CODE_FONT, self.theme.fonts.body, self.theme.folder),
-            HANGING, "" if filled else self.writer.hex("accent"),
-        )  # fmt: skip
+        look = self.look(align, anchor, filled)
         png = shape_picture(paras, frame, self.fitter.body, look,
                             lambda p: self.writer.hex(color or p.color), lambda p: self.fitter.width(p, frame))  # fmt: skip
         self.out.add(NewPart(partname, CT.PNG, png))
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         return alternate_shape(xml, rid, (emu(frame.x), emu(frame.y), emu(frame.w), emu(frame.h)))
+
+    def look(self, align: str, anchor: str, filled: bool) -> Look:
+        slides = self.theme.slides
+        return Look(
+            align, anchor,
+            picture_font(slides.body_font, self.theme.fonts.body, self.theme.folder),
+            picture_font(OFFICE_CODE_FONT, self.theme.fonts.body, self.theme.folder),
+            HANGING, "" if filled else self.writer.hex("accent"),
+        )  # fmt: skip
+
+    def table_with_fallback(
+        self, xml: str, piece: TableSlice, table_id: int, relate: Callable[[str, str, bool], str], partname: str
+    ) -> str:
+        png = table_picture(piece, self.fitter.body, self.look("l", "ctr", False), self.theme.colors,
+                            self.theme.style.fills, lambda p: self.writer.hex(p.color),
+                            lambda p, w: self.fitter.width(p, cell_box(w)))  # fmt: skip
+        self.out.add(NewPart(partname, CT.PNG, png))
+        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
+        return alternate_table(xml, rid, table_id, piece)
 
     def image_ref(self, path: Path) -> str:
         partname, image = self.deck.images[path]
