@@ -34,13 +34,17 @@ WIDE = [
     r"E_k = \tfrac{1}{2} m v^2 = \frac{p^2}{2m}",
     r"\vec{v} = \begin{pmatrix} v_x \\ v_y \end{pmatrix}",
 ]
-HUGE = "x(t) = " + " + ".join(rf"\tfrac{{1}}{{{k}!}} a_{{{k}}} t^{{{k}}}" for k in range(1, 16))  # ~1000 pt at 24 pt
+HUGE = "x(t) = " + " + ".join(
+    rf"\tfrac{{1}}{{{k}!}} a_{{{k}}} t^{{{k}}}" for k in range(1, 16)
+)  # ~1000 pt at 24 pt
 
 
 def _wide_pack(folder: Path) -> Path:
     """A pack whose one section is a slide (or more) of points full of wide inline equations,
     one wider than a whole line."""
-    points = [f"      - Here ${a}$ and ${b}$ hold together" for a, b in zip(WIDE, WIDE[1:] + WIDE[:1])]
+    points = [
+        f"      - Here ${a}$ and ${b}$ hold together" for a, b in zip(WIDE, WIDE[1:] + WIDE[:1])
+    ]
     points.append(f"      - An equation wider than the line, ${HUGE}$ stays inside its box")
     points += [f"      - Short ${w}$ again" for w in WIDE[:3]]
     (folder / "pack.yaml").write_text(
@@ -94,7 +98,9 @@ def _inline_shapes(deck: Path):
 
 def _frame(sp) -> tuple[float, float, float, float]:
     off, ext = sp.find("p:spPr/a:xfrm/a:off", NS), sp.find("p:spPr/a:xfrm/a:ext", NS)
-    return tuple(int(v) / EMU_PER_PT for v in (off.get("x"), off.get("y"), ext.get("cx"), ext.get("cy")))  # type: ignore[return-value]
+    return tuple(
+        int(v) / EMU_PER_PT for v in (off.get("x"), off.get("y"), ext.get("cx"), ext.get("cy"))
+    )  # type: ignore[return-value]
 
 
 def test_python_pptx_opens_the_decks(physics: Path, wide: Path) -> None:
@@ -104,7 +110,9 @@ def test_python_pptx_opens_the_decks(physics: Path, wide: Path) -> None:
 
 
 @pytest.mark.parametrize("which", ["physics", "wide"])
-def test_every_inline_equation_is_office_math_in_the_line(which: str, request: pytest.FixtureRequest) -> None:
+def test_every_inline_equation_is_office_math_in_the_line(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     deck = request.getfixturevalue(which)
     inline = 0
     for _, root, _ in _slides(deck):
@@ -118,14 +126,18 @@ def test_every_inline_equation_is_office_math_in_the_line(which: str, request: p
         # each a14:m sits in an a:p of a Choice, among the runs
         for m in root.iterfind(".//a14:m", NS):
             assert etree.QName(m.getparent()).localname == "p"
-            assert m.find("m:oMath", NS) is not None or m.find("m:oMathPara/m:oMath", NS) is not None
+            assert (
+                m.find("m:oMath", NS) is not None or m.find("m:oMathPara/m:oMath", NS) is not None
+            )
             assert any(etree.QName(a).localname == "Choice" for a in m.iterancestors())
             inline += m.find("m:oMath", NS) is not None
     assert inline >= (25 if which == "physics" else 12)
 
 
 @pytest.mark.parametrize("which", ["physics", "wide"])
-def test_the_fallback_is_a_picture_of_the_whole_shape(which: str, request: pytest.FixtureRequest) -> None:
+def test_the_fallback_is_a_picture_of_the_whole_shape(
+    which: str, request: pytest.FixtureRequest
+) -> None:
     deck = request.getfixturevalue(which)
     shapes = list(_inline_shapes(deck))
     assert shapes
@@ -133,7 +145,9 @@ def test_the_fallback_is_a_picture_of_the_whole_shape(which: str, request: pytes
         assert png.startswith(b"\x89PNG")
         x, y, w, h = _frame(fallback)
         with Image.open(io.BytesIO(png)) as im:
-            assert abs(im.width / im.height / (w / h) - 1) < 0.01, f"slide {n}: picture not the shape's size"
+            assert abs(im.width / im.height / (w / h) - 1) < 0.01, (
+                f"slide {n}: picture not the shape's size"
+            )
             assert im.width >= 2 * w  # sharp on a projector: 2 px a point at least
             ink = im.getchannel("A").getbbox()
         assert ink is not None, f"slide {n}: empty picture"
@@ -143,12 +157,14 @@ def test_the_fallback_is_a_picture_of_the_whole_shape(which: str, request: pytes
         assert fallback.find(".//a14:m", NS) is None
         # both copies are the same placeholder (or shape)
         ph = [sp.find("p:nvSpPr/p:nvPr/p:ph", NS) for sp in (choice, fallback)]
-        assert [dict(p.attrib) if p is not None else None for p in ph][0] == (dict(ph[1].attrib) if ph[1] is not None else None)
+        assert [dict(p.attrib) if p is not None else None for p in ph][0] == (
+            dict(ph[1].attrib) if ph[1] is not None else None
+        )
 
 
 def test_a_table_holding_equations_falls_back_to_a_picture_of_it(physics: Path) -> None:
     tables = 0
-    for n, root, media in _slides(physics):
+    for _n, root, media in _slides(physics):
         for alt in root.iterfind(".//mc:AlternateContent", NS):
             frame = alt.find("mc:Choice/p:graphicFrame", NS)
             if frame is None:
@@ -181,11 +197,15 @@ def test_wide_equations_fit_their_boxes(wide: Path) -> None:
             scale = im.width / w
             left, top, right, bottom = im.getchannel("A").getbbox()
         assert left / scale >= BOX_INSET_X - 12.0 - 1  # a bullet hangs into the margin, not past it
-        assert right / scale <= w - BOX_INSET_X + 1, f"slide {n}: ink {right / scale:.1f} pt past {w - BOX_INSET_X:.1f}"
+        assert right / scale <= w - BOX_INSET_X + 1, (
+            f"slide {n}: ink {right / scale:.1f} pt past {w - BOX_INSET_X:.1f}"
+        )
         assert top / scale >= BOX_INSET_Y - 1
-        assert bottom / scale <= h - BOX_INSET_Y + 1, f"slide {n}: ink {bottom / scale:.1f} pt past {h - BOX_INSET_Y:.1f}"
+        assert bottom / scale <= h - BOX_INSET_Y + 1, (
+            f"slide {n}: ink {bottom / scale:.1f} pt past {h - BOX_INSET_Y:.1f}"
+        )
     sizes = []
-    for n, choice, _, _ in shapes:
+    for _n, choice, _, _ in shapes:
         for p in choice.iterfind(".//a:p", NS):
             runs = p.findall("a:r/a:rPr", NS)
             maths = p.findall("a14:m", NS)
@@ -236,6 +256,11 @@ def test_libreoffice_draws_the_fallback_pictures_inside_their_boxes(
             x, y, w, h = _frame(fallback)
             images = doc.pages[n - 1].images
             assert any(
-                abs(im["x0"] - x) < 2 and abs(im["top"] - y) < 2 and abs(im["x1"] - (x + w)) < 2 and abs(im["bottom"] - (y + h)) < 2
+                abs(im["x0"] - x) < 2
+                and abs(im["top"] - y) < 2
+                and abs(im["x1"] - (x + w)) < 2
+                and abs(im["bottom"] - (y + h)) < 2
                 for im in images
-            ), f"slide {n}: no picture over the text box at {(x, y, w, h)}: {[(im['x0'], im['top'], im['x1'], im['bottom']) for im in images]}"
+            ), (
+                f"slide {n}: no picture over the text box at {(x, y, w, h)}: {[(im['x0'], im['top'], im['x1'], im['bottom']) for im in images]}"
+            )
