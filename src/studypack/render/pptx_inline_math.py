@@ -21,7 +21,8 @@ from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.inline import Run
 from studypack.plan.deck_fit import Box, Para
-from studypack.plan.deck_inline import PlacedLine, is_math, place_lines
+from studypack.plan.deck_inline import is_math
+from studypack.plan.deck_placed import PlacedLine, place_lines
 from studypack.render.pptx_picture_fonts import PictureFont
 
 DPI = 150  # as sharp as a 1080p projector shows the slide (2 px a point); resvg time grows with the area

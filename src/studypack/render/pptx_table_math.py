@@ -8,9 +8,12 @@ from collections.abc import Callable
 
 from studypack.fit import FontSet
 from studypack.plan.deck_code import mix
-from studypack.plan.deck_inline import is_math, place_lines
+from studypack.plan.deck_inline import is_math
+from studypack.plan.deck_placed import place_lines
 from studypack.plan.deck_table import TableSlice, cell_box
+from studypack.render.pptx_blocks import BAND, RULE
 from studypack.render.pptx_inline_math import DPI, Look, compose_svg
+from studypack.render.pptx_package import attr
 from studypack.render.pptx_slides import emu
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -27,8 +30,6 @@ def table_picture(
 ) -> bytes:  # fmt: skip
     """A transparent PNG of the table at its frame's size: fills, rules and every cell's text."""
     import resvg_py
-
-    from studypack.render.pptx_blocks import BAND, RULE
 
     hexed = lambda c: c.lstrip("#").upper()  # noqa: E731
     primary = hexed(colors.primary)  # type: ignore[attr-defined]
@@ -82,8 +83,6 @@ def _inner(svg: str) -> str:
 def alternate_table(frame_xml: str, rid: str, sp_id: int, piece: TableSlice) -> str:
     """The table's graphic frame in mc:AlternateContent (required namespace as in
     studypack.math.office), a picture of it as the fallback."""
-    from studypack.render.pptx_package import attr
-
     f = piece.frame
     cx, cy = sum(emu(w) for w in piece.widths), sum(emu(h) for h in piece.heights)
     pic = (
