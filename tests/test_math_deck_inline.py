@@ -264,3 +264,20 @@ def test_libreoffice_draws_the_fallback_pictures_inside_their_boxes(
             ), (
                 f"slide {n}: no picture over the text box at {(x, y, w, h)}: {[(im['x0'], im['top'], im['x1'], im['bottom']) for im in images]}"
             )
+
+
+def test_a_word_wider_than_the_line_beside_an_equation_is_hyphenated(tmp_path: Path) -> None:
+    from studypack.plan.deck_fit import Box, Fitter, Para
+    from studypack.plan.deck_inline import deck_runs, math_lines
+
+    _, theme = load_with_theme(_wide_pack(tmp_path))
+    fit = Fitter(theme)
+    box = Box(0, 0, 300, 400)
+    para = fit.prepare(
+        Para(deck_runs("With $v_0$ the " + "Supercalifragilistic" * 3 + " word"), 24.0), box
+    )
+    width = fit.width(para, box)
+    lines = math_lines(para.runs, fit.body, para.size, width)
+    assert len(lines) == fit.lines(para, box) >= 3
+    assert all(sum(p.width for p in line) <= width + 1e-6 for line in lines)
+    assert any(line[-1].text.endswith("-") for line in lines)  # cut with a hyphen

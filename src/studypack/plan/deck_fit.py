@@ -17,8 +17,10 @@ from studypack.fit import (
     clip,
     count_lines,
     cut_with_ellipsis,
+    groups,
     hyphenate,
     most_that_fit,
+    runs_width,
 )
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, plain_text
@@ -139,7 +141,7 @@ class Fitter:
         fonts = fonts or self.body
         width = self.width(para, box)
         if has_math(para.runs):
-            return replace(para, runs=_math_scaled(_normalized(para.runs), para.size, width))
+            return replace(para, runs=_math_scaled(_normalized(para.runs), para.size, width, fonts))
         text = "".join(r.text for r in para.runs)
         # Most words are far narrower than a line: skip measuring them (same result, ~10x faster).
         if self._chars_fit(len(text), fonts, para.size, width) or self._chars_fit(
@@ -275,16 +277,30 @@ class Fitter:
         return None
 
 
-def _math_scaled(runs: tuple[Run, ...], size: float, width: float) -> tuple[Run, ...]:
-    """Runs whose inline equations are each shrunk to the line's width when wider."""
-    out = []
-    for run in runs:
-        if is_math(run):
-            wide = run_box(replace(run, scale=1.0), size).width
-            scale = min(1.0, width / wide) if wide else 1.0
-            run = replace(run, scale=scale - 0.005 if scale < 1.0 else 1.0)
-        out.append(run)
+def _math_scaled(
+    runs: tuple[Run, ...], size: float, width: float, fonts: FontSet
+) -> tuple[Run, ...]:
+    """Runs whose inline equations are each shrunk to the line's width when wider, and whose
+    words wider than the line (between the equations) are hyphenated."""
+    out: list[Run] = []
+    text: list[Run] = []
+    for run in (*runs, None):
+        if run is None or is_math(run):
+            if text:  # a stretch of text between equations
+                wide_word = _has_wide_word(text, fonts, size, width)
+                out.extend(hyphenate(text, fonts, size, width) if wide_word else text)
+                text = []
+            if run is not None:
+                wide = run_box(replace(run, scale=1.0), size).width
+                scale = min(1.0, width / wide) if wide else 1.0
+                out.append(replace(run, scale=scale - 0.005 if scale < 1.0 else 1.0))
+        else:
+            text.append(run)
     return tuple(out)
+
+
+def _has_wide_word(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> bool:
+    return any(runs_width(g, fonts, size) > width for g in groups(runs) if g[0].text.strip())
 
 
 def _greedy(
