@@ -85,6 +85,8 @@ def _fallback(shape: etree._Element, rid: str) -> etree._Element:
         for p in body.findall(f"{{{A_NS}}}p"):
             body.remove(p)
         p = etree.SubElement(body, f"{{{A_NS}}}p")
+        # no bullet either: a placeholder's paragraphs inherit one from the master
+        etree.SubElement(etree.SubElement(p, f"{{{A_NS}}}pPr"), f"{{{A_NS}}}buNone")
         r = etree.SubElement(p, f"{{{A_NS}}}r")
         etree.SubElement(etree.SubElement(r, f"{{{A_NS}}}rPr", lang="en-US"), f"{{{A_NS}}}noFill")
         etree.SubElement(r, f"{{{A_NS}}}t").text = " "

@@ -14,6 +14,7 @@ from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_cover import cover_lines, fit_cover
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
+from studypack.plan.deck_inline import deck_runs
 from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
 from studypack.plan.deck_table import TableSlice
 from studypack.plan.deck_terms import TERM_SIZES, plan_terms
@@ -109,7 +110,7 @@ def _point_paras(
         lv = min(level, len(BODY_SIZES) - 1)
         size = BODY_SIZES[lv]
         para = Para(
-            parse_inline(point.text),
+            deck_runs(point.text),
             size,
             lv,
             BULLETS[lv],
@@ -122,7 +123,7 @@ def _point_paras(
 
 
 def _summary_para(summary: str, size: float = 20.0) -> Para:
-    return Para(parse_inline(summary), size, space_before=size * 0.4, color="muted")
+    return Para(deck_runs(summary), size, space_before=size * 0.4, color="muted")
 
 
 class _Planner:
@@ -226,7 +227,7 @@ class _Planner:
             runs = [
                 Run(plain_text(term.term), bold=True),
                 Run(" — "),
-                *parse_inline(term.definition),
+                *deck_runs(term.definition),
             ]
             if term.see:
                 runs.append(Run(f" {self.words.see_also} " + ", ".join(term.see) + ".", italic=True))
@@ -264,7 +265,7 @@ class _Planner:
         for s in pack.sections:
             runs = [Run(plain_text(s.title), bold=True)]
             if s.summary:
-                first = sentences(parse_inline(s.summary))[:1]
+                first = sentences(deck_runs(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
             review.append(Para(tuple(runs), 20.0, 0, "•", HANGING, 8.0))
         self.add_flow("review", self.words.review, self.one_slide(review), (), pack.span)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from studypack.errors import Report
-from studypack.inline import parse_inline, plain_text
+from studypack.inline import plain_text
 from studypack.model import Code, Image, Table
 from studypack.plan.deck_code import SPLIT_SIZE, code_shade, plan_code
 from studypack.plan.deck_fit import HEIGHT_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_inline import deck_runs
 from studypack.plan.deck_table import TableSlice, plan_table
 from studypack.theme import Theme
 
@@ -77,7 +78,7 @@ class BlockPlanner:
         box, quiet = self.box, Report()  # problems are reported once, by pages()
         if block.caption:
             cap = Para(
-                parse_inline(block.caption),
+                deck_runs(block.caption),
                 18.0,
                 space_before=BLOCK_GAP,
                 color="muted",
@@ -118,7 +119,7 @@ class BlockPlanner:
         notes: tuple[str, ...] = ()
         cap_h = 0.0
         if image.caption:
-            cap = Para(parse_inline(image.caption), CAPTION_SIZES[0], color="muted", align="ctr")
+            cap = Para(deck_runs(image.caption), CAPTION_SIZES[0], color="muted", align="ctr")
             room = replace(area, h=area.h / 3)
             fitted = self.fit.fit_paras([cap], room, CAPTION_SIZES)
             if fitted is None:

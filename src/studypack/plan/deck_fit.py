@@ -17,11 +17,14 @@ from studypack.fit import (
     clip,
     count_lines,
     cut_with_ellipsis,
+    groups,
     hyphenate,
     most_that_fit,
+    runs_width,
 )
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_FONTS
 from studypack.inline import Run, plain_text
+from studypack.plan.deck_inline import count_math_lines, has_math, is_math, math_pitch, run_box
 from studypack.theme import Theme
 from studypack.units import BOX_INSET_X, BOX_INSET_Y, LEADING
 
@@ -68,6 +71,8 @@ class Para:
 
     @property
     def line_height(self) -> float:
+        if has_math(self.runs):  # as tall as its tallest inline equation needs
+            return math_pitch(self.runs, self.size)
         return round(self.size * LINE, 2)
 
 
@@ -105,7 +110,8 @@ def _normalized(runs: Sequence[Run]) -> tuple[Run, ...]:
         if not run.text:
             continue
         text = _SPACES.sub(" ", run.text)
-        if last is not None and last == run:  # hyphenate merges pieces of equal runs
+        # hyphenate merges pieces of equal runs (two equations side by side stay two)
+        if last is not None and last == run and not is_math(run):
             out[-1] = replace(run, text=out[-1].text + text)
         else:
             out.append(replace(run, text=text))  # a subclass (a coloured code run) stays one
@@ -134,6 +140,8 @@ class Fitter:
         """The paragraph with words wider than the box cut and hyphenated."""
         fonts = fonts or self.body
         width = self.width(para, box)
+        if has_math(para.runs):
+            return replace(para, runs=_math_scaled(_normalized(para.runs), para.size, width, fonts))
         text = "".join(r.text for r in para.runs)
         # Most words are far narrower than a line: skip measuring them (same result, ~10x faster).
         if self._chars_fit(len(text), fonts, para.size, width) or self._chars_fit(
@@ -152,6 +160,8 @@ class Fitter:
         return n
 
     def _count(self, para: Para, fonts: FontSet, width: float) -> int:
+        if has_math(para.runs):
+            return count_math_lines(para.runs, fonts, para.size, width)
         if self._chars_fit(sum(len(r.text) for r in para.runs), fonts, para.size, width):
             return 1  # even at the widest glyph it is one line
         return max(1, count_lines(para.runs, fonts, para.size, width))
@@ -267,6 +277,32 @@ class Fitter:
         return None
 
 
+def _math_scaled(
+    runs: tuple[Run, ...], size: float, width: float, fonts: FontSet
+) -> tuple[Run, ...]:
+    """Runs whose inline equations are each shrunk to the line's width when wider, and whose
+    words wider than the line (between the equations) are hyphenated."""
+    out: list[Run] = []
+    text: list[Run] = []
+    for run in (*runs, None):
+        if run is None or is_math(run):
+            if text:  # a stretch of text between equations
+                wide_word = _has_wide_word(text, fonts, size, width)
+                out.extend(hyphenate(text, fonts, size, width) if wide_word else text)
+                text = []
+            if run is not None:
+                wide = run_box(replace(run, scale=1.0), size).width
+                scale = min(1.0, width / wide) if wide else 1.0
+                out.append(replace(run, scale=scale - 0.005 if scale < 1.0 else 1.0))
+        else:
+            text.append(run)
+    return tuple(out)
+
+
+def _has_wide_word(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> bool:
+    return any(runs_width(g, fonts, size) > width for g in groups(runs) if g[0].text.strip())
+
+
 def _greedy(
     units: list[tuple[Run, ...]], fits: Callable[[tuple[Run, ...]], bool]
 ) -> list[tuple[Run, ...]]:
@@ -296,6 +332,9 @@ def _split_runs(runs: Sequence[Run], pattern: re.Pattern[str]) -> list[tuple[Run
     """Runs cut after every match of `pattern`; the match stays with the text before it."""
     units: list[list[Run]] = [[]]
     for run in runs:
+        if is_math(run):  # an equation is never cut
+            units[-1].append(run)
+            continue
         start = 0
         for m in pattern.finditer(run.text):
             if m.end() <= start:

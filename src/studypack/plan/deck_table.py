@@ -8,9 +8,10 @@ from dataclasses import dataclass, replace
 
 from studypack.errors import Report
 from studypack.fit import groups, runs_width
-from studypack.inline import Run, parse_inline, plain_text
+from studypack.inline import Run, plain_text
 from studypack.model import Table
 from studypack.plan.deck_fit import HEIGHT_SAFETY, LINE, WIDTH_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_inline import deck_runs, has_math, natural_widths
 
 TABLE_SIZES = (20.0, 18.0, 16.0, 14.0, 12.0)  # largest first; the last is the smallest allowed
 SPLIT_SIZE = 16.0  # a table over several slides is set at most this large: fewer slides
@@ -50,7 +51,7 @@ class _Measure:
 
 def _cells(table: Table, size: float, header_color: str) -> list[tuple[Para, ...]]:
     def para(text: str, j: int, head: bool) -> Para:
-        runs = parse_inline(text) or (Run(" "),)
+        runs = deck_runs(text) or (Run(" "),)
         if head:  # bold in the runs, so the Fitter measures it bold
             runs = tuple(replace(r, bold=True) for r in runs)
         return Para(
@@ -73,6 +74,9 @@ class _Natural:
 
 def _natural(fit: Fitter, table: Table, header_color: str) -> _Natural:
     cells = _cells(table, 1.0, header_color)
+    if any(has_math(p.runs) for row in cells for p in row):  # equations by their typeset width
+        pairs = [[natural_widths(p.runs, fit.body) for p in row] for row in cells]
+        return _Natural(cells, [tuple(w for w, _ in r) for r in pairs], [tuple(g for _, g in r) for r in pairs])
     whole = [tuple(runs_width(p.runs, fit.body, 1.0) for p in row) for row in cells]
     word = [
         tuple(
@@ -115,15 +119,15 @@ def _measure(fit: Fitter, nat: _Natural, size: float, room: float) -> _Measure:
     widths, too_wide = _column_widths(nat, size, room)
     rows, heights = [], []
     for row, whole in zip(nat.cells, nat.whole):
-        cells, lines = [], 1
+        cells, tall = [], round(size * LINE, 2)
         for para, em, w in zip(row, whole, widths):
             para = replace(para, size=size)
-            if _needed(em, size) > w:  # wraps: words too wide are hyphenated, lines counted
+            if _needed(em, size) > w or has_math(para.runs):  # wraps: words too wide are hyphenated, lines counted
                 para = fit.prepare(para, cell_box(w))
-                lines = max(lines, fit.lines(para, cell_box(w)))
+                tall = max(tall, fit.lines(para, cell_box(w)) * para.line_height)
             cells.append(para)
         rows.append(tuple(cells))
-        heights.append(round(lines * round(size * LINE, 2) + 2 * CELL_Y + ROW_SAFETY, 2))
+        heights.append(round(tall + 2 * CELL_Y + ROW_SAFETY, 2))
     return _Measure(size, widths, rows, heights, too_wide)
 
 

@@ -23,18 +23,27 @@ from pptx.oxml.ns import qn as _qn
 from pptx.util import Emu
 
 from studypack.errors import Report, Span
-from studypack.fonts import OFFICE_EA_FONT
+from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import Run, plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
-from studypack.plan.deck import Para, SlidePlan, plan_deck
+from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation
+from studypack.plan.deck_table import TableSlice, cell_box
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
 from studypack.render.pptx_design import NUMBER_SIZE, design_default, number_box, number_frame
+from studypack.render.pptx_inline_math import (
+    Look,
+    alternate_shape,
+    has_inline_math,
+    inherited_look,
+    shape_picture,
+)
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
 from studypack.render.pptx_math import equation_key, equation_png, equation_xml
 from studypack.render.pptx_package import NewPart, Package, Rel
+from studypack.render.pptx_picture_fonts import picture_font
 from studypack.render.pptx_slides import (
     BODY_PR,
     XML_UNSAFE,
@@ -49,6 +58,7 @@ from studypack.render.pptx_slides import (
     slide_proto,
     tile,
 )
+from studypack.render.pptx_table_math import alternate_table, table_has_math, table_picture
 from studypack.theme import SCHEME_SLOTS, Theme
 
 qn = lru_cache(maxsize=None)(_qn)
@@ -179,6 +189,20 @@ class _Deck:
                     self.equation_parts[key] = f"/ppt/media/image{n}.png"
                     self.types.append((self.equation_parts[key], CT.PNG))
         self.written_equations: set[str] = set()
+        # Pictures of text shapes holding inline math: (slide number, body index) -> partname.
+        self.shape_pictures: dict[tuple[int, int], str] = {}
+        for number, plan in enumerate(plans, 1):
+            for k, paras in enumerate([plan.body] if not plan.columns else plan.columns):
+                if has_inline_math(paras):
+                    self.shape_pictures[(number, k)] = self._new_png(taken)
+            if plan.table is not None and table_has_math(plan.table):  # its picture: key -1
+                self.shape_pictures[(number, -1)] = self._new_png(taken)
+
+    def _new_png(self, taken: set[int]) -> str:
+        n = next(i for i in range(1, len(taken) + 2) if i not in taken)
+        taken.add(n)
+        self.types.append((f"/ppt/media/image{n}.png", CT.PNG))
+        return f"/ppt/media/image{n}.png"
 
     def _list_notes_master(self, rels: Any) -> None:
         """PowerPoint lists the notes master in presentation.xml as well as in its rels."""
@@ -205,6 +229,7 @@ class _Drawer:
         self.fills = theme.style.fills and theme.slides.template is None
         self.sections = 0  # section slides drawn so far: the number in a designed section band
         self.notes: NotesProto | None = None
+        self.fitter = Fitter(theme)
 
     def proto(self, layout: Any, filled: bool) -> SlideProto:
         proto = self.protos.get((id(layout), filled))
@@ -239,14 +264,19 @@ class _Drawer:
         out: dict[int, str] = {}  # id(ProtoShape) -> its xml; shapes not here are left out
 
         def fill(
-            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, sp_pr: str = ""
+            shape: Any, paras: tuple[Para, ...], font: str, color: str | None, level_attr: bool, sp_pr: str = "",
+            frame: Box | None = None, key: tuple[int, int] = (0, 0),
         ) -> None:
             opened = shape.open.replace("<p:spPr/>", sp_pr, 1) if sp_pr else shape.open
-            out[id(shape)] = (
+            xml = (
                 opened
                 + self.writer.paragraphs(paras, font, color, level_attr, link, links_in_text_color=filled)
                 + shape.close
             )
+            picture_part = self.deck.shape_pictures.get(key)
+            if frame is not None and picture_part is not None:  # PowerPoint's form, with a picture for the rest
+                xml = self.with_fallback(xml, paras, frame, role.layout, shape.idx, color, filled, relate, picture_part)
+            out[id(shape)] = xml
 
         for s in proto.shapes:  # a shape whose idx another repeats is never touched
             if shapes.get(s.idx) is not s:
@@ -260,10 +290,11 @@ class _Drawer:
         if plan.body_frame is not None or plan.body_fill is not None:
             b = plan.body_frame
             sp_pr = shape_properties((emu(b.x), emu(b.y), emu(b.w), emu(b.h)) if b else None, plan.body_fill)
-        for idx, paras in zip(role.bodies, texts):
+        for k, (idx, paras) in enumerate(zip(role.bodies, texts)):
             shape = shapes.pop(idx)
             if paras:  # an empty one is left out: PowerPoint would show "Click to add text" there
-                fill(shape, paras, body_font, body_color, True, sp_pr)
+                frame = plan.body_frame or _layout_box(role.layout, idx)
+                fill(shape, paras, body_font, body_color, True, sp_pr, frame, (number, k))
         next_id = [0]
 
         def new_id() -> int:
@@ -290,7 +321,12 @@ class _Drawer:
             else:
                 loose.append(xml)
         if plan.table is not None:
-            loose.append(table_xml(new_id(), plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link))
+            table_id = new_id()
+            xml = table_xml(table_id, plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link)
+            table_png = self.deck.shape_pictures.get((number, -1))
+            if table_png is not None:  # cells hold equations: PowerPoint's form, a picture for the rest
+                xml = self.table_with_fallback(xml, plan.table, table_id, relate, table_png)
+            loose.append(xml)
         for box in plan.boxes:
             f = box.frame
             paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
@@ -335,6 +371,39 @@ class _Drawer:
         para = Para((Run(str(self.sections)),), NUMBER_SIZE, color=colour, align="ctr")
         paras = self.writer.paragraphs((para,), self.theme.slides.heading_font, None, False, str)
         return [number_box(new_id(), frame, paras, BODY_PR)]
+
+    def with_fallback(
+        self, xml: str, paras: tuple[Para, ...], frame: Box, layout: Any, idx: int, color: str | None,
+        filled: bool, relate: Callable[[str, str, bool], str], partname: str,
+    ) -> str:  # fmt: skip
+        """A text shape holding inline equations in mc:AlternateContent, its fallback filled
+        with a picture of the whole shape (a new image part)."""
+        align, anchor = inherited_look(layout, idx)
+        look = self.look(align, anchor, filled)
+        png = shape_picture(paras, frame, self.fitter.body, look,
+                            lambda p: self.writer.hex(color or p.color), lambda p: self.fitter.width(p, frame))  # fmt: skip
+        self.out.add(NewPart(partname, CT.PNG, png))
+        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
+        return alternate_shape(xml, rid, (emu(frame.x), emu(frame.y), emu(frame.w), emu(frame.h)))
+
+    def look(self, align: str, anchor: str, filled: bool) -> Look:
+        slides = self.theme.slides
+        return Look(
+            align, anchor,
+            picture_font(slides.body_font, self.theme.fonts.body, self.theme.folder),
+            picture_font(OFFICE_CODE_FONT, self.theme.fonts.body, self.theme.folder),
+            HANGING, "" if filled else self.writer.hex("accent"),
+        )  # fmt: skip
+
+    def table_with_fallback(
+        self, xml: str, piece: TableSlice, table_id: int, relate: Callable[[str, str, bool], str], partname: str
+    ) -> str:
+        png = table_picture(piece, self.fitter.body, self.look("l", "ctr", False), self.theme.colors,
+                            self.theme.style.fills, lambda p: self.writer.hex(p.color),
+                            lambda p, w: self.fitter.width(p, cell_box(w)))  # fmt: skip
+        self.out.add(NewPart(partname, CT.PNG, png))
+        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
+        return alternate_table(xml, rid, table_id, piece)
 
     def image_ref(self, path: Path) -> str:
         partname, image = self.deck.images[path]
@@ -443,6 +512,11 @@ def plan(pack: Pack, theme: Theme, report: Report) -> DeckPlan | None:
         keywords = f"{keywords}; {word}" if keywords else word
     return DeckPlan(slides, pack.build_time(), _clip(pack.title), _clip(pack.author), _clip(pack.subtitle or pack.course),
                     _clip(pack.course), _clip(keywords), pack.language, _clip(pack.overview or pack.subtitle))  # fmt: skip
+
+
+def _layout_box(layout: Any, idx: int) -> Box:
+    ph = next(p for p in layout.placeholders if p.placeholder_format.idx == idx)
+    return box_of(ph)
 
 
 def _clip(text: str | None) -> str:

@@ -26,6 +26,8 @@ from pptx.parts.slide import NotesSlidePart, SlidePart
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import Run
 from studypack.plan.deck import HANGING, Para
+from studypack.plan.deck_inline import is_math
+from studypack.render.pptx_inline_math import math_run_xml
 from studypack.render.pptx_package import attr, text
 from studypack.units import BOX_INSET_X_EMU, BOX_INSET_Y_EMU, EMU_PER_PT
 
@@ -193,6 +195,7 @@ class Writer:
     def __init__(self, colors: Any, lang: str):
         self.colors = colors
         self.lang = attr(lang)
+        self.language = lang
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Writer per deck
     def rpr(self, size: float, bold: bool, italic: bool, hex_color: str, latin: str) -> str:
@@ -233,6 +236,9 @@ class Writer:
             out.append("<a:p>" + self.ppr(key, i == 0, level_attr))
             hex_color = self.hex(color or para.color)
             for run in para.runs:
+                if is_math(run):  # an inline equation: OMML in the line (the shape gets a fallback)
+                    out.append(math_run_xml(run, para.size, hex_color, self.language))
+                    continue
                 own = getattr(run, "color", "")  # a code token's colour, chosen at plan time
                 out.append(self.run(run, para.size, font, own.lstrip("#").upper() if own else hex_color,
                                     para.bold, link, links_in_text_color))

@@ -1,0 +1,200 @@
+"""Text shapes with inline equations, as PowerPoint writes them: the paragraphs with `a14:m`
+math in place (editable), inside mc:AlternateContent whose fallback shape is filled with a
+picture of the whole text box, which applications without OMML (LibreOffice, Google Slides)
+draw instead.
+
+The picture is composed here as SVG from the fitter's own lines (same breaks, pitch, bullets,
+colours and sizes) with the text in the font files a viewer draws the Office font with and
+each equation typeset by the math engine at its place, then rasterised by resvg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+from lxml import etree
+
+from studypack.errors import Report, Span
+from studypack.fit import FontSet
+from studypack.inline import Run
+from studypack.plan.deck_fit import Box, Para
+from studypack.plan.deck_inline import is_math
+from studypack.plan.deck_placed import PlacedLine, place_lines
+from studypack.render.pptx_picture_fonts import PictureFont
+
+DPI = 150  # as sharp as a 1080p projector shows the slide (2 px a point); resvg time grows with the area
+BULLET_FONT = "Arial"  # the renderer's buFont
+_NAMESPACES = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+)
+
+
+@dataclass(frozen=True)
+class Look:
+    """What a text shape inherits from its layout and theme, for drawing it ourselves."""
+
+    align: str  # l | ctr | r
+    anchor: str  # t | ctr | b
+    text: PictureFont
+    code: PictureFont
+    hanging: float
+    link_hex: str  # a link's colour ("" = its run's colour)
+
+
+def math_run_xml(run: Run, size: float, hex_color: str, lang: str) -> str:
+    """`<a14:m>` with the equation in OMML at the run's size and colour."""
+    return _math_run_xml(run.text, round(size * getattr(run, "scale", 1.0), 2), hex_color, lang)
+
+
+@lru_cache(maxsize=2048)
+def _math_run_xml(latex: str, size: float, hex_color: str, lang: str) -> str:
+    from studypack.math import RunStyle, a14_math, parse
+
+    formula = parse(latex, Span("math"), Report())
+    if formula is None:  # the loader reported it; its source as text then
+        return f"<a:r><a:t>{escape(latex, quote=False)}</a:t></a:r>"
+    style = RunStyle(lang=lang, size_pt=size, color=hex_color)
+    return etree.tostring(a14_math(formula, False, style), encoding="unicode")
+
+
+def has_inline_math(paras: Sequence[Para]) -> bool:
+    return any(is_math(r) for p in paras for r in p.runs)
+
+
+def shape_picture(
+    paras: Sequence[Para], frame: Box, fonts: FontSet, look: Look, color_of: Callable[[Para], str],
+    width: Callable[[Para], float],
+) -> bytes:  # fmt: skip
+    """A transparent PNG of the whole text shape at its frame's size, as a client sets it."""
+    import resvg_py
+
+    lines = place_lines(paras, frame, fonts, look.align, look.anchor, width, look.hanging)
+    svg = compose_svg(lines, paras, frame, look, color_of)
+    files = list(dict.fromkeys(look.text.files + look.code.files))
+    png = resvg_py.svg_to_bytes(
+        svg_string=svg, zoom=DPI / 72, skip_system_fonts=True, font_files=files
+    )
+    return bytes(png)
+
+
+def compose_svg(
+    lines: Sequence[PlacedLine], paras: Sequence[Para], frame: Box, look: Look,
+    color_of: Callable[[Para], str],
+) -> str:  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{frame.w:.3f}" height="{frame.h:.3f}" '
+        f'viewBox="0 0 {frame.w:.3f} {frame.h:.3f}">'
+    ]
+    for line in lines:
+        para = paras[line.para_index]
+        hex_color = color_of(para)
+        if line.bullet_x is not None and para.bullet:
+            parts.append(_text(para.bullet, line.bullet_x, line.baseline, line.size,
+                               look.text.family, False, False, hex_color))  # fmt: skip
+        x = line.x
+        for piece in line.pieces:
+            run = piece.run
+            if is_math(run):
+                parts.append(_math(run, x, line.baseline, line.size, hex_color))
+            else:
+                family = (look.code if run.code else look.text).family
+                color = look.link_hex if run.href and look.link_hex else hex_color
+                bold = run.bold or para.bold
+                parts.append(_text(piece.text, x, line.baseline, line.size, family, bold,
+                                   run.italic, color, underline=bool(run.href)))  # fmt: skip
+            x += piece.width
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _text(
+    text: str, x: float, y: float, size: float, family: str, bold: bool, italic: bool, hex_color: str,
+    underline: bool = False,
+) -> str:  # fmt: skip
+    style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
+    style += ' text-decoration="underline"' if underline else ""
+    return (
+        f'<text x="{x:.3f}" y="{y:.3f}" font-family="{escape(family)}" font-size="{size:.3f}"'
+        f'{style} fill="#{hex_color}" xml:space="preserve">{escape(text, quote=False)}</text>'
+    )
+
+
+def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> str:
+    from studypack.math import parse
+    from studypack.math.typeset import typeset
+
+    formula = parse(run.text, Span("math"), Report())
+    if formula is None:
+        return ""
+    result = typeset(formula, round(size * getattr(run, "scale", 1.0), 2), f"#{hex_color}")
+    root = etree.fromstring(result.svg.encode("utf-8"))
+    box = result.box
+    root.set("x", f"{x:.3f}")
+    root.set("y", f"{baseline - box.height:.3f}")
+    root.set("width", f"{box.width:.3f}")
+    root.set("height", f"{box.height + box.depth:.3f}")
+    return etree.tostring(root, encoding="unicode")
+
+
+def alternate_shape(shape_xml: str, picture_rid: str, frame_emu: tuple[int, int, int, int]) -> str:
+    """The shape in mc:AlternateContent: as written in the Choice, a copy filled with the
+    picture (its text emptied, at the frame's explicit position) in the Fallback."""
+    from studypack.math import alternate_content
+
+    tree = etree.fromstring(f"<p:spTree {_NAMESPACES}>{shape_xml}</p:spTree>")
+    shape = tree[0]
+    alt = alternate_content(shape, picture_rid)
+    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}  # fmt: skip
+    fallback = alt.find("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+    sp_pr = fallback.find("p:sp/p:spPr", ns) if fallback is not None else None
+    if sp_pr is not None and sp_pr.find("a:xfrm", ns) is None:
+        x, y, cx, cy = frame_emu
+        xfrm = etree.Element(f"{{{ns['a']}}}xfrm")
+        etree.SubElement(xfrm, f"{{{ns['a']}}}off", x=str(x), y=str(y))
+        etree.SubElement(xfrm, f"{{{ns['a']}}}ext", cx=str(cx), cy=str(cy))
+        geom = etree.Element(f"{{{ns['a']}}}prstGeom", prst="rect")
+        etree.SubElement(geom, f"{{{ns['a']}}}avLst")
+        sp_pr.insert(0, xfrm)
+        sp_pr.insert(1, geom)
+    return etree.tostring(alt, encoding="unicode")
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def inherited_look(layout: object, idx: int) -> tuple[str, str]:
+    """(alignment, anchor) a placeholder's first-level text takes from its layout, its master's
+    placeholder of the same kind and the master's body style."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    ph = next((p for p in layout.placeholders if p.placeholder_format.idx == idx), None)  # type: ignore[attr-defined]
+    chain = [ph.element] if ph is not None else []
+    master = layout.slide_master  # type: ignore[attr-defined]
+    kind = ph.placeholder_format.type if ph is not None else None
+    wanted = (
+        PP_PLACEHOLDER.TITLE
+        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+        else PP_PLACEHOLDER.BODY
+    )
+    chain += [p.element for p in master.placeholders if p.placeholder_format.type == wanted][:1]
+    align = anchor = ""
+    for el in chain:
+        body = el.find(f"{_P}txBody")
+        if body is None:
+            continue
+        body_pr = body.find(f"{_A}bodyPr")
+        anchor = anchor or (body_pr.get("anchor", "") if body_pr is not None else "")
+        lvl1 = body.find(f"{_A}lstStyle/{_A}lvl1pPr")
+        align = align or (lvl1.get("algn", "") if lvl1 is not None else "")
+    style = master.element.find(
+        f"{_P}txStyles/{_P}{'titleStyle' if wanted == PP_PLACEHOLDER.TITLE else 'bodyStyle'}/{_A}lvl1pPr"
+    )
+    align = align or (style.get("algn", "") if style is not None else "")
+    return align or "l", anchor or "t"
