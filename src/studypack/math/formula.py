@@ -142,9 +142,24 @@ def _mathml(source: str, style: str) -> str:
             el.insert(0, base)
         if arity and len(el) != arity:
             raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
+    _unwrap_single_rows(root)
     _typographic_forms(root)
     root.attrib.pop("display", None)
     return etree.tostring(root, encoding="unicode")
+
+
+def _unwrap_single_rows(root: etree._Element) -> None:
+    """`<mrow>` around one element (latex2mathml wraps every `{…}` group) is replaced by that
+    element. ziamath lays out each row's children twice (once to size its stretchy fences), so
+    every needless level of rows doubles the work below it. A row around one operator stays: it
+    makes `{+}` an ordinary symbol, without the spacing of a binary plus."""
+    for row in list(root.iter(_MROW)):
+        kids = [k for k in row if isinstance(k.tag, str)]
+        parent = row.getparent()
+        if parent is None or len(row) != 1 or len(kids) != 1 or row.attrib or row.text:
+            continue
+        if kids[0].tag != _MO:
+            parent.replace(row, kids[0])
 
 
 def _typographic_forms(root: etree._Element) -> None:
