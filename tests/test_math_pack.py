@@ -141,6 +141,24 @@ def test_spoken_alt_text(latex: str, said: str) -> None:
     assert spoken(formula) == said
 
 
+def test_the_readme_math_example_loads_clean_and_its_generated_alt_is_as_quoted(
+    tmp_path: Path,
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### Math\n.*?```yaml\n(.*?)```", readme, re.S)
+    assert example is not None
+    points = "\n".join("    " + line for line in example.group(1).splitlines())
+    (tmp_path / "pack.yaml").write_text(f"title: T\nsections:\n  - title: S\n{points}\n", "utf-8")
+    report = Report()
+    pack = load_pack(tmp_path, report)
+    assert pack is not None and report.diagnostics == []
+    first, second = display_math(pack)
+    assert second.alt and not first.alt
+    said = spoken(parse(second.latex, second.span, Report()))  # type: ignore[arg-type]
+    quoted = re.search(r'generated from the LaTeX \("(.*?)"\)', " ".join(readme.split()))
+    assert quoted is not None and quoted.group(1) == said
+
+
 # -- the built outputs ---------------------------------------------------------------------------
 
 
