@@ -4,6 +4,9 @@
     python benchmarks/bench.py --compare   # also the bare floor (reportlab + python-pptx) and pandoc
     python benchmarks/bench.py --quick     # 1x and 10x only, fewer runs
     python benchmarks/bench.py --check-only  # `check` against `build --force` on the sample
+    python benchmarks/bench.py --math      # the 40-equation pack against the sample; the sample
+                                           # imports no math library
+    python benchmarks/bench.py --math --baseline REV   # also the sample against commit REV
 
 Every build runs in a fresh process (import time counts), timed as a median wall time;
 peak RSS comes from the child's rusage. Goals (issue 9) are checked as ratios measured in
@@ -29,6 +32,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "content" / "japan-us-security-treaty"
+MATH_PACK = REPO / "benchmarks" / "math-40"
+MATH_LIBRARIES = ("latex2mathml", "ziamath", "svglib", "resvg_py")
 OUTPUTS = ("handout", "deck", "cards", "csv")
 
 
@@ -161,10 +166,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--jobs-only", action="store_true", help="only the 8-pack --jobs comparison")
     ap.add_argument("--check-only", action="store_true", help="only `check` against `build --force`")
+    ap.add_argument("--math", action="store_true", help="only the 40-equation pack against the sample")
+    ap.add_argument("--baseline", metavar="REV", help="with --math: also the sample built by commit REV")
     args = ap.parse_args()
     if args.check_only:
         compileall.compile_dir(REPO / "src" / "studypack", quiet=1)
         check_ratio(args.runs)
+        return
+    if args.math:
+        compileall.compile_dir(REPO / "src" / "studypack", quiet=1)
+        math_ratio(args.runs, args.baseline)
         return
     runs = 3 if args.quick else args.runs
     factors = () if args.jobs_only else (1, 10) if args.quick else (1, 10, 100)
@@ -247,6 +258,69 @@ def check_ratio(runs: int) -> None:
     print(f"sample: build --force {bw:.2f} s, check {cw:.2f} s; build/check per pair "
           f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x (goal >= 1.5x)")
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def math_ratio(runs: int, baseline: str | None) -> None:
+    """The 40-equation pack's `build --force` against the sample's (goal < 2x), as pairs run
+    one after the other; the sample's build must load no math library; with a baseline
+    revision, the sample built by this checkout against the same build by that revision."""
+    tmp = Path(tempfile.mkdtemp(prefix="studypack-bench-"))
+    sample = [sys.executable, "-m", "studypack", "build", str(SAMPLE), "--out", str(tmp / "s"), "--force", "-q"]
+    maths = [sys.executable, "-m", "studypack", "build", str(MATH_PACK), "--out", str(tmp / "m"), "--force", "-q"]
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}; pairs: {runs}")
+    timed(sample), timed(maths)  # warm the file cache
+    pairs = [(_wall_and_cpu(maths), _wall_and_cpu(sample)) for _ in range(runs)]  # interleaved: drift hits both alike
+    c = counts(tmp / "m" / "math-40")
+    print(f"math-40: {c.get('pages')} pages, {c.get('slides')} slides, 40 display equations")
+    for i, what in enumerate(("wall", "CPU")):
+        ratios = sorted(m[i] / s[i] for m, s in pairs)
+        mw, sw = statistics.median(p[0][i] for p in pairs), statistics.median(p[1][i] for p in pairs)
+        print(f"  {what:<4} math-40 {mw:.2f} s, sample {sw:.2f} s; math-40/sample per pair "
+              f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x (goal < 2x)")
+    loaded = _math_modules_loaded(SAMPLE, tmp / "i")
+    print(f"math libraries the sample's build imports: {loaded or 'none'} (goal: none)")
+    if baseline:
+        old = tmp / "baseline"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", baseline], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        compileall.compile_dir(old / "src" / "studypack", quiet=1)
+        env = {**os.environ, "PYTHONPATH": str(old / "src")}
+        here = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+        pairs = [(_timed_env(sample, here), _timed_env(sample, env)) for _ in range(runs)]
+        ratios = sorted(n / o for n, o in pairs)
+        nw, ow = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+        print(f"sample: this checkout {nw:.2f} s, {baseline} {ow:.2f} s; now/then per pair "
+              f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wall_and_cpu(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the workers it waited for included)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def _timed_env(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def _math_modules_loaded(pack: Path, out: Path) -> list[str]:
+    """The math libraries in sys.modules after building every output of `pack` in one process."""
+    code = (
+        "import sys; from pathlib import Path; "
+        "from studypack.build import BuildOptions, build_pack; from studypack.outputs import OUTPUTS; "
+        f"build_pack(Path({str(pack)!r}), BuildOptions(out=Path({str(out)!r}), only=tuple(OUTPUTS), force=True), 1); "
+        f"print(','.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({MATH_LIBRARIES!r}))))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return [m for m in proc.stdout.strip().split(",") if m]
 
 
 def _markdown(pack_yaml: Path) -> str:

@@ -18,8 +18,10 @@ from studypack.errors import Report, Span, did_you_mean
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 # latex2mathml 3.81 writes `aligned` and `gathered` as a flat row with literal `&` (invalid
-# XML); its `align*` and `array` tables are right, and look the same.
+# XML); its `align*` and `array` tables are right, and look the same. It also drops the
+# upright style of a one-letter `\mathrm{m}` (the unit came out italic); `\mathrm{{m}}` keeps it.
 _REWRITES = (
+    (re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}"), r"\\mathrm{{\1}}"),
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
     (re.compile(r"\\begin\{gathered\}"), r"\\begin{array}{c}"),
     (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
@@ -41,6 +43,10 @@ _ARITY = {
     "msubsup": 3,
     "munderover": 3,
 }
+_MOVER = f"{{{MATHML_NS}}}mover"
+_SIGNS = frozenset("−-+±∓")
+_ENDS_A_TERM = frozenset(")]}⟩|‖⌋⌉!′″%")
+_BIG_OPERATORS = frozenset("∑∏∐⋃⋂⨁⨂⨀∫∬∭∮∯∰")
 _LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _BEGIN = re.compile(r"\\(?:begin|end)\s*\{([^}]*)\}")
@@ -136,8 +142,59 @@ def _mathml(source: str, style: str) -> str:
             el.insert(0, base)
         if arity and len(el) != arity:
             raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
+    _unwrap_single_rows(root)
+    _typographic_forms(root)
     root.attrib.pop("display", None)
     return etree.tostring(root, encoding="unicode")
+
+
+def _unwrap_single_rows(root: etree._Element) -> None:
+    """`<mrow>` around one element (latex2mathml wraps every `{…}` group) is replaced by that
+    element. ziamath lays out each row's children twice (once to size its stretchy fences), so
+    every needless level of rows doubles the work below it. A row around one operator stays: it
+    makes `{+}` an ordinary symbol, without the spacing of a binary plus."""
+    for row in list(root.iter(_MROW)):
+        kids = [k for k in row if isinstance(k.tag, str)]
+        parent = row.getparent()
+        if parent is None or len(row) != 1 or len(kids) != 1 or row.attrib or row.text:
+            continue
+        if kids[0].tag != _MO:
+            parent.replace(row, kids[0])
+
+
+def _typographic_forms(root: etree._Element) -> None:
+    """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
+    term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial hugs its number,
+    and a hat is the circumflex accent, not an ASCII caret floating above the letter."""
+    for el in root.iter(_MO):
+        text = el.text or ""
+        if text in _SIGNS and el.get("form") is None and _starts_a_term(el):
+            el.set("form", "prefix")
+        elif text == "!":
+            el.set("lspace", "0em")
+            el.set("rspace", "0em")
+        elif text == "^" and _is_accent(el.getparent()):
+            el.text = "\u02c6"
+
+
+def _is_accent(el: etree._Element | None) -> bool:
+    return el is not None and el.tag == _MOVER and el.get("accent") == "true"
+
+
+def _starts_a_term(el: etree._Element) -> bool:
+    parent = el.getparent()
+    if parent is None or etree.QName(parent).localname in _ARITY:
+        return True  # alone in a script or fraction slot
+    before = el.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()  # comments
+    if before is None:
+        return True
+    if before.tag == _MO:
+        return (before.text or "") not in _ENDS_A_TERM
+    name = etree.QName(before).localname
+    # after a big operator with limits (`\\sum_k -a_k`), as after any operator
+    return name in _ARITY and before[0].tag == _MO and (before[0].text or "") in _BIG_OPERATORS
 
 
 def _group_fenced_tables(root: etree._Element) -> None:

@@ -11,8 +11,8 @@ from studypack.math.formula import Formula
 
 _WORDS = {
     "=": "equals", "+": "plus", "−": "minus", "-": "minus", "±": "plus or minus",
-    "∓": "minus or plus", "×": "times", "⋅": "times", "·": "times", "∗": "times",
-    "÷": "divided by", "/": "over", "<": "is less than", ">": "is greater than",
+    "∓": "minus or plus", "×": "times", "·": "dot", "∗": "times",
+    "÷": "divided by", "/": "over", "⋅": "dot", "<": "is less than", ">": "is greater than",
     "≤": "is less than or equal to", "≥": "is greater than or equal to", "≠": "is not equal to",
     "≈": "is approximately equal to", "≡": "is equivalent to", "∝": "is proportional to",
     "∼": "is similar to", "→": "tends to", "⇒": "implies", "⇔": "if and only if",
@@ -20,7 +20,8 @@ _WORDS = {
     "∩": "intersection", "∞": "infinity", "∂": "partial", "∇": "nabla", "′": "prime",
     "″": "double prime", "…": "dot dot dot", "⋯": "dot dot dot", "(": "open paren",
     ")": "close paren", "[": "open bracket", "]": "close bracket", "{": "open brace",
-    "}": "close brace", "|": "vertical bar", ",": ",", "!": "factorial", "%": "percent",
+    "}": "close brace", "⟨": "open angle bracket", "⟩": "close angle bracket",
+    "|": "vertical bar", "‖": "double vertical bar", ",": ",", "!": "factorial", "%": "percent",
     "∑": "sum", "∏": "product", "∫": "integral", "∬": "double integral", "∭": "triple integral",
     "∮": "contour integral", "ℏ": "h bar", "∀": "for all", "∃": "there exists", "∅": "empty set",
     "°": "degrees", "∠": "angle", "⊥": "perpendicular to", "∥": "parallel to",
@@ -30,6 +31,10 @@ _ACCENTS = {
     "~": "tilde", "˜": "tilde", "¯": "bar", "―": "bar", "‾": "bar", "ˇ": "check",
 }  # fmt: skip
 _ORDINALS = {"2": "squared", "3": "cubed"}
+_PRIMES = {"′": "prime", "″": "double prime", "‴": "triple prime", "'": "prime"}
+_ROOTS = {"2": "square root", "3": "cube root", "4": "fourth root", "5": "fifth root"}
+_LIMITS = {"lim": "limit", "max": "maximum", "min": "minimum", "sup": "supremum", "inf": "infimum"}
+_LETTERS = {"lamda": "lambda"}  # Unicode's spelling of the Greek letter's name
 
 
 def spoken(formula: Formula) -> str:
@@ -54,6 +59,7 @@ def _token(text: str) -> str:
         name = unicodedata.name(ch, "")
         if "GREEK" in name:
             letter = name.split("LETTER ")[-1].split(" SYMBOL")[0].lower()
+            letter = _LETTERS.get(letter, letter)
             words.append(f"capital {letter}" if "CAPITAL" in name else letter)
         elif plain != ch:
             words.append(plain)
@@ -70,13 +76,15 @@ def _say(el: etree._Element) -> str:
         return _token("".join(el.itertext()))
     if tag in ("mtext", "ms"):
         return "".join(el.itertext()).replace("\u00a0", " ")
+    if tag == "mfrac" and el.get("linethickness") in ("0", "0pt", "0em"):
+        return f"{_say(kids[0])} above {_say(kids[1])}"
     if tag == "mfrac":
         return f"fraction {_say(kids[0])} over {_say(kids[1])}, end fraction"
     if tag == "msqrt":
         return f"square root of {_join(kids)}, end root"
     if tag == "mroot":
         index = _say(kids[1])
-        name = {"3": "cube root", "2": "square root"}.get(index, f"root of index {index}")
+        name = _ROOTS.get(index, f"root of index {index}")
         return f"{name} of {_say(kids[0])}, end root"
     if tag in ("msup", "msub", "msubsup", "munder", "mover", "munderover"):
         return _scripts(tag, kids)
@@ -92,7 +100,26 @@ def _say(el: etree._Element) -> str:
 
 
 def _join(kids: list[etree._Element]) -> str:
-    return " ".join(_say(k) for k in kids)
+    words = []
+    i = 0
+    while i < len(kids):
+        if _is_binomial(kids[i : i + 3]):  # ( n over k, no rule ) is "n choose k"
+            frac = [k for k in kids[i + 1] if _local(k)]
+            words.append(f"{_say(frac[0])} choose {_say(frac[1])}")
+            i += 3
+            continue
+        words.append(_say(kids[i]))
+        i += 1
+    return " ".join(words)
+
+
+def _is_binomial(kids: list[etree._Element]) -> bool:
+    return (
+        len(kids) == 3
+        and [_local(k) for k in kids] == ["mo", "mfrac", "mo"]
+        and (kids[0].text, kids[2].text) == ("(", ")")
+        and kids[1].get("linethickness") in ("0", "0pt", "0em")
+    )
 
 
 def _scripts(tag: str, kids: list[etree._Element]) -> str:
@@ -101,17 +128,21 @@ def _scripts(tag: str, kids: list[etree._Element]) -> str:
         return f"{base} {_ACCENTS[''.join(kids[1].itertext())]}"
     if tag in ("munder", "mover") and "".join(kids[1].itertext()) in "⏟⏞":
         return f"{base}"
+    if tag == "msup" and "".join(kids[1].itertext()) in _PRIMES:
+        return f"{base} {_PRIMES[''.join(kids[1].itertext())]}"
     big = "".join(kids[0].itertext()) in "∑∏∫∬∭∮" and _local(kids[0]) == "mo"
     lower = _say(kids[1]) if tag in ("msub", "msubsup", "munder", "munderover") else None
     upper_el = kids[-1] if tag in ("msup", "msubsup", "mover", "munderover") else None
     upper = _say(upper_el) if upper_el is not None else None
-    if big or base in ("lim", "max", "min"):
-        words = base
-        if lower:
-            words += f" from {lower}" if big else f" as {lower}"
+    if big or base in _LIMITS:
+        if big:
+            words = base + (f" from {lower}" if lower else "")
+        else:
+            over = " as" if base == "lim" else " over"
+            words = _LIMITS[base] + (f"{over} {lower}" if lower else "")
         if upper:
             words += f" to {upper}"
-        return words + (" of" if big else "")
+        return words + " of"
     words = base
     if lower:
         words += f" sub {lower}"
