@@ -71,7 +71,7 @@ class BlockFlowables:
             code.struct = Tag("Code", sect)
             return [code]
         equation = _display_math(block, self)
-        equation.struct = Tag("Formula", sect, alt=getattr(equation, "alt", None) or block.latex)
+        equation.struct = Tag("Formula", sect, alt=getattr(equation, "alt", None) or block.latex, actual_text=block.latex)
         return [equation]
 
     def _caption(self, text: str | None, span: Any) -> hp.Para | None:
