@@ -124,7 +124,9 @@ def wrap_lines(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -
             if w <= width or has_math(group):
                 line, used = list(group), w
             else:  # a word wider than the line: broken between characters, as fit.wrap does
-                parts = break_lines([replace(p.run, text=p.text) for p in group], fonts, size, width)
+                parts = break_lines(
+                    [replace(p.run, text=p.text) for p in group], fonts, size, width
+                )
                 lines += [[Piece(t, r) for t, _, r in part] for part in parts[:-1]]
                 line = [Piece(t, r) for t, _, r in parts[-1]]
                 used = line_width(line, fonts, size)
