@@ -35,7 +35,9 @@ cards:
       BACK
   - front: Short
     back: Words only, and one $E = mc^2$.
-"""
+  - front: 'Too wide for any size: $HUGE$'
+    back: Small.
+""".replace("HUGE", " + ".join(f"\\frac{{a_{{{i}}}}}{{b_{{{i}}}}}" for i in range(40)))
 EQUATIONS = (
     "$x = x_0 + v_0 t + \\frac{1}{2} a t^2$, $v^2 = v_0^2 + 2 a (x - x_0)$,"
     " $x - x_0 = \\frac{v_0 + v}{2} t$, $y = x\\tan\\theta - \\frac{g x^2}{2 v_0^2 \\cos^2\\theta}$,"
@@ -247,6 +249,13 @@ def test_nothing_on_a_card_crosses_its_frame(built):
                     )
             if sheet.kind == "back":
                 assert len(math_objects(page)) > 30  # the four equations of card 1, in outlines
+    # The equation wider than the card even at the floor size is drawn smaller, not cut.
+    assert any(
+        line.scale < 1
+        for sheet in flashcards.sheets.sheets
+        for side in sheet.sides
+        for line in side.lines
+    )
 
 
 def test_card_equation_sits_on_the_line_baseline(built):

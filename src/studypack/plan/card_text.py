@@ -92,7 +92,8 @@ def _truncate(
     while True:
         end = last[-1].run if last else Run("")
         candidate = [*last, Piece(ELLIPSIS, Run(ELLIPSIS, end.bold, end.italic, False, None))]
-        if line_width(candidate, fonts, size) <= width or not last:
+        # An equation wider than the line by itself stays: the line is drawn smaller (place).
+        if line_width(candidate, fonts, size) <= width or not last or too_wide(([last[-1]],), fonts, size, width):
             kept[-1] = tuple(candidate)
             return tuple(kept)
         tail = last[-1]
@@ -213,10 +214,14 @@ def fit_side(
     while keep < len(fitted.lines) and lines_height(fitted.lines[: keep + 1], FLOOR_SIZE) <= box_h + 1e-6:
         keep += 1
     total = len(fitted.lines)
+    without = " and without its hint line" if hint else ""
+    if keep >= total:  # the height is not the problem: an equation wider than the card is
+        note = f"{first}; printed at {FLOOR_SIZE:g} pt{without}, an equation drawn smaller to fit — {ADVICE}"
+        return FittedSide((_block(Fitted(FLOOR_SIZE, fitted.lines, True), fonts, color),), (note,))
     lines = _truncate(fitted.lines, keep, fonts, FLOOR_SIZE, box_w)
     note = (
         f"{first}; only {min(keep, total)} of {total} lines printed at {FLOOR_SIZE:g} pt, "
-        f"cut with '{ELLIPSIS}'{' and without its hint line' if hint else ''} — {ADVICE}"
+        f"cut with '{ELLIPSIS}'{without} — {ADVICE}"
     )
     return FittedSide((_block(Fitted(FLOOR_SIZE, lines, True), fonts, color),), (note,))
 
