@@ -36,7 +36,11 @@ def _probes() -> dict[str, object]:
     doc = SimpleDocTemplate(io.BytesIO())
     doc.frame = None  # set by the doc template while it builds
     prs = Presentation()
+    text = canvas.beginText(0, 0)
     return {
+        "reportlab.pdfgen.textobject.PDFTextObject._code": text,
+        "reportlab.pdfgen.textobject.PDFTextObject._x0": text,
+        "reportlab.pdfgen.canvas.Canvas._curr_tx_info": _inside_on_draw(),
         "reportlab.pdfgen.canvas.Canvas._doc": canvas,
         "reportlab.pdfbase.pdfdoc.PDFDocument._timeStamp": canvas._doc,
         "reportlab.pdfgen.canvas.Canvas._code": canvas,
@@ -54,6 +58,52 @@ def _probes() -> dict[str, object]:
         "pptx.opc.package.OpcPackage._rels": prs.part.package,
         "pptx.slide.Slides._sldIdLst": prs.slides,
     }  # fmt: skip
+
+
+def _inside_on_draw() -> object:
+    """What an <onDraw> callback sees of the canvas while a paragraph draws (a copy of it)."""
+    import io
+    from types import SimpleNamespace
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    canvas = Canvas(io.BytesIO())
+    seen: list[object] = []
+    canvas.setNamedCB("probe", lambda canv, kind, label: seen.append(SimpleNamespace(**vars(canv))))
+    para = Paragraph('two <onDraw name="probe" label="x"/>words', ParagraphStyle("s"))
+    para.wrap(200, 100)
+    para.drawOn(canvas, 0, 0)
+    return seen[0] if seen else object()
+
+
+def test_text_position_inside_on_draw_is_the_line_being_drawn():
+    """text_position() gives the text object being written and the current line's baseline."""
+    import io
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
+
+    canvas = Canvas(io.BytesIO())
+    seen: list[tuple[object, float]] = []
+
+    def callback(canv: object, kind: str, label: str) -> None:
+        position = _compat_reportlab.text_position(canv)
+        assert position is not None
+        seen.append(position)
+
+    canvas.setNamedCB("probe", callback)
+    style = ParagraphStyle("s", fontSize=10, leading=12)
+    markup = 'one<onDraw name="probe" label="a"/> two<br/>three<onDraw name="probe" label="b"/>'
+    para = Paragraph(markup, style)
+    _, height = para.wrap(200, 100)
+    para.drawOn(canvas, 0, 0)
+    assert [round(y, 3) for _, y in seen] == [height - 10, height - 10 - 12]
+    tx = seen[0][0]
+    assert isinstance(tx._code, list) and isinstance(tx._x0, float | int)
+    assert _compat_reportlab.text_position(canvas) is None  # only inside the callback
 
 
 @pytest.mark.parametrize("name", _compat_reportlab.RELIED_ON + _compat_pptx.RELIED_ON)

@@ -88,7 +88,8 @@ def test_handout_sets_inline_math_on_the_page(built: dict[str, Path]) -> None:
     with pdfplumber.open(str(built["handout"])) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
         pictures = sum(len(page.images) for page in doc.pages)
+        outlines = sum(len(page.curves) for page in doc.pages)
     assert "$" not in text.replace("$5", "").replace("$10", "")  # no LaTeX source left as text
     assert "\\frac" not in text and "\\Delta" not in text
     assert "costs $5 and a trolley at $10" in " ".join(text.split())  # money stays text
-    assert pictures > 20  # inline equations, as pictures on their lines
+    assert pictures == 0 and outlines > 100  # equations in vector outlines, no pictures

@@ -27,6 +27,11 @@ with warnings.catch_warnings():  # ziamath 0.13 finds its font through a depreca
     import ziamath
 
 ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
+# Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
+# fraction to its font's fixed 24 pt base size instead, so below 24 pt deep scripts, and below
+# 7.2 pt whole equations, would stop shrinking; _typeset rescales the fraction per size.
+MIN_SCRIPT_FRACTION = 0.3
+_BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 
@@ -50,15 +55,24 @@ def typeset(
 ) -> Typeset:
     """The equation as an SVG (baseline at y=0) with its box; cached per arguments."""
     mathml = formula.display_mathml if display else formula.mathml
-    return _typeset(mathml, float(size_pt), color, display)
+    black = _typeset(mathml, float(size_pt), display)
+    if color.lower() in ("#000", "#000000", "black"):
+        return black
+    return _colored(black, color)
 
 
 @lru_cache(maxsize=1024)
-def _typeset(mathml: str, size_pt: float, color: str, display: bool) -> Typeset:
+def _colored(black: Typeset, color: str) -> Typeset:
+    # ziamath paints everything the equation does not colour itself (\color) fill="black":
+    # one typesetting serves measuring and drawing in any colour.
+    return Typeset(black.svg.replace('fill="black"', f'fill="{color}"'), black.box)
+
+
+@lru_cache(maxsize=1024)
+def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
     root = etree.fromstring(mathml)
     root.set("display", "block" if display else "inline")
-    if color.lower() not in ("#000", "#000000", "black"):
-        root.set("mathcolor", color)
+    ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION * size_pt / _BASE_SIZE
     svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=0).svg()
     m = _VIEWBOX.search(svg)
     if m is None:  # ziamath always writes one; a change of version would land here

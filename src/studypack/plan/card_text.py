@@ -19,13 +19,21 @@ from studypack.fit import (
     groups,
     runs_width,
     text_width,
-    wrap,
 )
-from studypack.inline import Run, parse_inline, plain_text
+from studypack.inline import Run, plain_text
 from studypack.model import Card
 from studypack.units import MM
 
 from .card_geometry import Rect
+from .card_math import (
+    has_math,
+    line_room,
+    line_width,
+    lines_height,
+    text_runs,
+    too_wide,
+    wrap_lines,
+)
 
 FLOOR_SIZE = 4.0  # below the theme minimum we shrink to this before cutting text
 READABLE_SIZE = 8.0  # pt: smaller card text is hard to read at arm's length, whatever the theme allows
@@ -44,6 +52,7 @@ class TextLine:
     pieces: Line
     fonts: FontSet
     color: str  # theme colour role: "text", "muted", "primary", "accent"
+    scale: float = 1.0  # < 1: drawn smaller about (x, baseline), an equation wider than the card
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,13 @@ class Block:
     color: str
     gap_before: float = 0.0
     widths: tuple[float, ...] = ()
+    rows: tuple[tuple[float, float], ...] = ()  # per line (above, below) its baseline; () if text only
+
+    @property
+    def height(self) -> float:
+        if not self.rows:
+            return len(self.fitted.lines) * self.fitted.size * LEADING
+        return sum(above + below for above, below in self.rows)
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,8 @@ def _truncate(
     while True:
         end = last[-1].run if last else Run("")
         candidate = [*last, Piece(ELLIPSIS, Run(ELLIPSIS, end.bold, end.italic, False, None))]
-        if runs_width(candidate, fonts, size) <= width or not last:
+        # An equation wider than the line by itself stays: the line is drawn smaller (place).
+        if line_width(candidate, fonts, size) <= width or not last or too_wide(([last[-1]],), fonts, size, width):
             kept[-1] = tuple(candidate)
             return tuple(kept)
         tail = last[-1]
@@ -86,8 +103,9 @@ def _truncate(
 
 
 def _longest_word(runs: tuple[Run, ...], fonts: FontSet) -> float:
-    """Width at 1 pt of the widest unbreakable group: a word, or CJK with its kinsoku marks."""
-    return max((runs_width(g, fonts, 1.0) for g in groups(runs)), default=0.0)
+    """Width at 1 pt of the widest unbreakable group: a word, or CJK with its kinsoku marks.
+    Groups with an equation are left to fitting, which measures them at each size."""
+    return max((runs_width(g, fonts, 1.0) for g in groups(runs) if not has_math(g)), default=0.0)
 
 
 def fit_runs(
@@ -100,9 +118,14 @@ def fit_runs(
     while sizes[-1] - step >= min_size - 1e-9:
         sizes.append(round(sizes[-1] - step, 2))
 
-    def fits(lines: tuple[Line, ...], size: float) -> bool:
-        return len(lines) * size * LEADING <= height
+    with_math = has_math(runs)  # equations: measured at each size, lines as tall as they need
 
+    def fits(lines: tuple[Line, ...], size: float) -> bool:
+        if not with_math:
+            return len(lines) * size * LEADING <= height
+        return lines_height(lines, size) <= height and not too_wide(lines, fonts, size, width)
+
+    wrap = wrap_lines
     lines = wrap(runs, fonts, sizes[0], width)
     if fits(lines, sizes[0]):  # the common case: short text at the largest size
         return Fitted(sizes[0], lines, True)
@@ -124,8 +147,11 @@ def fit_runs(
 
 
 def _block(fitted: Fitted, fonts: FontSet, color: str, gap: float = 0.0) -> Block:
-    widths = tuple(runs_width(line, fonts, fitted.size) for line in fitted.lines)
-    return Block(fitted, fonts, color, gap, widths)
+    size = fitted.size
+    if not any(has_math(line) for line in fitted.lines):
+        return Block(fitted, fonts, color, gap, tuple(runs_width(ln, fonts, size) for ln in fitted.lines))
+    widths = tuple(line_width(line, fonts, size) for line in fitted.lines)
+    return Block(fitted, fonts, color, gap, widths, tuple(line_room(ln, size) for ln in fitted.lines))
 
 
 def fit_side(
@@ -151,9 +177,9 @@ def fit_side(
         room = box_h
         if hint and with_hint:
             hsize = min(hint_size, size_hi)
-            hlines = wrap(hint, fonts, hsize, box_w)
+            hlines = wrap_lines(hint, fonts, hsize, box_w)
             gap = hsize * 0.6
-            room -= len(hlines) * hsize * LEADING + gap
+            room -= lines_height(hlines, hsize) + gap
             hint_block = _block(Fitted(hsize, hlines, room >= 0), fonts, "muted", gap)
         if room <= 0:
             return [Block(Fitted(size_lo, (), False), fonts, color)]
@@ -184,12 +210,18 @@ def fit_side(
             )
     # Even the floor size overflows: keep what fits and end with an ellipsis, never clip.
     fitted = blocks[0].fitted
-    keep = max(1, int((box_h + 1e-6) // (FLOOR_SIZE * LEADING)))
+    keep = 1
+    while keep < len(fitted.lines) and lines_height(fitted.lines[: keep + 1], FLOOR_SIZE) <= box_h + 1e-6:
+        keep += 1
     total = len(fitted.lines)
+    without = " and without its hint line" if hint else ""
+    if keep >= total:  # the height is not the problem: an equation wider than the card is
+        note = f"{first}; printed at {FLOOR_SIZE:g} pt{without}, an equation drawn smaller to fit — {ADVICE}"
+        return FittedSide((_block(Fitted(FLOOR_SIZE, fitted.lines, True), fonts, color),), (note,))
     lines = _truncate(fitted.lines, keep, fonts, FLOOR_SIZE, box_w)
     note = (
         f"{first}; only {min(keep, total)} of {total} lines printed at {FLOOR_SIZE:g} pt, "
-        f"cut with '{ELLIPSIS}'{' and without its hint line' if hint else ''} — {ADVICE}"
+        f"cut with '{ELLIPSIS}'{without} — {ADVICE}"
     )
     return FittedSide((_block(Fitted(FLOOR_SIZE, lines, True), fonts, color),), (note,))
 
@@ -198,10 +230,7 @@ def place(blocks: tuple[Block, ...], box: Rect, center_lines: bool) -> list[Text
     """Lines centred vertically in the box. Each line centred (fronts), or all lines left-aligned
     in one block as wide as its longest line and centred in the box (backs): every back reads
     the same way, short or long, with or without a hint line."""
-    heights = [
-        len(b.fitted.lines) * b.fitted.size * LEADING + (b.gap_before if b.fitted.lines else 0)
-        for b in blocks
-    ]
+    heights = [b.height + (b.gap_before if b.fitted.lines else 0) for b in blocks]
     block_w = max((w for b in blocks for w in b.widths), default=0.0)
     left = box.x + max(0.0, (box.w - block_w) / 2)
     y = box.y + (box.h + sum(heights)) / 2
@@ -211,11 +240,15 @@ def place(blocks: tuple[Block, ...], box: Rect, center_lines: bool) -> list[Text
             continue
         y -= b.gap_before
         size = b.fitted.size
-        for line, width in zip(b.fitted.lines, b.widths, strict=True):
-            y -= size * LEADING
-            x = box.x + (box.w - width) / 2 if center_lines else left
+        rows = b.rows or ((size * (LEADING - 0.27), size * 0.27),) * len(b.fitted.lines)
+        for line, width, (above, below) in zip(b.fitted.lines, b.widths, rows, strict=True):
+            y -= above + below
+            # An equation wider than the card even at the floor size is drawn smaller, never clipped.
+            scale = min(1.0, box.w / width) if width > box.w else 1.0
+            shown = width * scale
+            x = box.x + (box.w - shown) / 2 if center_lines else left
             # Baseline above the line's bottom by the descent, so glyphs stay inside the line box.
-            out.append(TextLine(x, y + 0.27 * size, size, width, line, b.fonts, b.color))
+            out.append(TextLine(x, y + below * scale, size, width, line, b.fonts, b.color, scale))
     return out
 
 
@@ -251,8 +284,12 @@ def card_name(card: Card) -> str:
 
 
 def front_runs(text: str) -> tuple[Run, ...]:
-    return tuple(replace(r, bold=True) for r in parse_inline(text))
+    return tuple(replace(r, bold=True) for r in text_runs(text))
+
+
+def back_runs(text: str) -> tuple[Run, ...]:
+    return text_runs(text)
 
 
 def hint_runs(text: str) -> tuple[Run, ...]:
-    return tuple(replace(r, italic=True) for r in parse_inline(text))
+    return tuple(replace(r, italic=True) for r in text_runs(text))

@@ -11,7 +11,7 @@ from typing import Any
 
 from studypack.errors import Report
 from studypack.fit import FontSet
-from studypack.inline import parse_inline, plain_text
+from studypack.inline import plain_text
 from studypack.model import Card, Pack
 from studypack.theme import Theme
 from studypack.units import LEADING
@@ -37,6 +37,7 @@ from .card_text import (  # noqa: F401
     LABEL_SIZE,
     FittedSide,
     TextLine,
+    back_runs,
     card_name,
     fit_side,
     front_runs,
@@ -119,7 +120,7 @@ class _Maker:
             if side == "front":
                 main, hint, fonts, color = front_runs(card.front), (), self.fonts.front, "primary"
             else:
-                main, hint = parse_inline(card.back), hint_runs(card.hint or "")
+                main, hint = back_runs(card.back), hint_runs(card.hint or "")
                 fonts, color = self.fonts.back, "text"
             done = fit_side(main, hint, fonts, box.w, box.h, self.lo, self.hi, color, self.memo)
             self.fitted[key] = done

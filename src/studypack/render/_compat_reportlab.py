@@ -2,16 +2,19 @@
 
 reportlab has no public API for these: CJK line making, a paragraph's parsed lines, the
 document's timestamp, TrueType subset names, re-drawing an embedded image XObject, the
-ToUnicode maps it writes, and the hooks that let tagged PDF mark what flowables and
-bullets draw. tests/test_compat.py names every one, so an upgrade that moves
+ToUnicode maps it writes, the hooks that let tagged PDF mark what flowables and
+bullets draw, and the text position an <onDraw> callback sees (inline equations). tests/test_compat.py names every one, so an upgrade that moves
 one fails there first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.flowables import Flowable
@@ -28,7 +31,8 @@ from reportlab.rl_config import _FUZZ as FUZZ
 __all__ = [
     "FUZZ", "ParaFrag", "ParaLines", "ParaParser", "cjkU", "cleanBlockQuotedText", "document",
     "handle_bullet_width", "is_dynamic_font", "is_split_part", "keep_members", "makeCJKParaLine",
-    "paragraph_lines", "redraw_image", "set_timestamp", "tag_flowables", "unframed",
+    "paragraph_lines", "redraw_image", "set_timestamp", "tag_flowables", "unframed", "text_position",
+    "diverted", "draw_between_text",
 ]  # fmt: skip
 
 
@@ -77,6 +81,39 @@ def redraw_image(canv: Any, name: str, reg_name: str) -> None:
     canv._currentPageHasImages = 1
     canv._code.append(f"/{reg_name} Do")
     canv._formsinuse.append(name)
+
+
+def text_position(canv: Any) -> tuple[Any, float] | None:
+    """Inside an <onDraw> callback: the paragraph's text object being written and the
+    baseline of the line being drawn (None outside a callback)."""
+    info = getattr(canv, "_curr_tx_info", None)
+    if info is None:
+        return None
+    return info["tx"], float(info["cur_y"])
+
+
+@contextmanager
+def diverted(canv: Any) -> Iterator[list[str]]:
+    """What is drawn on the canvas inside the block, taken out of its page and handed back."""
+    start = len(canv._code)
+    taken: list[str] = []
+    try:
+        yield taken
+    finally:
+        taken.extend(canv._code[start:])
+        del canv._code[start:]
+
+
+def draw_between_text(tx: Any, code: list[str], baseline: float) -> None:
+    """Page content (paths, marked content) written at this point of a paragraph's text object:
+    the text object ends, the code follows, and a new one resumes at the start of the current
+    line (text state — font, leading, rise — is graphics state and carries over), so the
+    paragraph's relative moves still land where they would have."""
+    if not code:
+        return
+    tx._code.append("ET")
+    tx._code.extend(code)
+    tx._code.append(f"BT 1 0 0 1 {fp_str(tx._x0, baseline)} Tm")
 
 
 def patch_to_unicode() -> None:
@@ -153,5 +190,6 @@ RELIED_ON = (
     "reportlab.pdfbase.ttfonts.TTFont._dynamicFont", "reportlab.platypus.paragraph.Paragraph.blPara",
     "reportlab.platypus.paragraph.Paragraph._splitpara", "reportlab.platypus.flowables.KeepTogether._content",
     "reportlab.platypus.doctemplate.BaseDocTemplate.frame", "reportlab.platypus.flowables.Flowable._drawOn",
-    "reportlab.platypus.paragraph._drawBullet",
+    "reportlab.platypus.paragraph._drawBullet", "reportlab.pdfgen.textobject.PDFTextObject._code",
+    "reportlab.pdfgen.textobject.PDFTextObject._x0", "reportlab.pdfgen.canvas.Canvas._curr_tx_info",
 )  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +16,12 @@ from studypack.errors import Report, Span
 from studypack.fit import char_width
 from studypack.inline import plain_text
 from studypack.model import Pack
+from studypack.plan.card_math import MathRun, box
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, Sheet, TextLine, plan_cards
 from studypack.render import pdf_ua
 from studypack.render._compat_reportlab import timestamp
 from studypack.render.card_ops import Ops
+from studypack.render.pdf_math import draw_formula
 from studypack.render.pdf_tags import Tag, Tagger, TaggingCanvas, artifact, marked
 from studypack.render.pdf_text import (
     Lacking,
@@ -94,12 +96,25 @@ class _Painter:
         return plain
 
     def line(self, line: TextLine) -> None:
+        if line.scale != 1.0:  # an equation wider than the card: the line drawn smaller
+            self.c.saveState()
+            self.c.translate(line.x, line.baseline)
+            self.c.scale(line.scale, line.scale)
+            self._line(replace(line, x=0.0, baseline=0.0))
+            self.c.restoreState()
+        else:
+            self._line(line)
+
+    def _line(self, line: TextLine) -> None:
         x = line.x
         size = line.size
         last = len(line.pieces) - 1
         for i, piece in enumerate(line.pieces):
             font = line.fonts.name_for(piece.run)
             color = "accent" if piece.run.href else line.color
+            if isinstance(piece.run, MathRun):
+                x = self._math(piece.run.latex, len(piece.text), x, line, self.color(color))
+                continue
             self.c.addLiteral(self.ops.color(self.color(color), "rg"))
             if not self._is_plain(font, piece.text):
                 stroke = self.color(color) if piece.run.bold else None
@@ -109,6 +124,17 @@ class _Painter:
             if i < last:  # advance exactly as the character loop below does, so pieces line up
                 for ch in piece.text:
                     x += char_width(ch, font) * size / 1000.0
+
+    def _math(self, latex: str, copies: int, x: float, line: TextLine, color: str) -> float:
+        """An inline equation's outlines on the line's baseline (a Formula element); the x after it."""
+        measured = box(latex, line.size)
+        if measured is None:
+            return x
+        width, _, depth = measured
+        for _ in range(copies):
+            draw_formula(self.c, latex, line.size, color, x, line.baseline - depth)
+            x += width
+        return x
 
     def _mixed(self, text: str, x: float, line: TextLine, font: str, stroke: str | None) -> float:
         """Text with characters the font lacks or that draw nothing; returns the x after it.
@@ -211,6 +237,8 @@ def _warn_glyphs(sheets: CardsPlan, spans: tuple[Span, ...], report: Report) -> 
             span = spans[side.card - 1]
             for line in side.lines:
                 for piece in line.pieces:
+                    if isinstance(piece.run, MathRun):
+                        continue
                     font = line.fonts.name_for(piece.run)
                     have = coverage(font)
                     for ch in piece.text:

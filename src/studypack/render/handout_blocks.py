@@ -71,20 +71,20 @@ class BlockFlowables:
             code.struct = Tag("Code", sect)
             return [code]
         equation = _display_math(block, self)
-        equation.struct = Tag("Formula", sect, alt=getattr(equation, "alt", None) or block.latex)
+        equation.struct = Tag("Formula", sect, alt=getattr(equation, "alt", None) or block.latex, actual_text=block.latex)
         return [equation]
 
     def _caption(self, text: str | None, span: Any) -> hp.Para | None:
         if text is None:
             return None
         return hp.Para(
-            self.glyphs.inline(text, self.st.body_fonts, span, self.st.link, self.caption.fontSize), self.caption
+            self.glyphs.styled(text, self.st.body_fonts, span, self.st.link, self.caption), self.caption
         )
 
     # --- tables -------------------------------------------------------------------------------
 
     def _cell(self, text: str, style: ParagraphStyle, span: Any, row: int, column: int) -> Cell:
-        cell = Cell(self.glyphs.inline(text, self.st.body_fonts, span, self.st.link, style.fontSize), style)
+        cell = Cell(self.glyphs.styled(text, self.st.body_fonts, span, self.st.link, style), style)
         cell.role, cell.row, cell.column = ("TH" if row == 0 else "TD"), row, column
         return cell
 

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 from studypack.plan.handout import IMAGE_MIN_SCALE
 from studypack.render._compat_reportlab import paragraph_lines, redraw_image, set_timestamp
 from studypack.render.handout_para import Para
+from studypack.render.pdf_math import MathCanvas
 from studypack.render.pdf_tags import Tagger, TaggingCanvas, artifact
 
 
@@ -297,7 +298,7 @@ def make_canvas_class(book: PageBook, furniture: Furniture, created: tuple[int, 
     """A Canvas that stamps the build time, marks content for the tagger and defines the late
     forms before saving."""
 
-    class HandoutCanvas(TaggingCanvas, Canvas):
+    class HandoutCanvas(MathCanvas, TaggingCanvas, Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self.tagger = tagger

@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus.paragraph import imgNormV, imgVRange
 
 from studypack.fit import NO_LINE_END, NO_LINE_START, has_cjk, is_cjk
 from studypack.render._compat_reportlab import (
@@ -30,6 +31,7 @@ from studypack.render._compat_reportlab import (
     paragraph_lines,
     unframed,
 )
+from studypack.render.pdf_math import CALLBACK as MATH_CALLBACK
 
 # Markup as reportlab's parser sees it: a tag, an entity, or text up to the next '<' or '&'.
 _TOKEN = re.compile(r"<[^>]*>|&([a-z]+);|[^<&]+")
@@ -38,6 +40,36 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}  # all that escape() writes outsi
 _SLOT = "\ue000"  # stands for one text token while parsing a paragraph's shape
 # Parsed shapes per style; weak, so styles of finished renders (and their shapes) go away.
 _shapes: WeakKeyDictionary[ParagraphStyle, dict[str, list[ParaFrag] | None]] = WeakKeyDictionary()
+_math_styles: WeakKeyDictionary[ParagraphStyle, ParagraphStyle] = WeakKeyDictionary()
+MATH_GAP = 0.12  # × font size kept between an equation and the lines above and below it
+
+
+def math_style(style: ParagraphStyle) -> ParagraphStyle:
+    """style for a paragraph with inline equations: each line as tall as it needs (see
+    Para.room_for_math), which reportlab calls autoLeading "min"."""
+    if style.name.endswith("+math"):
+        return style
+    made = _math_styles.get(style)
+    if made is None:
+        made = _math_styles[style] = ParagraphStyle(style.name + "+math", style, autoLeading="min")
+    return made
+
+
+def room_for_math(lines: Any, style: ParagraphStyle) -> None:
+    """Each line's ascent and descent as reportlab's fixed leading spaces text (the font size
+    above the baseline, the rest of the leading below), grown where an equation needs more,
+    so lines without a tall equation keep their usual spacing."""
+    above = style.fontSize
+    below = style.leading - above
+    gap = MATH_GAP * style.fontSize
+    for line in lines:
+        top, bottom = above, below
+        for frag in getattr(line, "words", ()):
+            box = getattr(frag, "cbDefn", None)
+            if box is not None and getattr(box, "kind", "") == "img":
+                lo, hi = imgVRange(imgNormV(box.height, frag.fontSize), box.valign, frag.fontSize)
+                top, bottom = max(top, hi + gap), max(bottom, -lo + gap)
+        line.ascent, line.descent = top, -bottom
 
 
 def parse_frags(markup: str, style: ParagraphStyle) -> tuple[str, list[ParaFrag]] | None:
@@ -162,6 +194,8 @@ class Para(Paragraph):
         self, text: str, style: ParagraphStyle, bulletText: Any = None, frags: Any = None, **kw: Any
     ):
         if frags is None and text is not None:
+            if MATH_CALLBACK in text:
+                style = math_style(style)
             parsed = parse_frags(text, style)
             if parsed is not None:
                 text, frags = parsed
@@ -174,6 +208,21 @@ class Para(Paragraph):
         self._wrapped_width = availWidth
         return size
 
+    def drawPara(self, debug: int = 0) -> None:
+        # reportlab puts the first baseline one font size below the top, whatever the line's
+        # ascent: lower a first line whose equation reaches higher, into the room wrap() gave it.
+        lines = paragraph_lines(self)
+        first = lines.lines[0] if lines is not None and lines.kind == 1 and lines.lines else None
+        extra = 0.0
+        if first is not None and self.style.name.endswith("+math"):
+            extra = first.ascent - first.fontSize
+        if extra <= 0:
+            return super().drawPara(debug)
+        self.canv.saveState()
+        self.canv.translate(0, -extra)
+        super().drawPara(debug)
+        self.canv.restoreState()
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
         struct = getattr(self, "struct", None)
@@ -184,8 +233,12 @@ class Para(Paragraph):
 
     def breakLines(self, width: Any) -> Any:
         if any(has_cjk(getattr(f, "text", "") or "") for f in self.frags):
-            return self.breakLinesCJK(width)
-        return super().breakLines(width)
+            lines = self.breakLinesCJK(width)
+        else:
+            lines = super().breakLines(width)
+        if self.style.name.endswith("+math") and lines.kind == 1:
+            room_for_math(lines.lines, self.style)
+        return lines
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if paragraph_lines(self) is not None and is_split_part(self):

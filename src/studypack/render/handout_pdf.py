@@ -150,7 +150,7 @@ class Builder:
 
     def para(self, text: str, style: ParagraphStyle, span: Span, heading: bool = False, **kw: Any) -> Paragraph:
         fonts = self.st.head_fonts if heading else self.st.body_fonts
-        return hp.Para(self.glyphs.inline(text, fonts, span, self.st.link, style.fontSize), style, **kw)
+        return hp.Para(self.glyphs.styled(text, fonts, span, self.st.link, style), style, **kw)
 
     def plain(self, text: str, style: ParagraphStyle, span: Span) -> Paragraph:
         return hp.Para(self.glyphs.text(text, style.fontName, span), style)
@@ -221,7 +221,7 @@ class Builder:
         rule = (self.st.primary, 1.2) if h.level == 1 else None
         style = self.st.hanging(self.st.heading_style(h.level), number)
         prefix = self.glyphs.text(number, style.fontName, h.span)
-        text = prefix + self.glyphs.inline(h.text, self.st.head_fonts, h.span, self.st.link)
+        text = prefix + self.glyphs.styled(h.text, self.st.head_fonts, h.span, self.st.link, style)
         p = hf.HeadingPara(text, style)
         p.mark = hf.Mark(h.anchor, h.outline_title, h.level - 1, self.book, rule, self.plan.page.frame_height)
         p.struct = Tag(f"H{min(h.level, 6)}", self.open_sect(h.level))
@@ -245,7 +245,7 @@ class Builder:
     def term(self, g: GlossaryEntry) -> list[Flowable]:
         name = f'<a name="{g.anchor}"/>'
         term = hp.Para(
-            name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link),
+            name + self.glyphs.styled(g.term, self.st.body_fonts, g.span, self.st.link, self.st.term),
             self.st.term,
         )
         if self.glossary_list is None:
@@ -253,11 +253,11 @@ class Builder:
         item = Tag("LI", self.glossary_list)
         term.struct = Tag("Lbl", item)
         self.targets[g.anchor] = g
-        text = self.glyphs.inline(g.definition, self.st.body_fonts, g.span, self.st.link)
+        text = self.glyphs.styled(g.definition, self.st.body_fonts, g.span, self.st.link, self.st.definition)
         if g.see:
             links = ", ".join(
                 f'<a href="#{s.anchor}" color="{self.st.link}">'
-                f"{self.glyphs.inline(s.term, self.st.body_fonts, g.span, self.st.link)}</a>"
+                f"{self.glyphs.styled(s.term, self.st.body_fonts, g.span, self.st.link, self.st.definition)}</a>"
                 for s in g.see
             )
             see_also = self.glyphs.text(self.plan.words.see_also, self.st.body_fonts.text.italic, g.span)
@@ -283,7 +283,7 @@ class Builder:
             fonts = self.st.head_fonts if h.level == 1 else self.st.body_fonts
             indent = 0.0 if h.level == 1 else 22.0
             prefix = self.glyphs.text(number, ts.fontName, h.span)
-            title = hp.Para(prefix + self.glyphs.inline(h.text, fonts, h.span, self.st.link), ts)
+            title = hp.Para(prefix + self.glyphs.styled(h.text, fonts, h.span, self.st.link, ts), ts)
             self.book.toc_keys.append(h.anchor)
             line = hf.TocLine(title, h.anchor, indent, num_w, ts.fontSize, self.st.muted)
             line.struct = Tag("Link", Tag("Reference", Tag("TOCI", toc)))

@@ -176,6 +176,18 @@ class Tagger:
         if self._stack and self._stack[-1].emitted:
             self._bdc(canv, self._stack[-1])  # the interrupted sequence goes on
 
+    def begin_inline(self, canv: Any, tag: Tag) -> None:
+        """Open content of an element found while drawing inside the current one (an inline
+        equation): it becomes a kid of that element, read between the text drawn before and
+        after it. Outside any element (in an artifact, or untagged) it is drawn as they are."""
+        owner = self.current
+        if owner is None:
+            self.begin(canv, None)
+            return
+        tag.parent = owner
+        self.content.setdefault(owner, []).append(tag)
+        self.begin(canv, tag)
+
     def after_bullet(self, canv: Any) -> None:
         """The bullet of the paragraph being drawn is done: the rest is the paragraph's element."""
         top = self._stack[-1] if self._stack else None
@@ -245,6 +257,20 @@ def marked(canv: Any, tag: Tag) -> Iterator[None]:
         yield
         return
     tagger.begin(canv, tag)
+    try:
+        yield
+    finally:
+        tagger.end(canv)
+
+
+@contextmanager
+def inline(canv: Any, tag: Tag) -> Iterator[None]:
+    """Content drawn inside is `tag`'s, a kid of the element being drawn (Tagger.begin_inline)."""
+    tagger = _tagger(canv)
+    if tagger is None:
+        yield
+        return
+    tagger.begin_inline(canv, tag)
     try:
         yield
     finally:

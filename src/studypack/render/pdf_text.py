@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -25,6 +26,7 @@ from studypack.inline import Run, parse_inline, wrap_run
 from studypack.math.inline import InlineMath, split_inline
 from studypack.model import Pack
 from studypack.render._compat_reportlab import patch_to_unicode
+from studypack.render.pdf_math import inline_math_markup
 from studypack.theme import Theme
 
 # Characters no font needs to draw (spaces, joiners, soft hyphen, bidi marks).
@@ -99,21 +101,27 @@ class Glyphs:
             out.append(("".join(buf), current))
         return out
 
-    def inline(self, text: str, fonts: FontSet, span: Span, link_color: str, size: float = 0.0) -> str:
+    def inline(self, text: str, fonts: FontSet, span: Span, link_color: str, size: float = 0.0,
+               color: str | None = None) -> str:  # fmt: skip
         """Inline Markdown as paragraph markup: bold, italic, code and links; the rest literal.
-        With math on (math_size), `$…$` is a typeset equation at `size` pt on the baseline."""
+        With math on (math_size), `$…$` is a typeset equation at `size` pt in `color` ('#RRGGBB',
+        the paragraph's; math_color when not given) on the baseline."""
         if "$" in text and self.math_size:
             pieces = split_inline(text)
             if any(isinstance(p, InlineMath) for p in pieces):
-                return "".join(self._piece(p, fonts, span, link_color, size or self.math_size) for p in pieces)
+                size, color = size or self.math_size, color or self.math_color
+                return "".join(self._piece(p, fonts, span, link_color, size, color) for p in pieces)
         return self.runs(parse_inline(text), fonts, span, link_color)
 
-    def _piece(self, piece: str | InlineMath, fonts: FontSet, span: Span, link_color: str, size: float) -> str:
+    def styled(self, text: str, fonts: FontSet, span: Span, link_color: str, style: Any) -> str:
+        """inline() for a paragraph in `style` (a ParagraphStyle): equations at its size and colour."""
+        return self.inline(text, fonts, span, link_color, style.fontSize, hex_color(style.textColor))
+
+    def _piece(self, piece: str | InlineMath, fonts: FontSet, span: Span, link_color: str, size: float,
+               color: str) -> str:  # fmt: skip
         if isinstance(piece, str):
             return self.runs(parse_inline(piece), fonts, span, link_color)
-        from studypack.render.pdf_math import inline_math_markup
-
-        markup = inline_math_markup(piece.latex, size, self.math_color)
+        markup = inline_math_markup(piece.latex, size, color)
         return markup if markup is not None else self.text(f"${piece.latex}$", fonts.text.regular, span)
 
     def runs(self, runs: tuple[Run, ...], fonts: FontSet, span: Span, link_color: str) -> str:
@@ -128,6 +136,11 @@ class Glyphs:
         """The theme fonts' lacking Latin characters (those no font has: warn_unprintable)."""
         self.missing.clear()
         warn_lacking(self.report, self.lacking)
+
+
+def hex_color(color: Any) -> str:
+    """'#RRGGBB' of a reportlab colour."""
+    return "#" + color.hexval()[2:].upper()
 
 
 def warn_unprintable(pack: Pack, theme: Theme, report: Report) -> None:

@@ -1,0 +1,152 @@
+"""Inline `$…$` math in card text: runs that stand for equations, measured by their typeset box.
+
+An equation is a run of its own (MathRun) whose text is one stand-in character per copy, so
+the ordinary tokenising keeps it one unbreakable word together with what touches it ("($x$),").
+Widths, heights and depths come from the math engine at each size asked: typeset size is not
+proportional to the font size (scripts stop shrinking at a minimum size), so nothing is scaled.
+Text without math never comes here (wrap_lines hands it to studypack.fit.wrap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from studypack.errors import Report, Span
+from studypack.fit import ZWSP, FontSet, Line, Piece, break_lines, groups, text_width, wrap
+from studypack.inline import Run, parse_inline
+from studypack.math.inline import InlineMath, split_inline
+from studypack.units import LEADING
+
+STAND_IN = "\ue000"  # a private-use character: a word character to the tokeniser, never drawn
+ABOVE, BELOW = LEADING - 0.27, 0.27  # × size: a text line's room above and below its baseline
+MATH_GAP = 0.12  # × size kept between an equation and the lines above and below
+
+
+@dataclass(frozen=True)
+class MathRun(Run):
+    """Inline math: `text` is STAND_IN (once per copy when equal runs merge), `latex` the source."""
+
+    latex: str = ""
+
+
+def text_runs(text: str) -> tuple[Run, ...]:
+    """Runs of card text: inline Markdown, with each `$…$` that parses as one MathRun (math is
+    split off first, so `_` and `*` inside it are not emphasis)."""
+    if "$" not in text:
+        return parse_inline(text)
+    pieces = split_inline(text)
+    if not any(isinstance(p, InlineMath) for p in pieces):
+        return parse_inline(text)
+    runs: list[Run] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            runs += parse_inline(piece)
+        elif box(piece.latex, 10.0) is None:  # reported when the pack loaded; shown as typed
+            runs.append(Run(f"${piece.latex}$"))
+        else:
+            runs.append(MathRun(STAND_IN, latex=piece.latex))
+    return tuple(runs)
+
+
+def has_math(runs: Sequence[Run | Piece]) -> bool:
+    return any(isinstance(r.run if isinstance(r, Piece) else r, MathRun) for r in runs)
+
+
+@lru_cache(maxsize=8192)
+def box(latex: str, size: float) -> tuple[float, float, float] | None:
+    """(width, height, depth) in pt of the equation typeset at `size`; None when it does not parse."""
+    from studypack.math import measure, parse
+
+    formula = parse(latex, Span("math"), Report())
+    if formula is None:
+        return None
+    b = measure(formula, size)
+    return b.width, b.height, b.depth
+
+
+def piece_width(piece: Piece, fonts: FontSet, size: float) -> float:
+    run = piece.run
+    if isinstance(run, MathRun):
+        b = box(run.latex, size)
+        return len(piece.text) * b[0] if b else 0.0
+    return text_width(piece.text, fonts.name_for(run), size)
+
+
+def line_width(line: Sequence[Piece], fonts: FontSet, size: float) -> float:
+    return sum(piece_width(p, fonts, size) for p in line)
+
+
+def line_room(line: Sequence[Piece], size: float) -> tuple[float, float]:
+    """(above, below) the baseline a line needs: a text line's, or more for a tall equation."""
+    above, below = ABOVE * size, BELOW * size
+    for piece in line:
+        if isinstance(piece.run, MathRun):
+            b = box(piece.run.latex, size)
+            if b is not None:
+                above = max(above, b[1] + MATH_GAP * size)
+                below = max(below, b[2] + MATH_GAP * size)
+    return above, below
+
+
+def lines_height(lines: Sequence[Line], size: float) -> float:
+    if not any(has_math(line) for line in lines):
+        return len(lines) * size * LEADING
+    return sum(sum(line_room(line, size)) for line in lines)
+
+
+def wrap_lines(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
+    """Lines as studypack.fit.wrap breaks them, equations measured at `size`. A group holding an
+    equation is never broken: when wider than the line it stands alone, wider (fitting then
+    chooses a smaller size, see too_wide)."""
+    if not has_math(runs):
+        return wrap(runs, fonts, size, width)
+    lines: list[list[Piece]] = []
+    line: list[Piece] = []
+    used = 0.0
+    pending: Piece | None = None  # a space that only counts if something follows it
+    for group in groups(runs):
+        if group[0].text in (" ", ZWSP):
+            if line:
+                pending = group[0]
+            continue
+        w = line_width(group, fonts, size)
+        space = piece_width(pending, fonts, size) if pending is not None and line else 0.0
+        if line and used + space + w <= width:
+            if pending is not None:
+                line.append(pending)
+            line += group
+            used += space + w
+        else:
+            if line:
+                lines.append(line)
+            if w <= width or has_math(group):
+                line, used = list(group), w
+            else:  # a word wider than the line: broken between characters, as fit.wrap does
+                parts = break_lines(
+                    [replace(p.run, text=p.text) for p in group], fonts, size, width
+                )
+                lines += [[Piece(t, r) for t, _, r in part] for part in parts[:-1]]
+                line = [Piece(t, r) for t, _, r in parts[-1]]
+                used = line_width(line, fonts, size)
+        pending = None
+    if line:
+        lines.append(line)
+    return tuple(_merge(ln) for ln in lines)
+
+
+def too_wide(lines: Sequence[Line], fonts: FontSet, size: float, width: float) -> bool:
+    """Whether a line with an equation overflows the width (text lines never do)."""
+    return any(has_math(ln) and line_width(ln, fonts, size) > width + 1e-6 for ln in lines)
+
+
+def _merge(line: Sequence[Piece]) -> Line:
+    """Adjacent pieces of the same run joined (as fit.wrap returns its lines)."""
+    out: list[Piece] = []
+    for p in line:
+        if out and out[-1].run == p.run:
+            out[-1] = Piece(out[-1].text + p.text, p.run)
+        else:
+            out.append(p)
+    return tuple(out)
