@@ -236,11 +236,12 @@ def test_the_handout_has_every_equation_as_a_tagged_vector_formula(built: Path) 
         walk(pdf.Root.StructTreeRoot.K)
         alts = [str(f.Alt) for f in formulas]
         assert all("/K" in f for f in formulas)  # each tags content drawn on a page
-    assert alts == expected  # all 40, in reading order, with their alt text
-
     inline = sum(
         isinstance(p, InlineMath) for t in handout_inline_texts(pack) for p in split_inline(t)
     )
+    assert len(alts) == len(expected) + inline  # every equation, display and inline, is a Formula
+    left = iter(alts)  # the 40 display ones in reading order, with their alt text
+    assert all(any(alt == want for alt in left) for want in expected), alts
     with pdfplumber.open(str(built / "handout.pdf")) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
         pictures = sum(len(page.images) for page in doc.pages)
@@ -248,7 +249,7 @@ def test_the_handout_has_every_equation_as_a_tagged_vector_formula(built: Path) 
     assert not re.search(r"\\[A-Za-z]+", text), re.findall(r".{20}\\[A-Za-z]+.{20}", text)
     assert not re.search(r"\$[A-Za-z\\{(]", text)  # no $…$ source left as text
     assert "$5 and a printed copy $10" in " ".join(text.split())  # money stays text
-    assert pictures <= inline  # display equations are not pictures…
+    assert pictures == 0  # equations are not pictures…
     assert curves > 40 * 5  # …but outlines
 
 
