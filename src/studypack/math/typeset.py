@@ -10,6 +10,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import resvg_py
 from lxml import etree
@@ -28,8 +29,8 @@ with warnings.catch_warnings():  # ziamath 0.13 finds its font through a depreca
 
 ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
-# fraction to its font's fixed 24 pt base size instead, so below 24 pt deep scripts, and below
-# 7.2 pt whole equations, would stop shrinking; _typeset rescales the fraction per size.
+# fraction to its font's fixed 24 pt base size, so equations are typeset at that size only
+# (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
 MIN_SCRIPT_FRACTION = 0.3
 _BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
@@ -70,15 +71,40 @@ def _colored(black: Typeset, color: str) -> Typeset:
 
 @lru_cache(maxsize=1024)
 def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
+    # With the smallest script size proportional, ziamath's layout is linear in the size: one
+    # typesetting at the base size serves every size, scaled (ziamath is most of math's cost).
+    base = _typeset_at_base(mathml, display)
+    if size_pt == _BASE_SIZE:
+        return base
+    k = size_pt / _BASE_SIZE
+    box = Box(base.box.width * k, base.box.height * k, base.box.depth * k)
+    return Typeset(_scaled_svg(base.svg, k), box)
+
+
+@lru_cache(maxsize=512)
+def _typeset_at_base(mathml: str, display: bool) -> Typeset:
     root = etree.fromstring(mathml)
     root.set("display", "block" if display else "inline")
-    ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION * size_pt / _BASE_SIZE
-    svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=size_pt, margin=0).svg()
+    ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION
+    svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=_BASE_SIZE, margin=0).svg()
     m = _VIEWBOX.search(svg)
     if m is None:  # ziamath always writes one; a change of version would land here
         raise RuntimeError("ziamath wrote an SVG without a viewBox")
     _, top, width, total = (float(v) for v in m.groups())
     return Typeset(svg, Box(width, -top, total + top))
+
+
+_SVG_HEAD = re.compile(r'<svg ([^>]*?)width="([-\d.e]+)" height="([-\d.e]+)" viewBox="([^"]+)">')
+
+
+def _scaled_svg(svg: str, k: float) -> str:
+    """The SVG drawn k times as large: its frame scaled and its content in a scaling group."""
+    m = _SVG_HEAD.match(svg)
+    if m is None:  # ziamath's own header, as _typeset_at_base read it
+        raise RuntimeError("ziamath wrote an SVG header of another form")
+    box = " ".join(f"{float(v) * k:.4f}" for v in m.group(4).split())
+    head = f'<svg {m.group(1)}width="{float(m.group(2)) * k:.4f}" height="{float(m.group(3)) * k:.4f}" viewBox="{box}">'
+    return f'{head}<g transform="scale({k:.6f})">{svg[m.end() : -len("</svg>")]}</g></svg>'
 
 
 def measure(formula: Formula, size_pt: float, display: bool = False) -> Box:
@@ -118,17 +144,25 @@ def to_drawing(
     formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
 ) -> MathDrawing:
     """The equation as reportlab vector shapes (via svglib), sized by its typeset box."""
-    result = typeset(formula, size_pt, color, display)
-    box = result.box
-    # svglib reads SVG user units as CSS pixels (0.75 pt); scale them back to points.
-    graphic = svg2rlg(io.StringIO(result.svg))
-    group = Group(*graphic.contents)
-    group.scale(1 / 0.75, 1 / 0.75)
+    mathml = formula.display_mathml if display else formula.mathml
+    box = typeset(formula, size_pt, color, display).box
+    # The outlines are read once per equation and colour, at the base size, and scaled;
+    # svglib reads SVG user units as CSS pixels (0.75 pt), so the scale undoes that too.
+    group = Group(*_outlines(mathml, display, color))
+    k = size_pt / _BASE_SIZE / 0.75
+    group.scale(k, k)
     drawing = MathDrawing(box.width, box.height + box.depth)
     drawing.add(group)
     drawing.box = box
     drawing.latex = formula.latex
     return drawing
+
+
+@lru_cache(maxsize=512)
+def _outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+    black = _typeset_at_base(mathml, display)
+    svg = black.svg if color.lower() in ("#000", "#000000", "black") else _colored(black, color).svg
+    return tuple(svg2rlg(io.StringIO(svg)).contents)
 
 
 class DisplayMath(Flowable):
