@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -254,6 +255,7 @@ class Builder:
             name + self.glyphs.inline(g.term, self.st.body_fonts, g.span, self.st.link),
             self.st.term,
         )
+        term.may_cut = False  # a term stays whole with its definition
         if self.glossary_list is None:
             self.glossary_list = Tag("L", self.sect(), attributes={"O": "List", "ListNumbering": "None"})
         item = Tag("LI", self.glossary_list)
@@ -278,6 +280,7 @@ class Builder:
         title.mark = hf.Mark("contents", self.plan.words.contents, 0, self.book, None, self.plan.page.frame_height)
         sect = Tag("Sect", self.root)
         title.struct = Tag("H1", sect)
+        title.keepWithNext = True
         toc = Tag("TOC", sect)
         out: list[Flowable] = [title]
         num_w = 36.0
@@ -453,7 +456,7 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
         leftMargin=page.margin_x, rightMargin=page.margin_x, topMargin=page.margin_top,
         bottomMargin=page.margin_bottom,
     )  # fmt: skip
-    doc.keepTogetherClass = hp.Keep
+    doc.keepTogetherClass = functools.partial(hp.Keep, frame_height=page.frame_height)
     frame = Frame(page.margin_x, page.margin_bottom, page.frame_width, page.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc.addPageTemplates([
