@@ -15,7 +15,7 @@ import yaml
 
 from helpers import load_with_theme, render_output
 from studypack.errors import Report
-from studypack.plan.handout import SHORT_PACK_ENTRIES, Page, plan_handout
+from studypack.plan.handout import SHORT_PACK_SECTIONS, Page, plan_handout
 
 LETTER = Page(612, 792)
 LONG = (
@@ -123,22 +123,14 @@ def _short_pack(sections: int, subsections: int = 0, overview: bool = False) -> 
 
 @pytest.mark.parametrize(
     ("sections", "subsections", "overview", "short"),
-    [
-        (1, 0, False, True),
-        (3, 0, True, True),
-        (2, 1, False, True),
-        (4, 0, False, False),
-        (2, 2, False, False),
-    ],
+    [(1, 0, False, True), (3, 0, True, True), (3, 4, False, True), (4, 0, False, False)],
 )
-def test_a_short_pack_lists_at_most_three_sections_and_subsections(
-    tmp_path, sections, subsections, overview, short
-):
-    (tmp_path / "pack.yaml").write_text(
-        yaml.safe_dump(_short_pack(sections, subsections, overview))
-    )
+def test_a_short_pack_has_at_most_three_sections(tmp_path, sections, subsections, overview, short):
+    """Subsections, Overview and Glossary are not counted."""
+    pack = _short_pack(sections, subsections, overview)
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump(pack))
     pack, theme = load_with_theme(tmp_path)
-    assert SHORT_PACK_ENTRIES == 3
+    assert SHORT_PACK_SECTIONS == 3
     assert plan_handout(pack, theme, Report()).short is short
 
 
@@ -161,7 +153,7 @@ def test_a_four_section_pack_keeps_its_contents_page_and_glossary_page(tmp_path)
     assert pages[-1][0] == "Glossary"
 
 
-# --- keep-with-next: a heading or caption never ends a page without its first lines --------------
+# --- keep-with-next: a heading, caption or lead-in never ends a page without what it introduces --
 
 FILLER = [f"Filler point {i} about the subject at hand." for i in range(60)]
 PADS = [
@@ -201,6 +193,9 @@ def _case(name: str, n: int) -> dict:
             {"code": CODE, "language": "python", "caption": "Marker listing"},
             "after",
         ]
+    elif name == "lead-in":  # the last point of a run introduces the table after it
+        table = {"table": {"caption": "Cap", "header": ["A", "B", "C"], "rows": ROWS}}
+        main["points"] = [*FILLER[:n], "Marker point introducing the table:", table]
     elif name == "glossary":  # a short pack: the glossary runs on after the last section
         sections = [main]
     pack = {"title": "Keep", "language": "en", "sections": sections}
@@ -213,14 +208,18 @@ def _case(name: str, n: int) -> dict:
 
 
 MARKERS = {"subsection": "1.1 Marker", "sub-subsection": "1.1.1 Marker", "long summary": "1.1 Marker",
-           "table": "Table 1: Marker", "code": "Listing 1: Marker", "glossary": "Glossary"}  # fmt: skip
+           "table": "Table 1: Marker", "code": "Listing 1: Marker", "glossary": "Glossary",
+           "lead-in": "• Marker point"}  # fmt: skip
 # n from where it ends a page with its first lines just fitting to where it has moved on
 WINDOWS = {"subsection": range(28, 33), "sub-subsection": range(28, 33), "long summary": range(29, 35),
-           "table": range(28, 34), "code": range(30, 36), "glossary": range(23, 29)}  # fmt: skip
+           "table": range(28, 34), "code": range(30, 36), "glossary": range(23, 29),
+           "lead-in": range(27, 33)}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", list(MARKERS))
-def test_headings_and_captions_move_to_the_next_page_with_their_first_lines(tmp_path, name):
+def test_headings_captions_and_lead_ins_move_to_the_next_page_with_their_first_lines(
+    tmp_path, name
+):
     pages_seen = set()
     for n in WINDOWS[name]:
         with pdfplumber.open(io.BytesIO(_pdf(tmp_path / f"{n}", _case(name, n)))) as pdf:

@@ -41,11 +41,11 @@ MIN_PRINT_DPI = 150  # below this a printed figure looks soft: warn
 MAX_CONTENTS_CHARS = 300  # a contents line (the heading itself keeps all its words)
 MAX_CAPTION_CHARS = 1500  # a caption travels with its figure on one page
 CONTENTS_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
-# A short pack is one whose contents would list at most this many sections and subsections
-# (Overview and Glossary not counted). A page of contents for it would be mostly empty, so the
-# contents open the first page after the cover and the glossary follows the last section on
-# the same page when it fits, instead of each taking a page of its own.
-SHORT_PACK_ENTRIES = 3
+# A short pack is one with at most this many sections (subsections, Overview and Glossary not
+# counted). A page of contents for it would be mostly empty, so the contents open the first
+# page after the cover and the glossary follows the last section on the same page when it
+# fits, instead of each taking a page of its own.
+SHORT_PACK_SECTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ class HandoutPlan:
     header: str  # plain text from the theme templates
     footer: str
     words: Labels  # headings and page labels in the pack's language
-    short: bool = False  # contents and glossary run on instead of starting pages (SHORT_PACK_ENTRIES)
+    short: bool = False  # contents and glossary run on instead of starting pages (SHORT_PACK_SECTIONS)
 
 
 def glossary_in_order(pack: Pack) -> list[Term]:
@@ -298,10 +298,9 @@ def glossary_entries(pack: Pack) -> tuple[GlossaryEntry, ...]:
     )  # fmt: skip
 
 
-def is_short(contents: tuple[Heading, ...]) -> bool:
-    """Whether the contents list at most SHORT_PACK_ENTRIES numbered sections and subsections."""
-    listed = [h for h in contents if h.number and h.level <= CONTENTS_DEPTH]
-    return len(listed) <= SHORT_PACK_ENTRIES
+def is_short(pack: Pack) -> bool:
+    """Whether the pack has at most SHORT_PACK_SECTIONS sections (subsections not counted)."""
+    return len(pack.sections) <= SHORT_PACK_SECTIONS
 
 
 def _date(pack: Pack) -> str | None:
@@ -342,5 +341,5 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         header=render_text(theme.header, pack, report, theme.span("header")),
         footer=render_text(theme.footer, pack, report, theme.span("footer")),
         words=words,
-        short=is_short(contents),
+        short=is_short(pack),
     )

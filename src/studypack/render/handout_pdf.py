@@ -184,15 +184,19 @@ class Builder:
                 out.append(p)
             elif isinstance(block, Bullets):
                 bodies = self.list_items(block)
+                # A run's last point introduces a table, listing, equation or figure after it.
+                block_next = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Figure, *hb.BLOCKS))
                 for k, item in enumerate(block.items):
                     style = self.st.bullet[min(item.depth, 5)]
                     bullet = BULLETS[min(item.depth, len(BULLETS) - 1)]
                     p = self.para(item.text, style, item.span, bulletText=bullet)
                     p.struct = bodies[k]
                     # The last point never starts a page alone: it travels with the one before;
-                    # a lead-in ("A titration in four steps:") stays with its first sub-point.
+                    # a lead-in ("A titration in four steps:") stays with its first sub-point,
+                    # the last point with the block it introduces.
                     nxt = block.items[k + 1] if k + 1 < len(block.items) else None
                     p.keepWithNext = k == len(block.items) - 2 or (nxt is not None and nxt.depth > item.depth)
+                    p.keepWithNext |= nxt is None and block_next
                     out.append(p)
             elif isinstance(block, Figure):
                 out += self.figure(block)
