@@ -45,7 +45,7 @@ def test_a_french_pack_prints_french_labels_and_dates(tmp_path):
     pages = [page.extract_text() for page in PdfReader(str(out["handout"])).pages]
     assert "24 novembre 2026" in pages[0]
     text = "\n".join(pages)
-    for label in ("Sommaire", "Glossaire", "Page 2 sur 4"):
+    for label in ("Sommaire", "Glossaire", "Page 2 sur 2"):  # a short pack: one page after the cover
         assert label in text
     assert "Contents" not in text and "2026-11-24" not in text
     deck = Presentation(str(out["deck"]))

@@ -40,6 +40,12 @@ MIN_PRINT_DPI = 150  # below this a printed figure looks soft: warn
 # Longer text could not share a page with what must stay beside it: cut, with a warning.
 MAX_CONTENTS_CHARS = 300  # a contents line (the heading itself keeps all its words)
 MAX_CAPTION_CHARS = 1500  # a caption travels with its figure on one page
+CONTENTS_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
+# A short pack is one with at most this many sections (subsections, Overview and Glossary not
+# counted). A page of contents for it would be mostly empty, so the contents open the first
+# page after the cover and the glossary follows the last section on the same page when it
+# fits, instead of each taking a page of its own.
+SHORT_PACK_SECTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,7 @@ class HandoutPlan:
     header: str  # plain text from the theme templates
     footer: str
     words: Labels  # headings and page labels in the pack's language
+    short: bool = False  # contents and glossary run on instead of starting pages (SHORT_PACK_SECTIONS)
 
 
 def glossary_in_order(pack: Pack) -> list[Term]:
@@ -291,6 +298,11 @@ def glossary_entries(pack: Pack) -> tuple[GlossaryEntry, ...]:
     )  # fmt: skip
 
 
+def is_short(pack: Pack) -> bool:
+    """Whether the pack has at most SHORT_PACK_SECTIONS sections (subsections not counted)."""
+    return len(pack.sections) <= SHORT_PACK_SECTIONS
+
+
 def _date(pack: Pack) -> str | None:
     return format_date(pack.date, pack.language) if pack.date else None
 
@@ -319,13 +331,15 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         created=pack.build_time(),
     )
     cover = Cover(pack.title, pack.subtitle, pack.course, pack.author, _date(pack), theme.logo, pack.span)
+    contents = tuple(_contents_entry(b, report) for b in blocks if isinstance(b, Heading))
     return HandoutPlan(
         page=page,
         meta=meta,
         cover=cover,
-        contents=tuple(_contents_entry(b, report) for b in blocks if isinstance(b, Heading)),
+        contents=contents,
         blocks=tuple(blocks),
         header=render_text(theme.header, pack, report, theme.span("header")),
         footer=render_text(theme.footer, pack, report, theme.span("footer")),
         words=words,
+        short=is_short(pack),
     )

@@ -51,6 +51,7 @@ class HeadingPara(Para):
     """
 
     mark: Mark | None = None  # paragraphs split off a long heading carry no mark
+    may_cut = False  # a heading never ends a page with its lines on the next (handout_para.Keep)
     _at_top = False
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:

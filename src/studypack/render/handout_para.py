@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus.doctemplate import FrameBreak, NullActionFlowable
 from reportlab.platypus.paragraph import imgNormV, imgVRange
 
 from studypack.fit import NO_LINE_END, NO_LINE_START, has_cjk, is_cjk
@@ -189,6 +190,7 @@ class Para(Paragraph):
     """
 
     _wrapped_width: float | None = None
+    may_cut = True  # a keep-with-next group may end a page inside it (Keep); not headings, terms
 
     def __init__(
         self, text: str, style: ParagraphStyle, bulletText: Any = None, frags: Any = None, **kw: Any
@@ -250,11 +252,23 @@ class Para(Paragraph):
 
 
 class Keep(KeepTogether):
-    """reportlab's keep-with-next group, measured without deep-copying the frame.
+    """reportlab's keep-with-next group, kept with the first lines of what follows, not all of it.
 
-    KeepTogether copies the current frame on every measurement in case a member adds
-    generated content to it; no handout flowable does, and the copies cost a second at 100x.
+    reportlab moves a whole group (a heading, a long summary, its first point) to the next page
+    when it does not fit, leaving a hole; here the group stays when its members up to the first
+    one that may be cut fit with that one's first lines (FIRST_LINES), and the frame cuts it
+    there. A block ending the group that may be shorter on this page (a figure that shrinks, a
+    table or listing cut after its first rows: `slack`) counts at its least height.
+    Measured without deep-copying the frame: KeepTogether copies it on every measurement in case
+    a member adds generated content to it; no handout flowable does, and the copies cost a
+    second at 100x.
     """
+
+    def __init__(
+        self, flowables: list[Any], maxHeight: float | None = None, frame_height: float = float("inf")
+    ):
+        super().__init__(flowables, maxHeight)
+        self.frame_height = frame_height  # the frame's full height: a group there cannot do better
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         doc, frame = unframed(self.canv)
@@ -265,7 +279,52 @@ class Keep(KeepTogether):
         finally:
             if frame is not None:
                 doc.frame = frame
-        # A figure ending the group may shrink to fit (handout_flow.FigureBlock): the group
-        # stays on this page if it fits with the figure at its smallest.
-        self._H -= getattr(keep_members(self)[-1], "slack", 0.0)
+        self.least = least_height(keep_members(self), self._H, aW)
+        self.measured = (aW, aH)
         return size
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        if getattr(self, "measured", None) != (aW, aH):
+            self.wrap(aW, aH)
+        members = list(keep_members(self))
+        if self.least <= aH + FUZZ or aH >= self.frame_height - 1:
+            # Placed one by one from here; the member that reaches the foot is cut there.
+            return [NullActionFlowable(), *members]
+        return [FrameBreak(), *members]
+
+
+FIRST_LINES = 2  # lines of a paragraph that stay with the heading or lead-in before it
+
+
+def first_lines_height(f: Any) -> float | None:
+    """The least of a paragraph that may end a page (its first lines), or None if it is not cut."""
+    if not isinstance(f, Para) or not f.may_cut:
+        return None
+    if getattr(f.style, "autoLeading", "") not in ("", "off"):  # lines of their own heights
+        return None
+    lines = paragraph_lines(f)
+    # Never fewer than FIRST_LINES on either side (the styles allow no orphans and no widows).
+    if lines is None or len(lines.lines) < 2 * FIRST_LINES:
+        return None
+    return FIRST_LINES * f.style.leading
+
+
+def least_height(members: list[Any], height: float, width: float) -> float:
+    """The least room a keep group needs on a page: its members down to the first one that may
+    be cut, with that one's first lines; else all of it, less the slack of a block that ends it."""
+    firsts = [first_lines_height(f) for f in members]
+    cut = next((i for i, first in enumerate(firsts) if first is not None), None)
+    if cut is None:
+        return height - getattr(members[-1], "slack", 0.0)
+    top, after = 0.0, None  # where the next member starts; the space after the one before
+    for f in members[: cut + 1]:
+        h = f.wrap(width, 0xFFFFFFF)[1]  # measured already: paragraphs keep their lines per width
+        if h <= FUZZ:  # platypus skips what takes no room, and its spacing
+            continue
+        if after is not None:
+            top += max(f.getSpaceBefore(), after)
+        if f is members[cut]:
+            break
+        top += h
+        after = f.getSpaceAfter()
+    return top + firsts[cut]

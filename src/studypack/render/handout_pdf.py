@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ from studypack.inline import plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.handout import (
+    CONTENTS_DEPTH,
     Bullets,
     Cover,
     Figure,
@@ -50,7 +52,7 @@ from studypack.theme import Theme
 
 BODY_SIZE = 10.5
 BULLETS = ("•", "–", "·")  # by depth; all in WinAnsi, so every text font has them
-TOC_DEPTH = 2  # the contents list sections and subsections; bookmarks list every level
+TOC_DEPTH = CONTENTS_DEPTH  # the contents list sections and subsections; bookmarks list every level
 BULLET_LIST = {"O": "List", "ListNumbering": "Disc"}  # a bulleted list, for assistive technology
 
 
@@ -115,16 +117,19 @@ class Styles:
     def heading_style(self, level: int) -> ParagraphStyle:
         return self.heading[min(level, 3)]
 
-    def hanging(self, style: ParagraphStyle, number: str) -> ParagraphStyle:
+    def hanging(self, style: ParagraphStyle, number: str, column: float | None = None) -> ParagraphStyle:
         """style for a numbered title whose wrapped lines stand under the title, not the number
-        (LaTeX's hanging section titles and contents lines). Shared per width, so the markup
-        shapes parsed for a style (handout_para) are reused across titles."""
+        (LaTeX's hanging section titles and contents lines). With a `column` (at least the
+        number's width) the title starts there and the number stands right-aligned before it,
+        so titles after "9" and "10" line up. Shared per width, so the markup shapes parsed for
+        a style (handout_para) are reused across titles."""
         width = round(text_width(number, style.fontName, style.fontSize), 3)
-        if not width:
+        indent = width if column is None else round(max(column, width), 3)
+        if not indent:
             return style
-        key = (style.name, width)
+        key = (style.name, indent, width)
         if key not in self._hanging:
-            self._hanging[key] = ParagraphStyle(f"{style.name}-hang", style, leftIndent=width, firstLineIndent=-width)
+            self._hanging[key] = ParagraphStyle(f"{style.name}-hang", style, leftIndent=indent, firstLineIndent=-width)
         return self._hanging[key]
 
 
@@ -161,11 +166,13 @@ class Builder:
         out = self.cover(self.plan.cover)
         out += [NextPageTemplate("body"), PageBreak()]
         out += self.contents()
-        out.append(PageBreak())
+        short = self.plan.short  # contents and glossary run on (plan.handout.SHORT_PACK_ENTRIES)
+        if not short:
+            out.append(PageBreak())
         blocks = self.plan.blocks
         for i, block in enumerate(blocks):
             if isinstance(block, Heading):
-                if block.anchor == "glossary":
+                if block.anchor == "glossary" and not short:
                     out.append(PageBreak())
                 out += self.heading(block)
             elif isinstance(block, Para):
@@ -177,15 +184,19 @@ class Builder:
                 out.append(p)
             elif isinstance(block, Bullets):
                 bodies = self.list_items(block)
+                # A run's last point introduces a table, listing, equation or figure after it.
+                block_next = i + 1 < len(blocks) and isinstance(blocks[i + 1], (Figure, *hb.BLOCKS))
                 for k, item in enumerate(block.items):
                     style = self.st.bullet[min(item.depth, 5)]
                     bullet = BULLETS[min(item.depth, len(BULLETS) - 1)]
                     p = self.para(item.text, style, item.span, bulletText=bullet)
                     p.struct = bodies[k]
                     # The last point never starts a page alone: it travels with the one before;
-                    # a lead-in ("A titration in four steps:") stays with its first sub-point.
+                    # a lead-in ("A titration in four steps:") stays with its first sub-point,
+                    # the last point with the block it introduces.
                     nxt = block.items[k + 1] if k + 1 < len(block.items) else None
                     p.keepWithNext = k == len(block.items) - 2 or (nxt is not None and nxt.depth > item.depth)
+                    p.keepWithNext |= nxt is None and block_next
                     out.append(p)
             elif isinstance(block, Figure):
                 out += self.figure(block)
@@ -248,6 +259,7 @@ class Builder:
             name + self.glyphs.styled(g.term, self.st.body_fonts, g.span, self.st.link, self.st.term),
             self.st.term,
         )
+        term.may_cut = False  # a term stays whole with its definition
         if self.glossary_list is None:
             self.glossary_list = Tag("L", self.sect(), attributes={"O": "List", "ListNumbering": "None"})
         item = Tag("LI", self.glossary_list)
@@ -272,16 +284,23 @@ class Builder:
         title.mark = hf.Mark("contents", self.plan.words.contents, 0, self.book, None, self.plan.page.frame_height)
         sect = Tag("Sect", self.root)
         title.struct = Tag("H1", sect)
+        title.keepWithNext = True
         toc = Tag("TOC", sect)
         out: list[Flowable] = [title]
         num_w = 36.0
-        for h in self.plan.contents:
-            if h.level > TOC_DEPTH:
-                continue
-            number = f"{h.number}\u00a0\u00a0" if h.number else ""
-            ts = self.st.hanging(self.st.toc[min(h.level, 2)], number)
+        entries = [h for h in self.plan.contents if h.level <= TOC_DEPTH]
+        numbers = {h.anchor: f"{h.number}\u00a0\u00a0" if h.number else "" for h in entries}
+        # A number column per level, as wide as its widest number: every title of a level starts
+        # at one x, and a subsection's number stands under its section's title.
+        column = {level: 0.0 for level in range(1, TOC_DEPTH + 1)}
+        for h in entries:
+            style = self.st.toc[min(h.level, 2)]
+            column[h.level] = max(column[h.level], text_width(numbers[h.anchor], style.fontName, style.fontSize))
+        for h in entries:
+            number = numbers[h.anchor]
+            ts = self.st.hanging(self.st.toc[min(h.level, 2)], number, column[h.level] if number else None)
             fonts = self.st.head_fonts if h.level == 1 else self.st.body_fonts
-            indent = 0.0 if h.level == 1 else 22.0
+            indent = sum(column[level] for level in range(1, h.level))
             prefix = self.glyphs.text(number, ts.fontName, h.span)
             title = hp.Para(prefix + self.glyphs.styled(h.text, fonts, h.span, self.st.link, ts), ts)
             self.book.toc_keys.append(h.anchor)
@@ -441,7 +460,7 @@ def draw(story: HandoutStory, theme: Theme) -> bytes:
         leftMargin=page.margin_x, rightMargin=page.margin_x, topMargin=page.margin_top,
         bottomMargin=page.margin_bottom,
     )  # fmt: skip
-    doc.keepTogetherClass = hp.Keep
+    doc.keepTogetherClass = functools.partial(hp.Keep, frame_height=page.frame_height)
     frame = Frame(page.margin_x, page.margin_bottom, page.frame_width, page.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc.addPageTemplates([
