@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from studypack.fit import is_cjk
@@ -142,24 +142,71 @@ def _units(
 
 
 def _pieces(fit: Fitter, para: Para, box: Box) -> list[tuple[Para, int]]:
-    """A paragraph cut after every sentence and clause, and those longer than a line into
-    line-long pieces (at words, else between characters); each piece with how the text
-    before it ends. Only the first keeps the bullet and the space above."""
+    """A paragraph cut into pieces at most a line long, each with how the text before it
+    ends: whole sentences packed into lines; a sentence longer than a line as its clauses
+    packed into lines; a clause longer than a line at words, else between characters.
+    Only the first piece keeps the bullet and the space above."""
     line = replace(box, h=para.line_height + 2 * box.inset_y + HEIGHT_SAFETY + 1e-6)  # float slack
-    out: list[tuple[Para, int]] = []
+
+    def fits(runs: tuple[Run, ...]) -> bool:
+        return fit.fits([replace(para, runs=_rstrip(runs))], line)
+
+    out: list[tuple[tuple[Run, ...], int]] = []  # each piece with how it ends
+    for sentence in _packed(_sentences(_segments(para.runs)), fits):
+        # a chunk that does not fit a line is one sentence: its clauses packed instead
+        clause_chunks = (
+            [sentence] if fits(sentence[0]) else _packed([[c] for c in sentence[1]], fits)
+        )
+        for clauses in clause_chunks:
+            if fits(clauses[0]):
+                out.append((clauses[0], clauses[1][-1][1]))
+                continue
+            for runs, end in clauses[1]:  # one clause too long for a line
+                split = fit.split(replace(para, runs=runs), line)
+                out.extend((piece.runs, WORD) for piece in split[:-1])
+                out.append((split[-1].runs, end))
+    pieces: list[tuple[Para, int]] = []
     before = WORD
-    for runs, end in _segments(para.runs):
-        segment = replace(para, runs=runs)
-        split = [segment] if fit.fits([segment], line) else fit.split(segment, line)
-        for k, piece in enumerate(split):
-            runs = _rstrip(piece.runs)
-            if runs:
-                out.append((replace(piece, runs=runs), before if not k else WORD))
+    for runs, end in out:
+        runs = _merged(_rstrip(runs))
+        if runs:
+            piece = (
+                replace(para, runs=runs)
+                if not pieces
+                else replace(para, runs=runs, bullet=None, space_before=0.0)
+            )
+            pieces.append((piece, before))
         before = end
-    return [
-        (piece if not i else replace(piece, bullet=None, space_before=0.0), cut)
-        for i, (piece, cut) in enumerate(out)
-    ]
+    return pieces
+
+
+Segment = tuple[tuple[Run, ...], int]  # runs, and how they end (SENTENCE, CLAUSE or WORD)
+
+
+def _sentences(segments: list[Segment]) -> list[list[Segment]]:
+    """Segments grouped into sentences."""
+    out: list[list[Segment]] = [[]]
+    for segment in segments:
+        out[-1].append(segment)
+        if segment[1] == SENTENCE:
+            out.append([])
+    return [group for group in out if group]
+
+
+def _packed(
+    groups: Sequence[Sequence[Segment]], fits: Callable[[tuple[Run, ...]], bool]
+) -> list[tuple[tuple[Run, ...], list[Segment]]]:
+    """Consecutive groups of segments (sentences, or single clauses) joined into the longest
+    chunks that fit a line, a group alone when it does not: each chunk's runs and segments."""
+    chunks: list[tuple[tuple[Run, ...], list[Segment]]] = []
+    for group in groups:
+        segments = list(group)
+        runs = tuple(r for seg, _ in segments for r in seg)
+        if chunks and fits(chunks[-1][0] + runs) and fits(chunks[-1][0]):
+            chunks[-1] = (chunks[-1][0] + runs, chunks[-1][1] + segments)
+        else:
+            chunks.append((runs, segments))
+    return chunks
 
 
 def _segments(runs: Sequence[Run]) -> list[tuple[tuple[Run, ...], int]]:
@@ -182,7 +229,9 @@ def _slice(runs: Sequence[Run], start: int, end: int) -> tuple[Run, ...]:
     for run in runs:
         lo, hi = max(start - pos, 0), min(end - pos, len(run.text))
         if lo < hi:
-            out.append(run if (lo, hi) == (0, len(run.text)) else replace(run, text=run.text[lo:hi]))
+            out.append(
+                run if (lo, hi) == (0, len(run.text)) else replace(run, text=run.text[lo:hi])
+            )
         pos += len(run.text)
     return tuple(out)
 
@@ -196,14 +245,20 @@ def _rstrip(runs: tuple[Run, ...]) -> tuple[Run, ...]:
 
 
 def _merged(runs: Sequence[Run]) -> tuple[Run, ...]:
-    """Neighbouring runs in one style joined (pieces cut between CJK characters are a run each)."""
+    """Neighbouring runs in one style joined (pieces cut at words or between CJK characters
+    are a run each)."""
     out: list[Run] = []
+    texts: list[list[str]] = []
+    last: tuple[object, ...] = ()
     for run in runs:
-        if out and replace(out[-1], text=run.text) == run:
-            out[-1] = replace(run, text=out[-1].text + run.text)
+        style = (type(run), *(v for k, v in vars(run).items() if k != "text"))
+        if out and style == last:
+            texts[-1].append(run.text)
         else:
             out.append(run)
-    return tuple(out)
+            texts.append([run.text])
+            last = style
+    return tuple(r if len(t) == 1 else replace(r, text="".join(t)) for r, t in zip(out, texts))
 
 
 def _gaps(para: Para, pieces: Sequence[Para]) -> list[str]:
@@ -235,9 +290,9 @@ class _Parts:
             if runs and unit.gap:
                 runs.append(replace(runs[-1], text=unit.gap))
             runs.extend(unit.para.runs)
-        para = self.fit.prepare(replace(first.para, runs=_merged(runs)), self.box)
+        # Pieces of a prepared paragraph: joined, they need no preparing again.
+        para = replace(first.para, runs=_merged(runs))
         runs = list(para.runs)
-        # The marks go on after prepare(), which would make them plain runs.
         if start > first.first:  # the rest of a paragraph begun in the box before
             text = runs[0].text if runs else ""
             runs.insert(0, ContinuationMark(MARK + ("" if text and is_cjk(text[0]) else NBSP)))
