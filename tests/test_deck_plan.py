@@ -20,6 +20,7 @@ def unmarked(para) -> str:
     """A planned paragraph's own text: without the marks at a cut through it."""
     return "".join(r.text for r in para.runs if not isinstance(r, ContinuationMark))
 
+
 BODY = Box(36.0, 99.0, 648.0, 356.4)
 
 SENTENCE = "The alliance shifted its burden sharing terms once again after long talks."
