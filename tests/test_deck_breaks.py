@@ -30,6 +30,7 @@ from studypack.inline import parse_inline
 from studypack.model import Point, Section, Term
 from studypack.plan.deck import CONT, HANGING, Box, Fitter, Para, plan_deck
 from studypack.plan.deck_flow import MIN_LINES, SPARSE, ContinuationMark
+from studypack.plan.deck_inline import MathRun
 
 CHEMISTRY = REPO / "content" / "intro-chemistry"
 # Frames like the default template's at 4:3 (the planner only needs the body's).
@@ -178,20 +179,36 @@ def test_a_cut_sub_point_continues_under_its_repeated_parent(theme):
         assert unmarked(s.body[0]) == f"The parent {CONT}"  # the parent first, then the rest
 
 
-def test_a_key_term_taller_than_a_column_is_cut_with_marks(theme):
+def test_a_cut_point_never_cuts_an_inline_equation(theme):
+    """Commas and full stops inside `$…$` are the equation's, not the sentence's."""
+    text = " ".join(f"Step {i} uses $f(x_{i}, y) = x_{i}^2 + 1.5\\, y$, so the value grows" for i in range(30))
+    slides = content([Point("Filler"), Point(text + ".")], theme)
+    fitter, body = Fitter(theme), GEOMETRY.content_body
+    found = cuts(slides)
+    assert found
+    for before, rest in found:
+        assert fitter.lines(before, body) >= MIN_LINES and fitter.lines(rest, body) >= MIN_LINES
+    equations = [r.text for s in slides for p in s.body for r in p.runs if isinstance(r, MathRun)]
+    assert equations == [f"f(x_{i}, y) = x_{i}^2 + 1.5\\, y" for i in range(30)]  # whole, in order
+    for s in slides:
+        assert fitter.height(s.body, body) <= body.text_height
+
+
+def test_a_key_term_taller_than_a_slide_is_cut_with_marks(theme):
     terms = [Term(f"Term {i}", "A short definition.") for i in range(12)]
-    terms[3] = Term("Long term", HCL)
+    terms[3] = Term("Long term", HCL * 4)
     pack = make_pack([Section("S", points=(Point("p"),))], terms)
     slides = [s for s in plan_deck(pack, theme, GEOMETRY, Report()) if s.kind.startswith("terms")]
     columns = [list(col) for s in slides for col in (s.columns or (s.body,))]
-    fitter = Fitter(theme)
+    fitter, box = Fitter(theme), GEOMETRY.content_body  # a cut term stands full width
     parts = [p for col in columns for p in col if starts_marked(p) or ends_marked(p)]
     assert len(parts) >= 2 and ends_marked(parts[0]) and starts_marked(parts[-1])
+    assert unmarked(parts[0]).startswith("Long term — When we write")
     for col, after in zip(columns, columns[1:]):
         if col and ends_marked(col[-1]):
             assert starts_marked(after[0])
-            assert fitter.lines(col[-1], GEOMETRY.terms_cols[0]) >= MIN_LINES
-            assert fitter.lines(after[0], GEOMETRY.terms_cols[0]) >= MIN_LINES
+            assert fitter.lines(col[-1], box) >= MIN_LINES
+            assert fitter.lines(after[0], box) >= MIN_LINES
 
 
 def test_the_marks_are_drawn_muted_and_the_rest_hangs_under_its_bullet_text(theme):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from studypack.fit import is_cjk
 from studypack.inline import Run
 from studypack.plan.deck_fit import HEIGHT_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_inline import is_math
 
 MARK = "\u2026"  # ends a paragraph cut at a box's foot, and starts its rest in the next box
 NBSP = "\u00a0"  # binds the mark to its word: it never stands alone on a line
@@ -212,7 +213,8 @@ def _packed(
 def _segments(runs: Sequence[Run]) -> list[tuple[tuple[Run, ...], int]]:
     """The runs cut after each sentence and clause end (its white space kept before the cut),
     each part with how it ends (SENTENCE, CLAUSE, or WORD for the last)."""
-    text = "".join(r.text for r in runs)
+    # An equation's source is never cut: its punctuation is no sentence's or clause's end.
+    text = "".join("x" * len(r.text) if is_math(r) else r.text for r in runs)
     cuts = [(m.end(), SENTENCE if m.group("sentence") else CLAUSE) for m in _ENDS.finditer(text)]
     cuts = [(at, kind) for at, kind in cuts if 0 < at < len(text)] + [(len(text), WORD)]
     out: list[tuple[tuple[Run, ...], int]] = []
@@ -252,7 +254,7 @@ def _merged(runs: Sequence[Run]) -> tuple[Run, ...]:
     last: tuple[object, ...] = ()
     for run in runs:
         style = (type(run), *(v for k, v in vars(run).items() if k != "text"))
-        if out and style == last:
+        if out and style == last and not is_math(run):  # two equations side by side stay two
             texts[-1].append(run.text)
         else:
             out.append(run)
@@ -279,7 +281,7 @@ class _Parts:
 
     def __init__(self, fit: Fitter, units: Sequence[_Unit], box: Box):
         self.fit, self.units, self.box = fit, units, box
-        self._lines: dict[tuple[int, int], int] = {}
+        self._lines: dict[tuple[int, int], tuple[int, float]] = {}
 
     def para(self, start: int, end: int) -> Para:
         first = self.units[start]
@@ -302,10 +304,19 @@ class _Parts:
         return replace(para, runs=tuple(runs))
 
     def lines(self, start: int, end: int) -> int:
-        n = self._lines.get((start, end))
-        if n is None:
-            n = self._lines[start, end] = self.fit.lines(self.para(start, end), self.box)
-        return n
+        return self._measured(start, end)[0]
+
+    def height(self, start: int, end: int) -> float:
+        return self._measured(start, end)[1]
+
+    def _measured(self, start: int, end: int) -> tuple[int, float]:
+        """Lines and height (a part holding an equation has a taller line pitch)."""
+        known = self._lines.get((start, end))
+        if known is None:
+            para = self.para(start, end)
+            lines = self.fit.lines(para, self.box)
+            known = self._lines[start, end] = (lines, lines * para.line_height)
+        return known
 
     def of_box(self, start: int, end: int) -> list[Para]:
         """The paragraphs of a box holding units[start:end], cut ones as their parts."""
@@ -333,7 +344,7 @@ def _boxes_from(
             above = used
             space = unit.para.space_before if heads or b > a else 0.0
         lines = parts.lines(first, b + 1)
-        used = above + (space + lines * unit.para.line_height)
+        used = above + (space + parts.height(first, b + 1))
         if used > box.text_height and b > a:
             return  # one unit alone is always placed (a piece is a line: it fits below its heads)
         short = 0
