@@ -34,7 +34,9 @@ from studypack.plan.deck_inline import MathRun
 
 CHEMISTRY = REPO / "content" / "intro-chemistry"
 # Frames like the default template's at 4:3 (the planner only needs the body's).
-FOUR_BY_THREE = dataclasses.replace(GEOMETRY, width=720.0, content_body=Box(36.0, 126.0, 648.0, 356.4))
+FOUR_BY_THREE = dataclasses.replace(
+    GEOMETRY, width=720.0, content_body=Box(36.0, 126.0, 648.0, 356.4)
+)
 GEOMETRIES = {"16:9": GEOMETRY, "4:3": FOUR_BY_THREE}
 
 HCL = (  # the point QA saw cut after one line and mid-sentence, without a mark
@@ -52,7 +54,9 @@ HCL = (  # the point QA saw cut after one line and mid-sentence, without a mark
     "released per mole of water formed is nearly the same for hydrochloric, nitric and "
     "perchloric acid neutralised by sodium or potassium hydroxide."
 )
-CLAUSES = ", ".join(f"then clause {i} of a sentence that never seems to end" for i in range(45)) + "."
+CLAUSES = (
+    ", ".join(f"then clause {i} of a sentence that never seems to end" for i in range(45)) + "."
+)
 WORDS = " ".join(f"w{i}" for i in range(450))
 CJK = "日本語の文章はスペースなしで、折り返されます。" * 40
 TEXTS = {"sentences": HCL * 2, "clauses": CLAUSES, "words": WORDS, "cjk": CJK}
@@ -74,7 +78,9 @@ def starts_marked(para: Para) -> bool:
 
 
 def content(points, theme, geometry=GEOMETRY):
-    slides = plan_deck(make_pack([Section("Acids", points=tuple(points))]), theme, geometry, Report())
+    slides = plan_deck(
+        make_pack([Section("Acids", points=tuple(points))]), theme, geometry, Report()
+    )
     return [s for s in slides if s.kind == "content"]
 
 
@@ -128,7 +134,10 @@ def test_a_point_is_cut_after_a_sentence_or_else_a_clause(theme, aspect, kind, e
         slides = content(points, theme, geometry)
         found = cuts(slides)
         assert found
-        paras = [fitter.prepare(Para(parse_inline(p.text), 24.0, 0, "•", HANGING, 9.6), body) for p in points]
+        paras = [
+            fitter.prepare(Para(parse_inline(p.text), 24.0, 0, "•", HANGING, 9.6), body)
+            for p in points
+        ]
         spare = len(slides) * body.text_height - fitter.height(paras, body)  # pt
         if spare < 4 * len(found) * paras[-1].line_height:
             continue
@@ -142,7 +151,11 @@ def test_no_nearly_empty_slide_before_full_ones(theme):
     """QA's case: two short points, then a point that needs two more slides. The cut point
     starts under the two short ones, and the three slides hold about as much each."""
     fitter = Fitter(theme)
-    points = [Point("Acids change the colour of indicators"), Point("Acids react with metals"), Point(HCL * 2)]
+    points = [
+        Point("Acids change the colour of indicators"),
+        Point("Acids react with metals"),
+        Point(HCL * 2),
+    ]
     for aspect, geometry in GEOMETRIES.items():
         body = geometry.content_body
         slides = content(points, theme, geometry)
@@ -168,7 +181,9 @@ def fewest_slides(fitter: Fitter, points, body: Box) -> int:
 
 def test_a_cut_sub_point_continues_under_its_repeated_parent(theme):
     fitter = Fitter(theme)
-    slides = content([Point("Filler"), Point("The parent", (Point(HCL * 2), Point("After")))], theme)
+    slides = content(
+        [Point("Filler"), Point("The parent", (Point(HCL * 2), Point("After")))], theme
+    )
     found = cuts(slides)
     assert found
     for before, rest in found:
@@ -181,7 +196,9 @@ def test_a_cut_sub_point_continues_under_its_repeated_parent(theme):
 
 def test_a_cut_point_never_cuts_an_inline_equation(theme):
     """Commas and full stops inside `$…$` are the equation's, not the sentence's."""
-    text = " ".join(f"Step {i} uses $f(x_{i}, y) = x_{i}^2 + 1.5\\, y$, so the value grows" for i in range(30))
+    text = " ".join(
+        f"Step {i} uses $f(x_{i}, y) = x_{i}^2 + 1.5\\, y$, so the value grows" for i in range(30)
+    )
     slides = content([Point("Filler"), Point(text + ".")], theme)
     fitter, body = Fitter(theme), GEOMETRY.content_body
     found = cuts(slides)
@@ -239,14 +256,18 @@ def chemistry_with_long_point(folder: Path) -> Path:
     shutil.copytree(CHEMISTRY, folder)
     data = yaml.safe_load((folder / "pack.yaml").read_text(encoding="utf-8"))
     data["sections"][0]["points"].insert(2, HCL)
-    (folder / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "pack.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return folder
 
 
 @pytest.mark.render
 @pytest.mark.slow
 @pytest.mark.parametrize("aspect", ["16:9", "4:3"])
-def test_the_chemistry_deck_renders_its_cut_point_marked_and_inside_its_boxes(tmp_path, theme, aspect):
+def test_the_chemistry_deck_renders_its_cut_point_marked_and_inside_its_boxes(
+    tmp_path, theme, aspect
+):
     pack = chemistry_with_long_point(tmp_path / "chemistry")
     options = {}
     if aspect == "4:3":
