@@ -293,3 +293,14 @@ def test_the_chemistry_deck_renders_its_cut_point_marked_and_inside_its_boxes(
             )
     shown = " ".join(" ".join(lines) for lines in texts)
     assert "When we write HCl(aq)" in shown and "potassium hydroxide." in shown
+
+
+def test_a_point_keeps_its_sub_list_rather_than_balance_the_slides(theme):
+    """Two short points, then a point whose sub-list fills the next slide: the sub-list is not
+    cut under a repeated parent just to fill the first slide."""
+    subs = tuple(Point(f"Sub-point {i}") for i in range(9))
+    slides = content([Point("One"), Point("Two"), Point("The parent", subs)], theme)
+    assert [[unmarked(p) for p in s.body] for s in slides] == [
+        ["One", "Two"],
+        ["The parent", *(s.text for s in subs)],
+    ]

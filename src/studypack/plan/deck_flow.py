@@ -71,9 +71,11 @@ def flow(
     cut paragraphs with under two lines on a side of the cut; fewest parents at a box's
     foot with their first child in the next (only where the two cannot share a box, as
     greedy filling keeps them: so never more boxes than greedy filling); fewest boxes;
-    fewest nearly empty boxes; fewest cuts through nested lists, outer levels first;
-    fewest paragraphs cut between words, then between clauses (a cut after a sentence
-    is free); the most even heights (least sum of squares): 3 + 3 points, never 5 + 1.
+    fewest boxes starting at a sub-point, outer levels first (a point keeps its
+    sub-list); fewest nearly empty boxes, which a too-tall paragraph is cut to avoid
+    (so it starts under what comes before it); fewest paragraphs cut between words,
+    then between clauses (a cut after a sentence is free); the most even heights
+    (least sum of squares): 3 + 3 points, never 5 + 1.
     """
     parents = parents or [()] * len(paras)
     heads = {chain: fit.heads(chain, box) for chain in set(parents)}
@@ -89,20 +91,22 @@ def flow(
     cost[0][0] = (0, 0, 0, 0, 0, 0, 0, 0.0)
     for a, unit in enumerate(units):
         inside = unit.gap is not None  # the box starts inside a paragraph
-        nested = len(unit.chain)
+        # A piece's box cuts its paragraph wherever it starts: not counted as a list cut,
+        # or a paragraph would rather start on a box of its own after a nearly empty one.
+        nested = 0 if inside else len(unit.chain)
         words, clauses = int(inside and unit.cut == WORD), int(inside and unit.cut == CLAUSE)
         reach = list(_boxes_from(a, units, parts, heads[unit.chain], box))
         for r, before in enumerate(cost[a]):
             if before is _NEVER:
                 continue
-            stranded, orphans, count, sparse, cuts, word_cuts, clause_cuts, squares = before
+            stranded, orphans, count, cuts, sparse, word_cuts, clause_cuts, squares = before
             for b, short, empty, square in reach:
                 total = (
                     stranded + short,
                     orphans + unit.orphan,
                     count + 1,
-                    sparse + empty,
                     cuts + nested,
+                    sparse + empty,
                     word_cuts + words,
                     clause_cuts + clauses,
                     squares + square,
