@@ -12,7 +12,14 @@ from studypack.fit import ZWSP, hyphenate, line_text, runs_width, wrap
 from studypack.inline import Run
 from studypack.model import Point, Section, Term
 from studypack.plan.deck import CONT, Box, Fitter, plan_deck
+from studypack.plan.deck_flow import ContinuationMark
 from studypack.theme import load_theme
+
+
+def unmarked(para) -> str:
+    """A planned paragraph's own text: without the marks at a cut through it."""
+    return "".join(r.text for r in para.runs if not isinstance(r, ContinuationMark))
+
 
 BODY = Box(36.0, 99.0, 648.0, 356.4)
 
@@ -121,7 +128,7 @@ def test_over_long_point_splits_at_sentences(theme):
     )
     paras = [p for s in slides if s.kind == "content" for p in s.body]
     assert len(paras) > 3
-    pieces = ["".join(r.text for r in p.runs) for p in paras]
+    pieces = [unmarked(p) for p in paras]
     assert all(piece.endswith("again.") for piece in pieces)
     assert " ".join(pieces) == text
     assert paras[0].bullet and not any(p.bullet for p in paras[1:])  # one point, one bullet
@@ -146,7 +153,7 @@ def test_sentence_too_long_splits_at_words_or_between_characters(theme, text, jo
         assert (
             body_height(fitter, s.body, GEOMETRY.content_body) <= GEOMETRY.content_body.text_height
         )
-    pieces = ["".join(r.text for r in p.runs) for s in content for p in s.body]
+    pieces = [unmarked(p) for s in content for p in s.body]
     assert joiner.join(pieces) == text
 
 

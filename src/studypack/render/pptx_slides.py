@@ -239,11 +239,18 @@ class Writer:
                 if is_math(run):  # an inline equation: OMML in the line (the shape gets a fallback)
                     out.append(math_run_xml(run, para.size, hex_color, self.language))
                     continue
-                own = getattr(run, "color", "")  # a code token's colour, chosen at plan time
-                out.append(self.run(run, para.size, font, own.lstrip("#").upper() if own else hex_color,
+                out.append(self.run(run, para.size, font, self.run_hex(run, hex_color, color),
                                     para.bold, link, links_in_text_color))
             out.append("</a:p>")
         return "".join(out)
+
+    def run_hex(self, run: Run, para_hex: str, override: str | None) -> str:
+        """A run's own colour: a code token's '#RRGGBB', or a theme colour by name (the mark
+        at a cut paragraph, muted) unless the slide sets every run's colour."""
+        own = getattr(run, "color", "")
+        if own.startswith("#"):
+            return own[1:].upper()
+        return self.hex(own) if own and override is None else para_hex
 
     def run(
         self, run: Run, size: float, font: str, hex_color: str, bold: bool, link: Any, link_in_text_color: bool = False
