@@ -304,3 +304,35 @@ def test_a_point_keeps_its_sub_list_rather_than_balance_the_slides(theme):
         ["One", "Two"],
         ["The parent", *(s.text for s in subs)],
     ]
+
+
+@pytest.mark.parametrize("aspect", GEOMETRIES)
+@pytest.mark.parametrize("fillers", range(0, 9))
+def test_a_display_equation_stays_on_the_slide_of_the_point_that_leads_into_it(theme, aspect, fillers):
+    from studypack.model import Math
+    from studypack.plan.deck_math import EquationPara
+
+    math = Math(r"\bar{v} = \frac{\Delta x}{\Delta t} = \frac{x_f - x_i}{t_f - t_i}")
+    points = [Point(f"Filler point number {i} that takes a line or two of the slide's body") for i in range(fillers)]
+    points += [Point("The average velocity over an interval is the displacement divided by the time"), math]
+    points += [Point(f"Afterwards {i}") for i in range(3)]
+    slides = [s for s in content(points, theme, GEOMETRIES[aspect]) if s.kind == "content"]
+    found = 0
+    for slide in slides:
+        for i, para in enumerate(slide.body):
+            if isinstance(para, EquationPara) and para.math is not None:
+                found += 1
+                assert i > 0 and "average velocity" in unmarked(slide.body[i - 1]), [
+                    unmarked(p) for p in slide.body
+                ]
+    assert found == 1
+
+
+def test_the_overview_slide_is_set_as_large_as_body_text_when_it_fits(theme):
+    from studypack.plan.deck import BODY_SIZES
+
+    pack = dataclasses.replace(make_pack([Section("Acids", points=(Point("One"),))]), overview="A short overview.")
+    slides = plan_deck(pack, theme, GEOMETRY, Report())
+    overview = next(s for s in slides if s.title_text == "Overview")
+    assert [p.size for p in overview.body] == [BODY_SIZES[0]]
+    assert overview.body[0].color == "text"

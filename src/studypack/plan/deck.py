@@ -122,6 +122,9 @@ def _point_paras(
     return out
 
 
+OVERVIEW_SIZES = (24.0, 22.0, 20.0)  # pt: the overview slide's text, largest first
+
+
 def _summary_para(summary: str, size: float = 20.0) -> Para:
     return Para(deck_runs(summary), size, space_before=size * 0.4, color="muted")
 
@@ -182,15 +185,19 @@ class _Planner:
             parents.clear()
             return self.drafts[-1]
 
+        lead: tuple[Para, ...] = ()  # the point an equation right after it belongs to, with its chain
         for item in section.points:
             if isinstance(item, Point):
                 for para, chain in _point_paras([item]):
                     paras.append(para)
                     parents.append(chain)
-            elif isinstance(item, Math):  # an equation stands among the points
+                lead = parents[-1] + (paras[-1],)
+            elif isinstance(item, Math):  # an equation stands among the points, kept with its lead-in
                 paras.append(math_para(item, self.geo.content_body))
-                parents.append(())
+                parents.append(lead)
+                lead = ()
             else:
+                lead = ()
                 self.block(item, title, counts, notes, flush())
         flush()
         if section.image is not None:  # a figure slide like a figure block's, at the section's end
@@ -255,7 +262,11 @@ class _Planner:
             cover_body = tuple(fitted or ())
         self.drafts.append(_Draft("title", plain_text(pack.title), cover_body, span=pack.span))
         if pack.overview:
-            self.add_flow("content", self.words.overview, [_summary_para(pack.overview)], (), pack.span)
+            # the slide's only text: as large as body text when it fits, in the text colour
+            lead = Para(deck_runs(pack.overview), OVERVIEW_SIZES[0])
+            fitted = self.fit.fit_paras([lead], self.geo.content_body, OVERVIEW_SIZES)
+            paras = fitted or [_summary_para(pack.overview)]
+            self.add_flow("content", self.words.overview, paras, (), pack.span)
         agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
         self.add_flow("agenda", self.words.agenda, self.one_slide(agenda), (), pack.span)
         for section in pack.sections:
