@@ -15,7 +15,13 @@ from studypack.plan.deck_cover import cover_lines, fit_cover
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
 from studypack.plan.deck_inline import deck_runs
-from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
+from studypack.plan.deck_math import (
+    PlacedEquation,
+    hold_lines,
+    math_para,
+    place_equations,
+    without_slots,
+)
 from studypack.plan.deck_table import TableSlice
 from studypack.plan.deck_terms import TERM_SIZES, plan_terms
 from studypack.plan.handout import glossary_in_order
@@ -296,15 +302,15 @@ class _Planner:
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
             e = d.block or BlockPage()
             frame = e.picture or (self.picture_frame(d) if d.image is not None else None)
-            equations = () if without_slots(d.body) else place_equations(
-                self.fit, d.body, e.body_frame or geo.content_body
-            )
+            body_frame = e.body_frame or geo.content_body
+            body = d.body if without_slots(d.body) else hold_lines(self.fit, d.body, body_frame)
+            equations = () if without_slots(body) else place_equations(self.fit, body, body_frame)
             out.append(
                 SlidePlan(
                     d.kind,
                     runs,
                     size,
-                    d.body,
+                    body,
                     d.columns,
                     d.notes,
                     d.image,

@@ -7,13 +7,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from studypack.errors import Report
+from studypack.fit import count_lines
 from studypack.inline import Run
 from studypack.model import Math
 from studypack.plan.deck_fit import LINE, WIDTH_SAFETY, Box, Fitter, Para
+from studypack.plan.deck_inline import count_math_lines, has_math
 
 MATH_SIZE = 24.0  # pt: as large as a first-level point
 PAD = 4.0  # pt kept free above and below an equation inside its slot
 MAX_SHARE = 0.6  # an equation takes at most this share of the body's height
+# Clients and our metrics agree on a line's width to within this share of it (LibreOffice
+# draws Liberation Sans, PowerPoint Arial, with the same advances); a wrap decided by less may
+# go either way.
+CLIENT_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class HeldPara(Para):
+    """A paragraph above a display equation whose lines must break where the fitter breaks
+    them: `margin_right` (marR) narrows the client's line to a width that makes it do so."""
+
+    margin_right: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,46 @@ def place_equations(fit: Fitter, paras: Sequence[Para], frame: Box) -> tuple[Pla
     return tuple(out)
 
 
+def hold_lines(fit: Fitter, paras: Sequence[Para], frame: Box) -> tuple[Para, ...]:
+    """The paragraphs with every one above an equation slot held to the fitter's line count.
+
+    The fitter keeps a safety share of each line free, so a line that fills the last few
+    percent of the box is two lines to it and one to a client: the text below then moves up
+    while the equation, a shape of its own placed by the fitter's count, stays put (and the
+    next point is drawn over it). A right margin makes the client's line as wide as keeps the
+    fitter's count, with CLIENT_TOLERANCE to spare on either side where the text allows it.
+    """
+    last = max((i for i, p in enumerate(paras) if isinstance(p, EquationPara)), default=-1)
+    return tuple(
+        _held(fit, p, frame) if i < last and not isinstance(p, EquationPara) else p
+        for i, p in enumerate(paras)
+    )
+
+
+def _held(fit: Fitter, para: Para, frame: Box) -> Para:
+    if not para.runs:
+        return para
+    n = fit.lines(para, frame)
+    full = frame.text_width - para.margin
+    tol = CLIENT_TOLERANCE * full
+    if _count(fit, para, full + tol) == n:
+        return para  # the client's full line keeps the count, with room to spare
+    # The narrowest width that takes fewer lines lies between the fitter's and full + tol.
+    keeps, fewer = fit.width(para, frame), full + tol
+    for _ in range(24):
+        mid = (keeps + fewer) / 2
+        keeps, fewer = (mid, fewer) if _count(fit, para, mid) == n else (keeps, mid)
+    width = min(full, max(fewer - tol, (fit.width(para, frame) + fewer) / 2))
+    return HeldPara(**{f: getattr(para, f) for f in para.__dataclass_fields__},
+                    margin_right=round(full - width, 2))  # fmt: skip
+
+
+def _count(fit: Fitter, para: Para, width: float) -> int:
+    if has_math(para.runs):
+        return count_math_lines(para.runs, fit.body, para.size, width)
+    return max(1, count_lines(para.runs, fit.body, para.size, width))
+
+
 def _spoken(math: Math) -> str:
     from studypack.math import parse, spoken
 
@@ -92,4 +146,12 @@ def without_slots(paras: Sequence[Para]) -> bool:
     return not any(isinstance(p, EquationPara) for p in paras)
 
 
-__all__ = ["MATH_SIZE", "EquationPara", "PlacedEquation", "math_para", "place_equations"]
+__all__ = [
+    "MATH_SIZE",
+    "EquationPara",
+    "HeldPara",
+    "PlacedEquation",
+    "hold_lines",
+    "math_para",
+    "place_equations",
+]
