@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
-from studypack.inline import Run, parse_inline, plain_text
+from studypack.inline import Run, plain_text
 from studypack.labels import Labels, labels_for
+from studypack.math.unicode import readable
 from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
 from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_cover import cover_lines, fit_cover
@@ -101,7 +102,16 @@ def _notes(text: str | None) -> tuple[str, ...]:
     paras = (p.strip() for p in re.split(r"\n\s*\n", text))
     # Markup may span a line break ("**very\nimportant**"): read each paragraph whole, with its
     # line breaks standing in as a character Markdown leaves alone.
-    return tuple(plain_text(p.replace("\n", _NL)).replace(_NL, "\n") for p in paras if p)
+    # Equations as a teacher reads them aloud: Unicode text where simple (v₀, α), else LaTeX.
+    return tuple(
+        readable(p.replace("\n", _NL), markdown=plain_text).replace(_NL, "\n") for p in paras if p
+    )
+
+
+def _title_text(title: str) -> str:
+    """A title as the text a title placeholder holds: Markdown read, each equation as Unicode
+    text where simple (v₀), else spoken ("v sub x"): never its LaTeX source."""
+    return readable(title, "spoken", markdown=plain_text)
 
 
 _NL = "\ue001"  # a private-use character: a line break while a note is read as Markdown
@@ -259,17 +269,17 @@ class _Planner:
                     "subtitle, course and author are too long for the title slide; left out",
                 )
             cover_body = tuple(fitted or ())
-        self.drafts.append(_Draft("title", plain_text(pack.title), cover_body, span=pack.span))
+        self.drafts.append(_Draft("title", pack.title, cover_body, span=pack.span))
         if pack.overview:
             self.add_flow("content", self.words.overview, [_summary_para(pack.overview)], (), pack.span)
-        agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
+        agenda = [Para(deck_runs(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
         self.add_flow("agenda", self.words.agenda, self.one_slide(agenda), (), pack.span)
         for section in pack.sections:
             self.section(section, 1)
         self.terms()
         review = []
         for s in pack.sections:
-            runs = [Run(plain_text(s.title), bold=True)]
+            runs = [Run(_title_text(s.title), bold=True)]
             if s.summary:
                 first = sentences(deck_runs(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
@@ -286,7 +296,7 @@ class _Planner:
         """Titles made unique, then fitted to their boxes; footer fitted once."""
         seen: set[str] = set()
         for d in self.drafts:
-            base, n = d.title.strip() or "Untitled", 1
+            base, n = _title_text(d.title).strip() or "Untitled", 1
             title = base
             while title.casefold() in seen:
                 n += 1
@@ -336,6 +346,7 @@ class _Planner:
     def footer(self) -> Para | None:
         box = self.geo.footer
         text = render_text(self.theme.footer, self.pack, self.report, self.theme.span("footer"))
+        text = readable(text, "spoken")
         if box is None or not text:
             return None
         para = Para((Run(text),), 12.0, color="muted")
