@@ -24,10 +24,11 @@ class Run:
 
 
 _md = MarkdownIt("zero").enable(["emphasis", "backticks", "link", "escape"])
-# A backslash escapes only Markdown's own marks (\* \_ \` \[ \]); anywhere else it is literal,
-# so Windows paths and `\\server` survive. We double the other backslashes before parsing.
+# A backslash escapes only Markdown's own marks (\* \_ \` \[ \]) and the math mark (\$, a
+# literal dollar); anywhere else it is literal, so Windows paths and `\\server` survive. We
+# double the other backslashes before parsing. Code spans take no escapes: `\$` stays as typed.
 _MARKUP = re.compile(r"[*_`\[\\\r]")  # anything that may not be a plain run
-_LITERAL_BACKSLASH = re.compile(r"\\(?![*_`\[\]])")
+_LITERAL_BACKSLASH = re.compile(r"\\(?![*_`\[\]$])")
 
 
 LINK_SCHEMES = ("http", "https", "mailto")  # any other link (file:, smb:, #intro, ../x) is text
@@ -96,7 +97,7 @@ def _same_style(a: Run, b: Run) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
-_MARKS = re.compile(r"([`*_\[\]])")  # what a backslash escapes
+_MARKS = re.compile(r"([`*_\[\]$])")  # what a backslash escapes
 
 
 def escape_markdown(text: str) -> str:

@@ -14,12 +14,15 @@ class InlineMath:
 
 
 def split_inline(text: str) -> list[str | InlineMath]:
-    """Text pieces and inline math, in order; `\\$` becomes a literal `$`.
+    """Text pieces and inline math, in order.
 
     Pandoc's rule: the opening `$` has a non-space right after it, the closing `$` a non-space
-    right before it and no digit right after it, so `$5 and $10` stays text. Inside math a
-    backslash escapes the next character (`\\$` does not close) and `\\text{…}` may hold `$`.
-    Adjacent text is merged; an empty text yields [].
+    right before it and no digit right after it, so `$5 and $10` stays text. A backslashed
+    `\\$` is no math mark and a code span (`` `…` ``) holds no math: both stay in the text
+    pieces as typed, for studypack.inline.parse_inline to read (`\\$` is a literal dollar
+    there, and stays `\\$` inside code). Inside math a backslash escapes the next character
+    (`\\$` does not close) and `\\text{…}` may hold `$`. Adjacent text is merged; an empty
+    text yields [].
     """
     if "$" not in text:
         return [text] if text else []
@@ -28,9 +31,14 @@ def split_inline(text: str) -> list[str | InlineMath]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] == "$":
-            buf.append("$")
+        if ch == "\\" and i + 1 < n:  # an escaped mark (`\\$`, `` \\` ``) is text
+            buf.append(text[i : i + 2])
             i += 2
+            continue
+        if ch == "`":
+            end = _code_span_end(text, i)
+            buf.append(text[i:end])
+            i = end
             continue
         if ch == "$":
             end = _closing_dollar(text, i)
@@ -46,6 +54,24 @@ def split_inline(text: str) -> list[str | InlineMath]:
     if buf:
         pieces.append("".join(buf))
     return pieces
+
+
+def _code_span_end(text: str, start: int) -> int:
+    """Index after the code span opened by the backticks at `start` (CommonMark: closed by a
+    run of as many backticks), or after the opening run when it is never closed."""
+    run = start
+    while run < len(text) and text[run] == "`":
+        run += 1
+    ticks = run - start
+    k = run
+    while (k := text.find("`", k)) != -1:
+        end = k
+        while end < len(text) and text[end] == "`":
+            end += 1
+        if end - k == ticks:
+            return end
+        k = end
+    return run
 
 
 def _closing_dollar(text: str, start: int) -> int | None:

@@ -7,15 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from studypack.errors import Report, Span
-from studypack.inline import Run, parse_inline, plain_text
+from studypack.inline import Run, plain_text
 from studypack.labels import Labels, labels_for
+from studypack.math.unicode import readable
 from studypack.model import NO_SPAN, Code, Image, Math, Pack, Point, Section, Table
 from studypack.plan.deck_blocks import BlockPage, BlockPlanner, TextBox
 from studypack.plan.deck_cover import cover_lines, fit_cover
 from studypack.plan.deck_fit import CONT, LINE, Box, Fitter, Para, rstrip, sentences, short
 from studypack.plan.deck_flow import flow
 from studypack.plan.deck_inline import deck_runs
-from studypack.plan.deck_math import PlacedEquation, math_para, place_equations, without_slots
+from studypack.plan.deck_math import (
+    PlacedEquation,
+    hold_lines,
+    math_para,
+    place_equations,
+    without_slots,
+)
 from studypack.plan.deck_table import TableSlice
 from studypack.plan.deck_terms import TERM_SIZES, plan_terms
 from studypack.plan.handout import glossary_in_order
@@ -95,7 +102,16 @@ def _notes(text: str | None) -> tuple[str, ...]:
     paras = (p.strip() for p in re.split(r"\n\s*\n", text))
     # Markup may span a line break ("**very\nimportant**"): read each paragraph whole, with its
     # line breaks standing in as a character Markdown leaves alone.
-    return tuple(plain_text(p.replace("\n", _NL)).replace(_NL, "\n") for p in paras if p)
+    # Equations as a teacher reads them aloud: Unicode text where simple (v₀, α), else LaTeX.
+    return tuple(
+        readable(p.replace("\n", _NL), markdown=plain_text).replace(_NL, "\n") for p in paras if p
+    )
+
+
+def _title_text(title: str) -> str:
+    """A title as the text a title placeholder holds: Markdown read, each equation as Unicode
+    text where simple (v₀), else spoken ("v sub x"): never its LaTeX source."""
+    return readable(title, "spoken", markdown=plain_text)
 
 
 _NL = "\ue001"  # a private-use character: a line break while a note is read as Markdown
@@ -260,21 +276,21 @@ class _Planner:
                     "subtitle, course and author are too long for the title slide; left out",
                 )
             cover_body = tuple(fitted or ())
-        self.drafts.append(_Draft("title", plain_text(pack.title), cover_body, span=pack.span))
+        self.drafts.append(_Draft("title", pack.title, cover_body, span=pack.span))
         if pack.overview:
             # the slide's only text: as large as body text when it fits, in the text colour
             lead = Para(deck_runs(pack.overview), OVERVIEW_SIZES[0])
             fitted = self.fit.fit_paras([lead], self.geo.content_body, OVERVIEW_SIZES)
             paras = fitted or [_summary_para(pack.overview)]
             self.add_flow("content", self.words.overview, paras, (), pack.span)
-        agenda = [Para(parse_inline(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
+        agenda = [Para(deck_runs(s.title), 20.0, 0, "•", HANGING, 6.0) for s in pack.sections]
         self.add_flow("agenda", self.words.agenda, self.one_slide(agenda), (), pack.span)
         for section in pack.sections:
             self.section(section, 1)
         self.terms()
         review = []
         for s in pack.sections:
-            runs = [Run(plain_text(s.title), bold=True)]
+            runs = [Run(_title_text(s.title), bold=True)]
             if s.summary:
                 first = sentences(deck_runs(s.summary))[:1]
                 runs += [Run(" — "), *(rstrip(first[0]) if first else ())]
@@ -291,7 +307,7 @@ class _Planner:
         """Titles made unique, then fitted to their boxes; footer fitted once."""
         seen: set[str] = set()
         for d in self.drafts:
-            base, n = d.title.strip() or "Untitled", 1
+            base, n = _title_text(d.title).strip() or "Untitled", 1
             title = base
             while title.casefold() in seen:
                 n += 1
@@ -307,15 +323,15 @@ class _Planner:
             runs, size = self.fit.fit_title(d.title, box, sizes, d.span, self.report)
             e = d.block or BlockPage()
             frame = e.picture or (self.picture_frame(d) if d.image is not None else None)
-            equations = () if without_slots(d.body) else place_equations(
-                self.fit, d.body, e.body_frame or geo.content_body
-            )
+            body_frame = e.body_frame or geo.content_body
+            body = d.body if without_slots(d.body) else hold_lines(self.fit, d.body, body_frame)
+            equations = () if without_slots(body) else place_equations(self.fit, body, body_frame)
             out.append(
                 SlidePlan(
                     d.kind,
                     runs,
                     size,
-                    d.body,
+                    body,
                     d.columns,
                     d.notes,
                     d.image,
@@ -341,6 +357,7 @@ class _Planner:
     def footer(self) -> Para | None:
         box = self.geo.footer
         text = render_text(self.theme.footer, self.pack, self.report, self.theme.span("footer"))
+        text = readable(text, "spoken")
         if box is None or not text:
             return None
         para = Para((Run(text),), 12.0, color="muted")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from studypack.errors import Report
 from studypack.inline import plain_text
+from studypack.math.unicode import readable
 from studypack.model import Code, Image, Table
 from studypack.plan.deck_code import SPLIT_SIZE, code_shade, plan_code
 from studypack.plan.deck_fit import HEIGHT_SAFETY, Box, Fitter, Para
@@ -127,7 +128,7 @@ class BlockPlanner:
                     image.span,
                     "figure caption is too long for its slide; it is in the notes instead",
                 )
-                notes = (plain_text(image.caption),)
+                notes = (readable(image.caption, markdown=plain_text),)  # v₀, not $v_0$
             else:
                 body = tuple(fitted)
                 cap_h = self.fit.height(body, room) + 2 * room.inset_y + HEIGHT_SAFETY + 1.0

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from studypack.inline import Run, parse_inline
+from studypack.inline import Run
 from studypack.labels import format_date
 from studypack.model import Pack
 from studypack.plan.deck_fit import Box, Fitter, Para
+from studypack.plan.deck_inline import deck_runs
 
 SIZES = (28.0, 24.0, 20.0, 18.0, 16.0, 14.0)  # the subtitle's; smallest last
 MINOR = 0.75  # course, author and date, of the subtitle's size
@@ -17,10 +18,10 @@ GAP = 0.6  # space before the first line after the subtitle, of the subtitle's s
 
 def cover_lines(pack: Pack) -> list[Para]:
     """Subtitle, course, author and date as given (at size 1: scaled when fitted)."""
-    minor = [parse_inline(t) for t in (pack.course, pack.author) if t]
+    minor = [deck_runs(t) for t in (pack.course, pack.author) if t]  # equations native
     if pack.date:
         minor.append((Run(format_date(pack.date, pack.language)),))
-    paras = [Para(parse_inline(pack.subtitle), 1.0)] if pack.subtitle else []
+    paras = [Para(deck_runs(pack.subtitle), 1.0)] if pack.subtitle else []
     for k, runs in enumerate(minor):
         gap = GAP if k == 0 and paras else 0.25 * MINOR
         paras.append(Para(tuple(runs), MINOR, space_before=gap))

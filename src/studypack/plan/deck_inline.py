@@ -51,7 +51,7 @@ def deck_runs(text: str) -> tuple[Run, ...]:
 
     pieces = split_inline(text)
     if not any(isinstance(p, InlineMath) for p in pieces):
-        return parse_inline(text.replace("\\$", "$")) if "\\$" in text else parse_inline(text)
+        return parse_inline(text)
     runs: list[Run] = []
     for piece in pieces:
         if isinstance(piece, InlineMath):

@@ -28,7 +28,7 @@ from studypack.inline import Run, plain_text
 from studypack.load.images import upright
 from studypack.model import Pack
 from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
-from studypack.plan.deck_math import PlacedEquation
+from studypack.plan.deck_math import PlacedEquation, drawn_width
 from studypack.plan.deck_table import TableSlice, cell_box
 from studypack.render._compat_pptx import relationships, replace_blob, slide_id_list
 from studypack.render.pptx_blocks import shape_properties, table_xml, text_box
@@ -381,7 +381,7 @@ class _Drawer:
         align, anchor = inherited_look(layout, idx)
         look = self.look(align, anchor, filled)
         png = shape_picture(paras, frame, self.fitter.body, look,
-                            lambda p: self.writer.hex(color or p.color), lambda p: self.fitter.width(p, frame))  # fmt: skip
+                            lambda p: self.writer.hex(color or p.color), lambda p: drawn_width(self.fitter, p, frame))  # fmt: skip
         self.out.add(NewPart(partname, CT.PNG, png))
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         return alternate_shape(xml, rid, (emu(frame.x), emu(frame.y), emu(frame.w), emu(frame.h)))

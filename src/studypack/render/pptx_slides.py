@@ -208,8 +208,9 @@ class Writer:
 
     @lru_cache(maxsize=1024)  # noqa: B019
     def ppr(self, para_key: tuple[Any, ...], first: bool, level_attr: bool) -> str:
-        level, margin, bullet, line_height, space_before, align = para_key
+        level, margin, bullet, line_height, space_before, align, right = para_key
         lvl = f'lvl="{level}" ' if level_attr else ""
+        lvl += f'marR="{emu(right)}" ' if right else ""
         algn = f'algn="{align}" ' if align else ""
         indent = str(-emu(HANGING)) if bullet else "0"  # the bullet hangs in the margin
         before = "0" if first else str(round(space_before * 100))
@@ -232,7 +233,8 @@ class Writer:
     ) -> str:
         out = []
         for i, para in enumerate(paras):
-            key = (para.level, para.margin, para.bullet, para.line_height, para.space_before, para.align)
+            key = (para.level, para.margin, para.bullet, para.line_height, para.space_before, para.align,
+                   getattr(para, "margin_right", 0.0))  # a line held above an equation
             out.append("<a:p>" + self.ppr(key, i == 0, level_attr))
             hex_color = self.hex(color or para.color)
             for run in para.runs:
