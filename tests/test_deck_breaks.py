@@ -336,3 +336,13 @@ def test_the_overview_slide_is_set_as_large_as_body_text_when_it_fits(theme):
     overview = next(s for s in slides if s.title_text == "Overview")
     assert [p.size for p in overview.body] == [BODY_SIZES[0]]
     assert overview.body[0].color == "text"
+
+
+def test_a_key_term_named_with_math_is_set_as_math_in_bold_company(theme):
+    from studypack.plan.deck_inline import MathRun
+
+    pack = make_pack([Section("Motion", points=(Point("One"),))], glossary=(Term("$v_0$", "The initial velocity."),))
+    slides = [s for s in plan_deck(pack, theme, GEOMETRY, Report()) if s.kind.startswith("terms")]
+    runs = [r for s in slides for p in s.body for r in p.runs]
+    assert any(isinstance(r, MathRun) and r.text == "v_0" for r in runs), runs
+    assert not any("$" in r.text for r in runs)

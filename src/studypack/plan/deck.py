@@ -248,7 +248,7 @@ class _Planner:
         paras = []
         for term in glossary_in_order(self.pack):  # as the handout lists them
             runs = [
-                Run(plain_text(term.term), bold=True),
+                *(replace(r, bold=True) for r in deck_runs(term.term)),  # a term may hold math
                 Run(" — "),
                 *deck_runs(term.definition),
             ]
