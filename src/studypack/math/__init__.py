@@ -1,7 +1,8 @@
 """Math engine: LaTeX in, alt text, OMML for decks, vector drawings and PNGs out.
 
 Importing this package is cheap: only `split_inline` (pure text) loads eagerly; the rest
-loads latex2mathml, ziamath, svglib and resvg on first use, so a pack without math never
+loads latex2mathml, ziamath and resvg on first use (svglib only for an SVG outlines.py
+does not read), so a pack without math never
 imports them. Nothing here imports studypack.render or studypack.plan.
 
     split_inline(text) -> list[str | InlineMath]    `$…$` by pandoc's rule; `\\$` is a dollar

@@ -14,20 +14,20 @@ from typing import Any
 
 import resvg_py
 from lxml import etree
-from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 from reportlab.platypus import Flowable
-from svglib.svglib import svg2rlg
 
 from studypack.math.formula import Formula
+from studypack.math.outlines import Outlines, shapes
+from studypack.math.outlines import read as read_outlines
 
 with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated importlib call
     warnings.simplefilter("ignore", DeprecationWarning)
     import ziamath
 
-ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
+ziamath.config.svg2 = False  # plain <path> elements: outlines.read and every SVG reader take them
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
 # fraction to its font's fixed 24 pt base size, so equations are typeset at that size only
 # (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
@@ -133,36 +133,75 @@ class MathDrawing(Drawing):
     """A reportlab Drawing of the equation in vector outlines; origin at the box's bottom-left.
 
     `box` gives the baseline: it lies `box.depth` points above the drawing's bottom edge.
+    `draw_on` writes the outlines as ready-made PDF path operators (what the handout and the
+    flashcards use); renderPDF.draw gives the same picture through reportlab's shapes.
     """
 
-    _attrMap = AttrMap(BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString))
+    _attrMap = AttrMap(
+        BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString),
+        outlines=AttrMapValue(None), scale=AttrMapValue(None),
+    )  # fmt: skip
     box: Box
     latex: str
+    outlines: Outlines | None
+    scale: float
+
+    def draw_on(self, canv: Any, x: float, y: float) -> None:
+        """The outlines with the box's bottom left at (x, y)."""
+        if self.outlines is None:  # an SVG only svglib reads
+            from reportlab.graphics import renderPDF
+
+            renderPDF.draw(self, canv, x, y)
+            return
+        canv.saveState()
+        canv.transform(self.scale, 0, 0, self.scale, x, y)
+        canv.addLiteral(self.outlines.ops)
+        canv.restoreState()
 
 
 def to_drawing(
     formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
 ) -> MathDrawing:
-    """The equation as reportlab vector shapes (via svglib), sized by its typeset box."""
+    """The equation in vector outlines, sized by its typeset box."""
     mathml = formula.display_mathml if display else formula.mathml
     box = typeset(formula, size_pt, color, display).box
-    # The outlines are read once per equation and colour, at the base size, and scaled;
-    # svglib reads SVG user units as CSS pixels (0.75 pt), so the scale undoes that too.
-    group = Group(*_outlines(mathml, display, color))
-    k = size_pt / _BASE_SIZE / 0.75
-    group.scale(k, k)
+    # The outlines are read once per equation and colour, at the base size, and scaled.
+    k = size_pt / _BASE_SIZE
+    outlines = _outlines(mathml, display, color.lower())
     drawing = MathDrawing(box.width, box.height + box.depth)
+    if outlines is not None:
+        group = Group(*_shapes(mathml, display, color.lower()))
+        group.scale(k, k)
+    else:  # svglib reads SVG user units as CSS pixels (0.75 pt): the scale undoes that too
+        group = Group(*_svglib_outlines(mathml, display, color.lower()))
+        group.scale(k / 0.75, k / 0.75)
     drawing.add(group)
-    drawing.box = box
-    drawing.latex = formula.latex
+    drawing.box, drawing.latex = box, formula.latex
+    drawing.outlines, drawing.scale = outlines, k
     return drawing
 
 
-@lru_cache(maxsize=512)
-def _outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+def _base_svg(mathml: str, display: bool, color: str) -> str:
     black = _typeset_at_base(mathml, display)
-    svg = black.svg if color.lower() in ("#000", "#000000", "black") else _colored(black, color).svg
-    return tuple(svg2rlg(io.StringIO(svg)).contents)
+    return black.svg if color in ("#000", "#000000", "black") else _colored(black, color).svg
+
+
+@lru_cache(maxsize=512)
+def _outlines(mathml: str, display: bool, color: str) -> Outlines | None:
+    return read_outlines(_base_svg(mathml, display, color))
+
+
+@lru_cache(maxsize=512)
+def _shapes(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+    outlines = _outlines(mathml, display, color)
+    return tuple(shapes(outlines)) if outlines is not None else ()
+
+
+@lru_cache(maxsize=64)
+def _svglib_outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+    from svglib.svglib import svg2rlg
+
+    return tuple(svg2rlg(io.StringIO(_base_svg(mathml, display, color))).contents)
 
 
 class DisplayMath(Flowable):
@@ -180,4 +219,4 @@ class DisplayMath(Flowable):
 
     def draw(self) -> None:
         x = max(0.0, (self._avail - self.drawing.width) / 2)
-        renderPDF.draw(self.drawing, self.canv, x, 0)
+        self.drawing.draw_on(self.canv, x, 0)
