@@ -6,19 +6,20 @@ One unit of ziamath's SVG is one point here: equations are typeset at the font s
 from __future__ import annotations
 
 import io
+import json
 import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import resvg_py
 from lxml import etree
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 from reportlab.platypus import Flowable
 
+from studypack.math import cache
 from studypack.math.formula import Formula
 from studypack.math.outlines import Outlines, shapes
 from studypack.math.outlines import read as read_outlines
@@ -83,6 +84,32 @@ def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
 
 @lru_cache(maxsize=512)
 def _typeset_at_base(mathml: str, display: bool) -> Typeset:
+    # ziamath is most of math's cost: its results are kept on disk between builds
+    name = cache.key(
+        "typeset", ziamath.__version__, _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml
+    )
+    stored = _from_json(cache.get(name, ".json"))
+    if stored is not None:
+        return stored
+    result = _ziamath(mathml, display)
+    data = {"svg": result.svg, "box": [result.box.width, result.box.height, result.box.depth]}
+    cache.put(name, ".json", json.dumps(data).encode("utf-8"))
+    return result
+
+
+def _from_json(payload: bytes | None) -> Typeset | None:
+    if payload is None:
+        return None
+    try:
+        data = json.loads(payload)
+        width, height, depth = (float(v) for v in data["box"])
+        svg = data["svg"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return Typeset(svg, Box(width, height, depth)) if isinstance(svg, str) else None
+
+
+def _ziamath(mathml: str, display: bool) -> Typeset:
     root = etree.fromstring(mathml)
     root.set("display", "block" if display else "inline")
     ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION
@@ -125,8 +152,7 @@ def to_png(
 
 @lru_cache(maxsize=256)
 def _png(svg: str, dpi: float) -> bytes:
-    png = resvg_py.svg_to_bytes(svg_string=svg, zoom=dpi / 72, skip_system_fonts=True)
-    return bytes(png)
+    return cache.rasterise(svg, dpi / 72)
 
 
 class MathDrawing(Drawing):
