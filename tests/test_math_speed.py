@@ -1,0 +1,132 @@
+"""The math cache's correctness (its timings are in benchmarks/bench.py --math, not here)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from studypack.errors import Report, Span
+from studypack.math import cache, parse
+from studypack.math import typeset as ts
+
+
+def formula(latex: str):
+    result = parse(latex, Span("math"), Report())
+    assert result is not None
+    return result
+
+
+def forget() -> None:
+    """Empties the in-process caches, so the next call reads the disk (or computes)."""
+    for fn in (ts._typeset_at_base, ts._typeset, ts._colored, ts._png, ts._outlines, ts._shapes):
+        fn.cache_clear()
+
+
+def entries(root: Path, suffix: str) -> set[Path]:
+    return set((root / "studypack" / "math").rglob(f"*{suffix}"))
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
+    forget()
+    yield tmp_path
+    forget()
+
+
+def test_typesetting_is_stored_under_the_user_cache_and_read_back_the_same(cache_home):
+    f = formula(r"\frac{a}{b} + \sqrt{x}")
+    first = ts.typeset(f, 13.5, display=True)
+    stored = entries(cache_home, ".json")
+    assert len(stored) == 1
+    forget()
+    again = ts.typeset(f, 13.5, display=True)
+    assert again == first
+    assert entries(cache_home, ".json") == stored  # read, not made again
+
+
+def test_a_damaged_entry_is_ignored_and_made_again(cache_home):
+    f = formula(r"\sum_{k=1}^n k^2")
+    first = ts.typeset(f, 12)
+    (entry,) = entries(cache_home, ".json")
+    for damage in (b"", b"garbage", entry.read_bytes()[:-10], entry.read_bytes()[:32] + b"{}"):
+        entry.write_bytes(damage)
+        forget()
+        assert ts.typeset(f, 12) == first
+        assert cache.get(entry.stem, ".json") is not None  # written whole again
+    for payload in (b"{not json", b'{"svg": 1, "box": [1, 2]}', b"[]"):  # whole, but wrong
+        cache.put(entry.stem, ".json", payload)
+        forget()
+        assert ts.typeset(f, 12) == first
+
+
+def test_a_damaged_picture_is_ignored_and_made_again(cache_home):
+    from PIL import Image
+
+    f = formula(r"x^2")
+    png = ts.to_png(f, 20, dpi=144)
+    (entry,) = entries(cache_home, ".png")
+    entry.write_bytes(entry.read_bytes()[:100])
+    forget()
+    assert ts.to_png(f, 20, dpi=144) == png
+    Image.open(io.BytesIO(entry.read_bytes()[32:])).verify()
+
+
+def test_picture_keys_change_with_colour_size_and_resolution(cache_home):
+    f = formula(r"E = mc^2")
+    pictures = {
+        ts.to_png(f, 20, "#000000", dpi=144),
+        ts.to_png(f, 20, "#1F3A5F", dpi=144),
+        ts.to_png(f, 24, "#000000", dpi=144),
+        ts.to_png(f, 20, "#000000", dpi=300),
+    }
+    assert len(pictures) == 4
+    assert len(entries(cache_home, ".png")) == 4
+    # one typesetting serves every size and colour
+    assert len(entries(cache_home, ".json")) == 1
+
+
+def test_keys_change_with_the_library_versions(cache_home, monkeypatch):
+    import resvg_py
+    import ziamath
+
+    f = formula(r"\alpha + \beta")
+    ts.to_png(f, 20)
+    monkeypatch.setattr(ziamath, "__version__", "999", raising=False)
+    monkeypatch.setattr(resvg_py, "__version__", "999", raising=False)
+    forget()
+    ts.to_png(f, 20)
+    assert len(entries(cache_home, ".json")) == 2
+    assert len(entries(cache_home, ".png")) == 2
+
+
+def test_picture_key_changes_when_a_font_file_changes(tmp_path, cache_home):
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"one")
+    before = cache.font_stamp([str(font)])
+    font.write_bytes(b"other font")
+    os.utime(font, ns=(1, 1))
+    assert cache.font_stamp([str(font)]) != before
+
+
+def test_an_unwritable_cache_costs_nothing_but_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    forget()
+    box = ts.measure(formula(r"\int_0^1 x\,dx"), 12)
+    assert box.width > 0
+    forget()
+
+
+def test_the_cache_can_be_switched_off(cache_home, monkeypatch):
+    monkeypatch.setenv(cache.ENV_DISABLE, "1")
+    ts.to_png(formula("y"), 12)
+    assert not entries(cache_home, ".json") and not entries(cache_home, ".png")
