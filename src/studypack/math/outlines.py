@@ -1,12 +1,12 @@
 """ziamath's SVG read straight into PDF path operators (and reportlab shapes), without svglib.
 
 ziamath draws an equation as filled `<path>` outlines (M, L, Q, C, Z) and `<rect>` bars,
-grouped under `<g fill=…>`. Those are read here once per equation and colour into a PDF
-content-stream fragment at the SVG's own size, origin at the box's bottom left, y up; a
-drawing places it with one `cm`. Anything else (strokes, transforms, other elements: rare
-`menclose` notations, arrows) is not read here: `read` returns None and the caller keeps the
-general SVG reader for that equation.
-"""
+grouped under `<g fill=…>`. Those become a PDF content-stream fragment that keeps ziamath's
+numbers as written (one matrix flips y and moves the origin to the box's bottom left; only
+quadratic curves are computed, as cubic ones), read once per equation and colour and kept in
+the math cache; a drawing places it with one more `cm`. Anything else (strokes, transforms,
+other elements: rare `menclose` notations, arrows) is not read here: `read` returns None and
+the caller keeps the general SVG reader for that equation."""
 
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ from typing import Any
 
 from lxml import etree
 
+from studypack.math import cache
+
 SVG_NS = "{http://www.w3.org/2000/svg}"
+_FORMAT = 1  # of the operators kept in the cache: raise when _read writes them differently
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _TOKEN = re.compile(rf"([MLQCZmlqcz])|({_NUMBER})")
 _ARITY = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
+_OPERATOR = {"M": "m", "L": "l", "C": "c", "Z": "h"}
 _PAINT_ATTRS = frozenset({"d", "fill", "x", "y", "width", "height"})
 
 
@@ -29,28 +33,40 @@ class Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class Outlines:
-    """Filled outlines: `ops` a PDF content fragment (paths in points, origin at the box's
-    bottom left, y up); `paths` the same as (rgb, segments) for reportlab shapes."""
+    """Filled outlines: `ops` a PDF content fragment drawing them in points, origin at the box's
+    bottom left, y up; `svg` what they were read from."""
 
     ops: str
-    paths: tuple[tuple[tuple[float, float, float], tuple[tuple[str, tuple[float, ...]], ...]], ...]
+    svg: str
 
 
 def read(svg: str) -> Outlines | None:
-    """The SVG's outlines, or None when it holds anything but filled paths and rectangles."""
+    """The SVG's outlines, or None when it holds anything but filled paths and rectangles.
+    Kept in the math cache: an empty entry means unreadable."""
+    name = cache.key("pdf-ops", _FORMAT, svg)
+    stored = cache.get(name, ".ops")
+    if stored is not None:
+        return Outlines(stored.decode("utf-8"), svg) if stored else None
     try:
-        return _read(svg)
+        ops: str | None = _read(svg)[0]
     except (Unreadable, etree.XMLSyntaxError, ValueError):
-        return None
+        ops = None
+    cache.put(name, ".ops", ops.encode("utf-8") if ops else b"")
+    return Outlines(ops, svg) if ops else None
 
 
-def _read(svg: str) -> Outlines:
+def _read(svg: str) -> tuple[str, list[Any], float, float]:
+    """(PDF operators, [(rgb, path data or rectangle)], the viewBox's left x and bottom y)."""
     root = etree.fromstring(svg.encode("utf-8"))
     min_x, top, _width, total = (float(v) for v in root.get("viewBox", "").split())
     bottom = top + total  # the box's bottom edge, in SVG y (down)
-    paths: list[Any] = []
+    items: list[Any] = []
+    # The paths keep ziamath's own coordinates (y down): one matrix flips and shifts them.
+    ops = [f"1 0 0 -1 {_num(-min_x)} {_num(bottom)} cm"]
+    color = None
 
     def walk(el: Any, fill: str) -> None:
+        nonlocal color
         for child in el:
             if not isinstance(child.tag, str):
                 continue
@@ -60,24 +76,65 @@ def _read(svg: str) -> Outlines:
             own = child.get("fill", fill)
             if tag == "g":
                 walk(child, own)
-            elif tag == "path":
-                paths.append((_rgb(own), _segments(child.get("d", ""), min_x, bottom)))
+                continue
+            rgb = _rgb(own)
+            if rgb != color:
+                ops.append(f"{_num(rgb[0])} {_num(rgb[1])} {_num(rgb[2])} rg")
+                color = rgb
+            if tag == "path":
+                d = child.get("d", "")
+                ops.append(_path_ops(d))
+                items.append((rgb, d))
             elif tag == "rect":
-                x, y = float(child.get("x", 0)) - min_x, bottom - float(child.get("y", 0))
-                w, h = float(child.get("width", 0)), float(child.get("height", 0))
-                rect = (
-                    ("M", (x, y)),
-                    ("L", (x + w, y)),
-                    ("L", (x + w, y - h)),
-                    ("L", (x, y - h)),
-                    ("Z", ()),
-                )
-                paths.append((_rgb(own), rect))
+                rect = tuple(float(child.get(k, 0)) for k in ("x", "y", "width", "height"))
+                ops.append(" ".join(_num(v) for v in rect) + " re f")
+                items.append((rgb, rect))
             else:
                 raise Unreadable(tag)
 
     walk(root, root.get("fill", "black"))
-    return Outlines(_pdf_ops(paths), tuple(paths))
+    return "\n".join(ops), items, min_x, bottom
+
+
+_COMMAND = re.compile(r"([A-Za-z])([^A-Za-z]*)")
+_PLAIN = re.compile(r"[-\d. ,]*")  # numbers as ziamath writes them (no exponents): PDF reads them
+
+
+def _path_ops(d: str) -> str:
+    """SVG path data (absolute M, L, Q, C, Z) as PDF path operators, filled (nonzero)."""
+    out: list[str] = []
+    current = start = ("0", "0")
+    for command, args in _COMMAND.findall(d):
+        if not _PLAIN.fullmatch(args):
+            raise Unreadable("path numbers this reader does not copy")
+        v = args.replace(",", " ").split()
+        arity = _ARITY.get(command)
+        if arity is None:
+            raise Unreadable(f"path command {command}")
+        if arity == 0:
+            if v:
+                raise Unreadable("numbers after Z")
+            out.append("h")
+            current = start
+            continue
+        if not v or len(v) % arity:
+            raise Unreadable(f"{command} with {len(v)} numbers")
+        for i in range(0, len(v), arity):
+            if command == "Q":  # the cubic curve of the same shape
+                cx, cy = float(current[0]), float(current[1])
+                qx, qy, ex, ey = (float(n) for n in v[i : i + 4])
+                out.append(
+                    f"{_num(cx + 2 / 3 * (qx - cx))} {_num(cy + 2 / 3 * (qy - cy))} "
+                    f"{_num(ex + 2 / 3 * (qx - ex))} {_num(ey + 2 / 3 * (qy - ey))} {v[i + 2]} {v[i + 3]} c"
+                )
+            else:  # pairs after an M's first are lines
+                op = "l" if command == "M" and i else _OPERATOR[command]
+                out.append(" ".join(v[i : i + arity]) + " " + op)
+            current = (v[i + arity - 2], v[i + arity - 1])
+            if command == "M" and i == 0:
+                start = current
+    out.append("f")
+    return "\n".join(out)
 
 
 def _segments(d: str, min_x: float, bottom: float) -> tuple[tuple[str, tuple[float, ...]], ...]:
@@ -129,22 +186,6 @@ def _segments(d: str, min_x: float, bottom: float) -> tuple[tuple[str, tuple[flo
     return tuple(out)
 
 
-_OPERATOR = {"M": "m", "L": "l", "C": "c", "Z": "h"}
-
-
-def _pdf_ops(paths: list[Any]) -> str:
-    parts: list[str] = []
-    color = None
-    for rgb, segments in paths:
-        if rgb != color:
-            parts.append(f"{_num(rgb[0])} {_num(rgb[1])} {_num(rgb[2])} rg")
-            color = rgb
-        for kind, values in segments:
-            parts.append(" ".join([*(_num(v) for v in values), _OPERATOR[kind]]))
-        parts.append("f")
-    return "\n".join(parts)
-
-
 def _num(v: float) -> str:
     text = f"{v:.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
@@ -170,13 +211,26 @@ def _rgb(fill: str) -> tuple[float, float, float]:
 
 
 def shapes(outlines: Outlines) -> list[Any]:
-    """The outlines as reportlab Path shapes (for renderers that walk a Drawing)."""
+    """The outlines as reportlab Path shapes, y up (for renderers that walk a Drawing)."""
     from reportlab.graphics.shapes import Path
     from reportlab.lib.colors import Color
 
+    _, items, min_x, bottom = _read(outlines.svg)
     out = []
-    for rgb, segments in outlines.paths:
+    for rgb, item in items:
         path = Path(fillColor=Color(*rgb), strokeColor=None, strokeWidth=0, fillMode=1)
+        if isinstance(item, str):
+            segments = _segments(item, min_x, bottom)
+        else:
+            x, y, w, h = item
+            x, y = x - min_x, bottom - y
+            segments = (
+                ("M", (x, y)),
+                ("L", (x + w, y)),
+                ("L", (x + w, y - h)),
+                ("L", (x, y - h)),
+                ("Z", ()),
+            )
         for kind, v in segments:
             if kind == "M":
                 path.moveTo(*v)

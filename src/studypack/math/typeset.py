@@ -185,6 +185,18 @@ class MathDrawing(Drawing):
     outlines: Outlines | None
     scale: float
 
+    @property
+    def contents(self) -> list[Any]:
+        # reportlab's shapes of the outlines are made only when something walks the drawing
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None:
+            self.__dict__["contents"].append(pending())
+        return self.__dict__["contents"]
+
+    @contents.setter
+    def contents(self, value: list[Any]) -> None:
+        self.__dict__["contents"] = value
+
     def draw_on(self, canv: Any, x: float, y: float) -> None:
         """The outlines with the box's bottom left at (x, y)."""
         if self.outlines is None:  # an SVG only svglib reads
@@ -209,15 +221,20 @@ def to_drawing(
     outlines = _outlines(mathml, display, color.lower())
     drawing = MathDrawing(box.width, box.height + box.depth)
     if outlines is not None:
-        group = Group(*_shapes(mathml, display, color.lower()))
-        group.scale(k, k)
+        drawing.__dict__["_pending"] = lambda: _scaled_group(
+            _shapes(mathml, display, color.lower()), k
+        )
     else:  # svglib reads SVG user units as CSS pixels (0.75 pt): the scale undoes that too
-        group = Group(*_svglib_outlines(mathml, display, color.lower()))
-        group.scale(k / 0.75, k / 0.75)
-    drawing.add(group)
+        drawing.add(_scaled_group(_svglib_outlines(mathml, display, color.lower()), k / 0.75))
     drawing.box, drawing.latex = box, formula.latex
     drawing.outlines, drawing.scale = outlines, k
     return drawing
+
+
+def _scaled_group(shapes: tuple[Any, ...], k: float) -> Group:
+    group = Group(*shapes)
+    group.scale(k, k)
+    return group
 
 
 def _base_svg(mathml: str, display: bool, color: str) -> str:
