@@ -95,11 +95,10 @@ def test_picture_keys_change_with_colour_size_and_resolution(cache_home):
 
 def test_keys_change_with_the_library_versions(cache_home, monkeypatch):
     import resvg_py
-    import ziamath
 
     f = formula(r"\alpha + \beta")
     ts.to_png(f, 20)
-    monkeypatch.setattr(ziamath, "__version__", "999", raising=False)
+    monkeypatch.setattr(ts, "ziamath_version", lambda: "999")
     monkeypatch.setattr(resvg_py, "__version__", "999", raising=False)
     forget()
     ts.to_png(f, 20)

@@ -6,6 +6,7 @@ One unit of ziamath's SVG is one point here: equations are typeset at the font s
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import io
 import json
 import re
@@ -25,29 +26,39 @@ from studypack.math.formula import Formula
 from studypack.math.outlines import Outlines, shapes
 from studypack.math.outlines import read as read_outlines
 
-with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated importlib call
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import ziamath
-    import ziamath.styles
-
-
-def _shallow_fields(style: Any) -> dict[str, Any]:
-    return dict(vars(style))
-
-
-# ziamath's parse_style copies its parent's style with dataclasses.asdict, a deep copy, for every
-# node, only to read a few plain fields from it: a shallow copy reads the same and saves about a
-# fifth of the typesetting time. Only the version whose code was read is changed.
-if ziamath.__version__ == "0.13" and ziamath.styles.asdict is dataclasses.asdict:
-    ziamath.styles.asdict = _shallow_fields
-
-ziamath.config.svg2 = False  # plain <path> elements: outlines.read and every SVG reader take them
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
 # fraction to its font's fixed 24 pt base size, so equations are typeset at that size only
 # (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
 MIN_SCRIPT_FRACTION = 0.3
 _BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+@lru_cache(maxsize=1)
+def ziamath_version() -> str:
+    """ziamath's version, read without importing it (the import loads its font: ~0.2 s a
+    process that finds every equation in the math cache does not spend)."""
+    return importlib.metadata.version("ziamath")
+
+
+@lru_cache(maxsize=1)
+def _ziamath_module() -> Any:
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+        import ziamath.styles
+
+    # parse_style copies its parent's style with dataclasses.asdict, a deep copy, for every
+    # node, only to read a few plain fields from it: a shallow copy reads the same and saves
+    # about a fifth of the typesetting time. Only the version whose code was read is changed.
+    if ziamath.__version__ == "0.13" and ziamath.styles.asdict is dataclasses.asdict:
+        ziamath.styles.asdict = _shallow_fields
+    ziamath.config.svg2 = False  # plain <path> elements: outlines.read and any SVG reader take them
+    return ziamath
+
+
+def _shallow_fields(style: Any) -> dict[str, Any]:
+    return dict(vars(style))
 
 
 @dataclass(frozen=True)
@@ -98,9 +109,7 @@ def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
 @lru_cache(maxsize=512)
 def _typeset_at_base(mathml: str, display: bool) -> Typeset:
     # ziamath is most of math's cost: its results are kept on disk between builds
-    name = cache.key(
-        "typeset", ziamath.__version__, _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml
-    )
+    name = cache.key("typeset", ziamath_version(), _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
     stored = _from_json(cache.get(name, ".json"))
     if stored is not None:
         return stored
@@ -125,6 +134,7 @@ def _from_json(payload: bytes | None) -> Typeset | None:
 def _ziamath(mathml: str, display: bool) -> Typeset:
     root = etree.fromstring(mathml)
     root.set("display", "block" if display else "inline")
+    ziamath = _ziamath_module()
     ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION
     svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=_BASE_SIZE, margin=0).svg()
     m = _VIEWBOX.search(svg)
