@@ -129,3 +129,52 @@ def test_the_cache_can_be_switched_off(cache_home, monkeypatch):
     monkeypatch.setenv(cache.ENV_DISABLE, "1")
     ts.to_png(formula("y"), 12)
     assert not entries(cache_home, ".json") and not entries(cache_home, ".png")
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="12" viewBox="0 -10 10 12">{}</svg>'
+)
+
+
+def test_outlines_are_read_into_pdf_operators_and_the_rest_is_left_to_svglib(cache_home):
+    from studypack.math import outlines
+
+    read = outlines.read(SVG.format('<g fill="#ff0000"><path d="M 0 0 L 4 0 Q 6 -6 8 0 Z"/></g>'))
+    assert read is not None
+    lines = read.ops.splitlines()
+    assert lines[0] == "1 0 0 -1 0 2 cm"  # y flipped, origin at the box's bottom (depth 2)
+    assert lines[1] == "1 0 0 rg"
+    # the quadratic curve from (4, 0) through (6, -6) to (8, 0), as the same cubic
+    assert lines[2:] == ["0 0 m", "4 0 l", "5.333 -4 6.667 -4 8 0 c", "h", "f"]
+    for other in (
+        '<path d="m 0 0 l 4 0 z"/>',  # relative commands
+        '<path d="M 0 0 L 4 0 Z" stroke="black"/>',
+        '<g transform="scale(2)"><path d="M 0 0 L 4 0 Z"/></g>',
+        '<ellipse cx="1" cy="1" rx="1" ry="1"/>',
+    ):
+        assert outlines.read(SVG.format(other)) is None, other
+
+
+def test_an_equation_drawn_by_either_route_inks_the_same_place(cache_home):
+    """The PDF operators (handout, cards) and reportlab's shapes (renderPDF) agree."""
+    import pdfplumber
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    drawing = ts.to_drawing(formula(r"\frac{a^2}{\sqrt{b}}"), 15)
+    boxes = []
+    for draw in (
+        lambda c: drawing.draw_on(c, 100, 100),
+        lambda c: renderPDF.draw(drawing, c, 100, 100),
+    ):
+        buf = io.BytesIO()
+        canvas = Canvas(buf)
+        draw(canvas)
+        canvas.save()
+        with pdfplumber.open(io.BytesIO(buf.getvalue())) as doc:
+            objects = doc.pages[0].curves + doc.pages[0].rects + doc.pages[0].lines
+            boxes.append(tuple(round(f(o[k] for o in objects), 1) for f, k in
+                               ((min, "x0"), (min, "top"), (max, "x1"), (max, "bottom"))))  # fmt: skip
+    assert boxes[0] == pytest.approx(boxes[1], abs=0.2)
+    x0, top, x1, bottom = boxes[0]
+    assert 100 <= x0 and x1 <= 100 + drawing.width + 0.5
