@@ -4,8 +4,9 @@
     python benchmarks/bench.py --compare   # also the bare floor (reportlab + python-pptx) and pandoc
     python benchmarks/bench.py --quick     # 1x and 10x only, fewer runs
     python benchmarks/bench.py --check-only  # `check` against `build --force` on the sample
-    python benchmarks/bench.py --math      # the 40-equation pack against the sample; the sample
-                                           # imports no math library
+    python benchmarks/bench.py --math      # the 40-equation pack against the sample, with an
+                                           # empty math cache (cold) and a filled one (warm);
+                                           # the sample imports no math library
     python benchmarks/bench.py --math --baseline REV   # also the sample against commit REV
 
 Every build runs in a fresh process (import time counts), timed as a median wall time;
@@ -262,21 +263,41 @@ def check_ratio(runs: int) -> None:
 
 def math_ratio(runs: int, baseline: str | None) -> None:
     """The 40-equation pack's `build --force` against the sample's (goal < 2x), as pairs run
-    one after the other; the sample's build must load no math library; with a baseline
-    revision, the sample built by this checkout against the same build by that revision."""
+    one after the other, twice: cold (every build with an empty math cache: a fresh
+    XDG_CACHE_HOME) and warm (the cache a first build filled, as when rebuilding after an
+    edit); then each output of the math pack alone, cold and warm; the sample's build must load
+    no math library; with a baseline revision, the sample built by this checkout against the
+    same build by that revision."""
     tmp = Path(tempfile.mkdtemp(prefix="studypack-bench-"))
     sample = [sys.executable, "-m", "studypack", "build", str(SAMPLE), "--out", str(tmp / "s"), "--force", "-q"]
     maths = [sys.executable, "-m", "studypack", "build", str(MATH_PACK), "--out", str(tmp / "m"), "--force", "-q"]
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}; pairs: {runs}")
-    timed(sample), timed(maths)  # warm the file cache
-    pairs = [(_wall_and_cpu(maths), _wall_and_cpu(sample)) for _ in range(runs)]  # interleaved: drift hits both alike
+    warm = {**os.environ, "XDG_CACHE_HOME": str(tmp / "warm-cache")}
+    cold_dirs = iter(range(10**6))
+
+    def cold() -> dict[str, str]:
+        return {**os.environ, "XDG_CACHE_HOME": str(tmp / f"cold-cache-{next(cold_dirs)}")}
+
+    _wall_and_cpu(sample, warm), _wall_and_cpu(maths, warm)  # warm the file cache and the math cache
     c = counts(tmp / "m" / "math-40")
     print(f"math-40: {c.get('pages')} pages, {c.get('slides')} slides, 40 display equations")
-    for i, what in enumerate(("wall", "CPU")):
-        ratios = sorted(m[i] / s[i] for m, s in pairs)
-        mw, sw = statistics.median(p[0][i] for p in pairs), statistics.median(p[1][i] for p in pairs)
-        print(f"  {what:<4} math-40 {mw:.2f} s, sample {sw:.2f} s; math-40/sample per pair "
-              f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x (goal < 2x)")
+    for label, env in (("cold", cold), ("warm", lambda: warm)):
+        # interleaved: drift hits both alike
+        pairs = [(_wall_and_cpu(maths, env()), _wall_and_cpu(sample, env())) for _ in range(runs)]
+        for i, what in enumerate(("wall", "CPU")):
+            ratios = sorted(m[i] / s[i] for m, s in pairs)
+            mw, sw = statistics.median(p[0][i] for p in pairs), statistics.median(p[1][i] for p in pairs)
+            print(f"  {label} {what:<4} math-40 {mw:.2f} s, sample {sw:.2f} s; math-40/sample per pair "
+                  f"{ratios[0]:.2f}..{ratios[-1]:.2f}, median {statistics.median(ratios):.2f}x (goal < 2x)")
+    for only in ("handout", "deck", "cards", "anki"):
+        math_only = maths + ["--only", only]
+        sample_only = sample + ["--only", only]
+        row = []
+        for label, env in (("cold", cold), ("warm", lambda: warm)):
+            pairs = [(_wall_and_cpu(math_only, env())[0], _wall_and_cpu(sample_only, env())[0]) for _ in range(runs)]
+            mw, sw = statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+            row.append(f"{label} {mw:.2f} s vs sample {sw:.2f} s ({mw / sw:.2f}x)")
+        print(f"  {only:<8} alone: " + "; ".join(row))
     loaded = _math_modules_loaded(SAMPLE, tmp / "i")
     print(f"math libraries the sample's build imports: {loaded or 'none'} (goal: none)")
     if baseline:
@@ -295,10 +316,10 @@ def math_ratio(runs: int, baseline: str | None) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _wall_and_cpu(cmd: list[str]) -> tuple[float, float]:
+def _wall_and_cpu(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system, the workers it waited for included)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}")

@@ -1,8 +1,11 @@
 """Math engine: LaTeX in, alt text, OMML for decks, vector drawings and PNGs out.
 
 Importing this package is cheap: only `split_inline` (pure text) loads eagerly; the rest
-loads latex2mathml, ziamath, svglib and resvg on first use, so a pack without math never
-imports them. Nothing here imports studypack.render or studypack.plan.
+loads latex2mathml, ziamath and resvg on first use (ziamath only for an equation the math
+cache lacks, svglib only for an SVG outlines.py does not read), so a pack without math never
+imports them. Nothing here imports studypack.render or studypack.plan. Typeset equations,
+their PDF outlines and the deck's pictures are kept between builds in the math cache
+(studypack.math.cache: $XDG_CACHE_HOME/studypack/math; STUDYPACK_NO_MATH_CACHE=1 turns it off).
 
     split_inline(text) -> list[str | InlineMath]    `$…$` by pandoc's rule; `\\$` is a dollar
     parse(latex, span, report) -> Formula | None    located `math: …` error, never raises

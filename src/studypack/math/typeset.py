@@ -5,35 +5,60 @@ One unit of ziamath's SVG is one point here: equations are typeset at the font s
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.metadata
 import io
+import json
 import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import resvg_py
 from lxml import etree
-from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 from reportlab.platypus import Flowable
-from svglib.svglib import svg2rlg
 
+from studypack.math import cache
 from studypack.math.formula import Formula
+from studypack.math.outlines import Outlines, shapes
+from studypack.math.outlines import read as read_outlines
 
-with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated importlib call
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import ziamath
-
-ziamath.config.svg2 = False  # plain <path> elements: svglib and every SVG reader take them
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
 # fraction to its font's fixed 24 pt base size, so equations are typeset at that size only
 # (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
 MIN_SCRIPT_FRACTION = 0.3
 _BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+@lru_cache(maxsize=1)
+def ziamath_version() -> str:
+    """ziamath's version, read without importing it (the import loads its font: ~0.2 s a
+    process that finds every equation in the math cache does not spend)."""
+    return importlib.metadata.version("ziamath")
+
+
+@lru_cache(maxsize=1)
+def _ziamath_module() -> Any:
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font through a deprecated call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+        import ziamath.styles
+
+    # parse_style copies its parent's style with dataclasses.asdict, a deep copy, for every
+    # node, only to read a few plain fields from it: a shallow copy reads the same and saves
+    # about a fifth of the typesetting time. Only the version whose code was read is changed.
+    if ziamath.__version__ == "0.13" and ziamath.styles.asdict is dataclasses.asdict:
+        ziamath.styles.asdict = _shallow_fields
+    ziamath.config.svg2 = False  # plain <path> elements: outlines.read and any SVG reader take them
+    return ziamath
+
+
+def _shallow_fields(style: Any) -> dict[str, Any]:
+    return dict(vars(style))
 
 
 @dataclass(frozen=True)
@@ -83,8 +108,33 @@ def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
 
 @lru_cache(maxsize=512)
 def _typeset_at_base(mathml: str, display: bool) -> Typeset:
+    # ziamath is most of math's cost: its results are kept on disk between builds
+    name = cache.key("typeset", ziamath_version(), _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
+    stored = _from_json(cache.get(name, ".json"))
+    if stored is not None:
+        return stored
+    result = _ziamath(mathml, display)
+    data = {"svg": result.svg, "box": [result.box.width, result.box.height, result.box.depth]}
+    cache.put(name, ".json", json.dumps(data).encode("utf-8"))
+    return result
+
+
+def _from_json(payload: bytes | None) -> Typeset | None:
+    if payload is None:
+        return None
+    try:
+        data = json.loads(payload)
+        width, height, depth = (float(v) for v in data["box"])
+        svg = data["svg"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return Typeset(svg, Box(width, height, depth)) if isinstance(svg, str) else None
+
+
+def _ziamath(mathml: str, display: bool) -> Typeset:
     root = etree.fromstring(mathml)
     root.set("display", "block" if display else "inline")
+    ziamath = _ziamath_module()
     ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION
     svg = ziamath.Math(etree.tostring(root, encoding="unicode"), size=_BASE_SIZE, margin=0).svg()
     m = _VIEWBOX.search(svg)
@@ -125,44 +175,99 @@ def to_png(
 
 @lru_cache(maxsize=256)
 def _png(svg: str, dpi: float) -> bytes:
-    png = resvg_py.svg_to_bytes(svg_string=svg, zoom=dpi / 72, skip_system_fonts=True)
-    return bytes(png)
+    return cache.rasterise(svg, dpi / 72)
 
 
 class MathDrawing(Drawing):
     """A reportlab Drawing of the equation in vector outlines; origin at the box's bottom-left.
 
     `box` gives the baseline: it lies `box.depth` points above the drawing's bottom edge.
+    `draw_on` writes the outlines as ready-made PDF path operators (what the handout and the
+    flashcards use); renderPDF.draw gives the same picture through reportlab's shapes.
     """
 
-    _attrMap = AttrMap(BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString))
+    _attrMap = AttrMap(
+        BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString),
+        outlines=AttrMapValue(None), scale=AttrMapValue(None),
+    )  # fmt: skip
     box: Box
     latex: str
+    outlines: Outlines | None
+    scale: float
+
+    @property
+    def contents(self) -> list[Any]:
+        # reportlab's shapes of the outlines are made only when something walks the drawing
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None:
+            self.__dict__["contents"].append(pending())
+        return self.__dict__["contents"]
+
+    @contents.setter
+    def contents(self, value: list[Any]) -> None:
+        self.__dict__["contents"] = value
+
+    def draw_on(self, canv: Any, x: float, y: float) -> None:
+        """The outlines with the box's bottom left at (x, y)."""
+        if self.outlines is None:  # an SVG only svglib reads
+            from reportlab.graphics import renderPDF
+
+            renderPDF.draw(self, canv, x, y)
+            return
+        canv.saveState()
+        canv.transform(self.scale, 0, 0, self.scale, x, y)
+        canv.addLiteral(self.outlines.ops)
+        canv.restoreState()
 
 
 def to_drawing(
     formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
 ) -> MathDrawing:
-    """The equation as reportlab vector shapes (via svglib), sized by its typeset box."""
+    """The equation in vector outlines, sized by its typeset box."""
     mathml = formula.display_mathml if display else formula.mathml
     box = typeset(formula, size_pt, color, display).box
-    # The outlines are read once per equation and colour, at the base size, and scaled;
-    # svglib reads SVG user units as CSS pixels (0.75 pt), so the scale undoes that too.
-    group = Group(*_outlines(mathml, display, color))
-    k = size_pt / _BASE_SIZE / 0.75
-    group.scale(k, k)
+    # The outlines are read once per equation and colour, at the base size, and scaled.
+    k = size_pt / _BASE_SIZE
+    outlines = _outlines(mathml, display, color.lower())
     drawing = MathDrawing(box.width, box.height + box.depth)
-    drawing.add(group)
-    drawing.box = box
-    drawing.latex = formula.latex
+    if outlines is not None:
+        drawing.__dict__["_pending"] = lambda: _scaled_group(
+            _shapes(mathml, display, color.lower()), k
+        )
+    else:  # svglib reads SVG user units as CSS pixels (0.75 pt): the scale undoes that too
+        drawing.add(_scaled_group(_svglib_outlines(mathml, display, color.lower()), k / 0.75))
+    drawing.box, drawing.latex = box, formula.latex
+    drawing.outlines, drawing.scale = outlines, k
     return drawing
 
 
-@lru_cache(maxsize=512)
-def _outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+def _scaled_group(shapes: tuple[Any, ...], k: float) -> Group:
+    group = Group(*shapes)
+    group.scale(k, k)
+    return group
+
+
+def _base_svg(mathml: str, display: bool, color: str) -> str:
     black = _typeset_at_base(mathml, display)
-    svg = black.svg if color.lower() in ("#000", "#000000", "black") else _colored(black, color).svg
-    return tuple(svg2rlg(io.StringIO(svg)).contents)
+    return black.svg if color in ("#000", "#000000", "black") else _colored(black, color).svg
+
+
+@lru_cache(maxsize=512)
+def _outlines(mathml: str, display: bool, color: str) -> Outlines | None:
+    return read_outlines(_base_svg(mathml, display, color))
+
+
+@lru_cache(maxsize=512)
+def _shapes(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+    outlines = _outlines(mathml, display, color)
+    return tuple(shapes(outlines)) if outlines is not None else ()
+
+
+@lru_cache(maxsize=64)
+def _svglib_outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
+    from svglib.svglib import svg2rlg
+
+    return tuple(svg2rlg(io.StringIO(_base_svg(mathml, display, color))).contents)
 
 
 class DisplayMath(Flowable):
@@ -180,4 +285,4 @@ class DisplayMath(Flowable):
 
     def draw(self) -> None:
         x = max(0.0, (self._avail - self.drawing.width) / 2)
-        renderPDF.draw(self.drawing, self.canv, x, 0)
+        self.drawing.draw_on(self.canv, x, 0)

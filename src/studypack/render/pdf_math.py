@@ -82,13 +82,11 @@ def formula_tag(latex: str, alt: str | None = None) -> Tag:
 def draw_formula(canv: Any, latex: str, size: float, color: str, x: float, y: float) -> float:
     """The equation's outlines with its box's bottom left at (x, y), tagged as a Formula inside
     the element being drawn; returns its width."""
-    from reportlab.graphics import renderPDF
-
     d = drawing(latex, size, color)
     if d is None:
         return 0.0
     with inline(canv, formula_tag(latex)):
-        renderPDF.draw(d, canv, x, y)
+        d.draw_on(canv, x, y)
     return float(d.width)
 
 

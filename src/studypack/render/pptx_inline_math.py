@@ -71,15 +71,16 @@ def shape_picture(
     width: Callable[[Para], float],
 ) -> bytes:  # fmt: skip
     """A transparent PNG of the whole text shape at its frame's size, as a client sets it."""
-    import resvg_py
-
     lines = place_lines(paras, frame, fonts, look.align, look.anchor, width, look.hanging)
     svg = compose_svg(lines, paras, frame, look, color_of)
-    files = list(dict.fromkeys(look.text.files + look.code.files))
-    png = resvg_py.svg_to_bytes(
-        svg_string=svg, zoom=DPI / 72, skip_system_fonts=True, font_files=files
-    )
-    return bytes(png)
+    return rasterise(svg, look)
+
+
+def rasterise(svg: str, look: Look) -> bytes:
+    """The composed SVG as a PNG at DPI, in the look's fonts (cached on disk between builds)."""
+    from studypack.math.cache import rasterise as cached_png
+
+    return cached_png(svg, DPI / 72, look.text.files + look.code.files)
 
 
 def compose_svg(

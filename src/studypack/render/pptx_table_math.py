@@ -12,7 +12,7 @@ from studypack.plan.deck_inline import is_math
 from studypack.plan.deck_placed import place_lines
 from studypack.plan.deck_table import TableSlice, cell_box
 from studypack.render.pptx_blocks import BAND, RULE
-from studypack.render.pptx_inline_math import DPI, Look, compose_svg
+from studypack.render.pptx_inline_math import Look, compose_svg, rasterise
 from studypack.render.pptx_package import attr
 from studypack.render.pptx_slides import emu
 
@@ -29,8 +29,6 @@ def table_picture(
     color_of: Callable[[object], str], width: Callable[[object, float], float],
 ) -> bytes:  # fmt: skip
     """A transparent PNG of the table at its frame's size: fills, rules and every cell's text."""
-    import resvg_py
-
     hexed = lambda c: c.lstrip("#").upper()  # noqa: E731
     primary = hexed(colors.primary)  # type: ignore[attr-defined]
     rule = hexed(mix(colors.background, colors.text, RULE))  # type: ignore[attr-defined]
@@ -68,11 +66,7 @@ def table_picture(
         )
         y += height
     out.append("</svg>")
-    files = list(dict.fromkeys(look.text.files + look.code.files))
-    png = resvg_py.svg_to_bytes(
-        svg_string="".join(out), zoom=DPI / 72, skip_system_fonts=True, font_files=files
-    )
-    return bytes(png)
+    return rasterise("".join(out), look)
 
 
 def _inner(svg: str) -> str:

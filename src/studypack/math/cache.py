@@ -1,0 +1,110 @@
+"""An on-disk cache of math results shared by builds: typeset equations and rasterised pictures.
+
+Entries live under the user cache folder ($XDG_CACHE_HOME or ~/.cache)/studypack/math, named
+by a hash of everything the result depends on (the content addresses it), so an entry never
+goes stale; only the library versions and inputs in the key decide. Each file is written to a
+temporary name and renamed (readers never see half a file) and starts with the SHA-256 of its
+payload, so a damaged entry reads as missing and is made again. A cache that cannot be
+written (read-only home) costs nothing but the time to compute the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+_DIGEST = 32  # bytes of SHA-256 in front of every payload
+ENV_DISABLE = "STUDYPACK_NO_MATH_CACHE"  # set (to anything) to compute everything afresh
+
+
+def folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "studypack" / "math"
+
+
+def key(*parts: object) -> str:
+    """A content address for the parts (strings, numbers, tuples of them)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _path(name: str, suffix: str) -> Path:
+    return folder() / name[:2] / f"{name}{suffix}"
+
+
+def get(name: str, suffix: str) -> bytes | None:
+    """The payload stored under `name`, or None (missing, damaged, or cache disabled)."""
+    if os.environ.get(ENV_DISABLE):
+        return None
+    try:
+        data = _path(name, suffix).read_bytes()
+    except OSError:
+        return None
+    payload = data[_DIGEST:]
+    if len(data) < _DIGEST or hashlib.sha256(payload).digest() != data[:_DIGEST]:
+        return None
+    return payload
+
+
+def put(name: str, suffix: str, payload: bytes) -> None:
+    """Stores the payload atomically; a failure to write is ignored."""
+    if os.environ.get(ENV_DISABLE):
+        return
+    path = _path(name, suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def cached(name: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+    """The stored payload, or `make()`'s, stored for next time."""
+    payload = get(name, suffix)
+    if payload is None:
+        payload = make()
+        put(name, suffix, payload)
+    return payload
+
+
+def font_stamp(files: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    """Font files as (path, size, mtime): a font replaced on disk changes the key."""
+    stamps = []
+    for file in files:
+        try:
+            st = os.stat(file)
+            stamps.append((str(file), st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamps.append((str(file), -1, -1))
+    return tuple(stamps)
+
+
+def rasterise(svg: str, zoom: float, font_files: Sequence[str] = ()) -> bytes:
+    """The SVG as a transparent PNG by resvg (system fonts skipped), cached on disk by the exact
+    SVG, zoom, resvg version and font files."""
+    import resvg_py
+
+    files = list(dict.fromkeys(str(f) for f in font_files))
+    version = getattr(resvg_py, "__version__", "")
+    name = key("png", version, svg, round(zoom, 6), font_stamp(files))
+
+    def make() -> bytes:
+        kwargs = {"font_files": files} if files else {}
+        return bytes(
+            resvg_py.svg_to_bytes(svg_string=svg, zoom=zoom, skip_system_fonts=True, **kwargs)
+        )
+
+    return cached(name, ".png", make)

@@ -1,0 +1,180 @@
+"""The math cache's correctness (its timings are in benchmarks/bench.py --math, not here)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from studypack.errors import Report, Span
+from studypack.math import cache, parse
+from studypack.math import typeset as ts
+
+
+def formula(latex: str):
+    result = parse(latex, Span("math"), Report())
+    assert result is not None
+    return result
+
+
+def forget() -> None:
+    """Empties the in-process caches, so the next call reads the disk (or computes)."""
+    for fn in (ts._typeset_at_base, ts._typeset, ts._colored, ts._png, ts._outlines, ts._shapes):
+        fn.cache_clear()
+
+
+def entries(root: Path, suffix: str) -> set[Path]:
+    return set((root / "studypack" / "math").rglob(f"*{suffix}"))
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
+    forget()
+    yield tmp_path
+    forget()
+
+
+def test_typesetting_is_stored_under_the_user_cache_and_read_back_the_same(cache_home):
+    f = formula(r"\frac{a}{b} + \sqrt{x}")
+    first = ts.typeset(f, 13.5, display=True)
+    stored = entries(cache_home, ".json")
+    assert len(stored) == 1
+    forget()
+    again = ts.typeset(f, 13.5, display=True)
+    assert again == first
+    assert entries(cache_home, ".json") == stored  # read, not made again
+
+
+def test_a_damaged_entry_is_ignored_and_made_again(cache_home):
+    f = formula(r"\sum_{k=1}^n k^2")
+    first = ts.typeset(f, 12)
+    (entry,) = entries(cache_home, ".json")
+    for damage in (b"", b"garbage", entry.read_bytes()[:-10], entry.read_bytes()[:32] + b"{}"):
+        entry.write_bytes(damage)
+        forget()
+        assert ts.typeset(f, 12) == first
+        assert cache.get(entry.stem, ".json") is not None  # written whole again
+    for payload in (b"{not json", b'{"svg": 1, "box": [1, 2]}', b"[]"):  # whole, but wrong
+        cache.put(entry.stem, ".json", payload)
+        forget()
+        assert ts.typeset(f, 12) == first
+
+
+def test_a_damaged_picture_is_ignored_and_made_again(cache_home):
+    from PIL import Image
+
+    f = formula(r"x^2")
+    png = ts.to_png(f, 20, dpi=144)
+    (entry,) = entries(cache_home, ".png")
+    entry.write_bytes(entry.read_bytes()[:100])
+    forget()
+    assert ts.to_png(f, 20, dpi=144) == png
+    Image.open(io.BytesIO(entry.read_bytes()[32:])).verify()
+
+
+def test_picture_keys_change_with_colour_size_and_resolution(cache_home):
+    f = formula(r"E = mc^2")
+    pictures = {
+        ts.to_png(f, 20, "#000000", dpi=144),
+        ts.to_png(f, 20, "#1F3A5F", dpi=144),
+        ts.to_png(f, 24, "#000000", dpi=144),
+        ts.to_png(f, 20, "#000000", dpi=300),
+    }
+    assert len(pictures) == 4
+    assert len(entries(cache_home, ".png")) == 4
+    # one typesetting serves every size and colour
+    assert len(entries(cache_home, ".json")) == 1
+
+
+def test_keys_change_with_the_library_versions(cache_home, monkeypatch):
+    import resvg_py
+
+    f = formula(r"\alpha + \beta")
+    ts.to_png(f, 20)
+    monkeypatch.setattr(ts, "ziamath_version", lambda: "999")
+    monkeypatch.setattr(resvg_py, "__version__", "999", raising=False)
+    forget()
+    ts.to_png(f, 20)
+    assert len(entries(cache_home, ".json")) == 2
+    assert len(entries(cache_home, ".png")) == 2
+
+
+def test_picture_key_changes_when_a_font_file_changes(tmp_path, cache_home):
+    font = tmp_path / "font.ttf"
+    font.write_bytes(b"one")
+    before = cache.font_stamp([str(font)])
+    font.write_bytes(b"other font")
+    os.utime(font, ns=(1, 1))
+    assert cache.font_stamp([str(font)]) != before
+
+
+def test_an_unwritable_cache_costs_nothing_but_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    forget()
+    box = ts.measure(formula(r"\int_0^1 x\,dx"), 12)
+    assert box.width > 0
+    forget()
+
+
+def test_the_cache_can_be_switched_off(cache_home, monkeypatch):
+    monkeypatch.setenv(cache.ENV_DISABLE, "1")
+    ts.to_png(formula("y"), 12)
+    assert not entries(cache_home, ".json") and not entries(cache_home, ".png")
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="12" viewBox="0 -10 10 12">{}</svg>'
+)
+
+
+def test_outlines_are_read_into_pdf_operators_and_the_rest_is_left_to_svglib(cache_home):
+    from studypack.math import outlines
+
+    read = outlines.read(SVG.format('<g fill="#ff0000"><path d="M 0 0 L 4 0 Q 6 -6 8 0 Z"/></g>'))
+    assert read is not None
+    lines = read.ops.splitlines()
+    assert lines[0] == "1 0 0 -1 0 2 cm"  # y flipped, origin at the box's bottom (depth 2)
+    assert lines[1] == "1 0 0 rg"
+    # the quadratic curve from (4, 0) through (6, -6) to (8, 0), as the same cubic
+    assert lines[2:] == ["0 0 m", "4 0 l", "5.333 -4 6.667 -4 8 0 c", "h", "f"]
+    for other in (
+        '<path d="m 0 0 l 4 0 z"/>',  # relative commands
+        '<path d="M 0 0 L 4 0 Z" stroke="black"/>',
+        '<g transform="scale(2)"><path d="M 0 0 L 4 0 Z"/></g>',
+        '<ellipse cx="1" cy="1" rx="1" ry="1"/>',
+    ):
+        assert outlines.read(SVG.format(other)) is None, other
+
+
+def test_an_equation_drawn_by_either_route_inks_the_same_place(cache_home):
+    """The PDF operators (handout, cards) and reportlab's shapes (renderPDF) agree."""
+    import pdfplumber
+    from reportlab.graphics import renderPDF
+    from reportlab.pdfgen.canvas import Canvas
+
+    drawing = ts.to_drawing(formula(r"\frac{a^2}{\sqrt{b}}"), 15)
+    boxes = []
+    for draw in (
+        lambda c: drawing.draw_on(c, 100, 100),
+        lambda c: renderPDF.draw(drawing, c, 100, 100),
+    ):
+        buf = io.BytesIO()
+        canvas = Canvas(buf)
+        draw(canvas)
+        canvas.save()
+        with pdfplumber.open(io.BytesIO(buf.getvalue())) as doc:
+            objects = doc.pages[0].curves + doc.pages[0].rects + doc.pages[0].lines
+            boxes.append(tuple(round(f(o[k] for o in objects), 1) for f, k in
+                               ((min, "x0"), (min, "top"), (max, "x1"), (max, "bottom"))))  # fmt: skip
+    assert boxes[0] == pytest.approx(boxes[1], abs=0.2)
+    x0, top, x1, bottom = boxes[0]
+    assert 100 <= x0 and x1 <= 100 + drawing.width + 0.5
