@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from studypack.math import cache
+import studypack.math.cache as cache
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORMAT = 1  # of the operators kept in the cache: raise when _read writes them differently

@@ -21,7 +21,7 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 from reportlab.platypus import Flowable
 
-from studypack.math import cache
+import studypack.math.cache as cache
 from studypack.math.formula import Formula
 from studypack.math.outlines import Outlines, shapes
 from studypack.math.outlines import read as read_outlines
