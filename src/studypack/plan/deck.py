@@ -190,16 +190,28 @@ class _Planner:
         # section header is its title's first).
         counts = {title: int(depth == 1)}
 
+        # the last slide of the block just placed, and that block
+        after: tuple[_Draft | None, Table | Code | Image] | None = None
+
         def flush() -> _Draft | None:
-            """The pending points on slides; the last of them."""
+            """The pending points under the block before them when all fit there, else on
+            slides of their own; the last slide of them that a block may go under."""
             if not paras:
                 return None
-            counts[own] = counts.get(own, 0) + self.add_flow(
-                "content", own, paras, notes, section.span, parents, counts.get(own, 0)
-            )
+            host, shared = after[0] if after else None, None
+            if after and host is not None and host.block is not None:
+                shared = self.blocks.after(host.block, after[1], paras, parents)
+            if host is not None and shared is not None:  # the block may be set again, smaller
+                host.body, host.block = shared.body, shared
+                last = None  # a slide holds one block
+            else:
+                counts[own] = counts.get(own, 0) + self.add_flow(
+                    "content", own, paras, notes, section.span, parents, counts.get(own, 0)
+                )
+                last = self.drafts[-1]
             paras.clear()
             parents.clear()
-            return self.drafts[-1]
+            return last
 
         lead: tuple[Para, ...] = ()  # the point an equation right after it belongs to, with its chain
         for item in section.points:
@@ -214,7 +226,7 @@ class _Planner:
                 lead = ()
             else:
                 lead = ()
-                self.block(item, title, counts, notes, flush())
+                after = (self.block(item, title, counts, notes, flush()), item)
         flush()
         if section.image is not None:  # a figure slide like a figure block's, at the section's end
             self.block(section.image, title, counts, notes, None)
@@ -222,15 +234,16 @@ class _Planner:
             self.section(sub, depth + 1)
 
     def block(self, block: Table | Code | Image, title: str, counts: dict[str, int], notes: tuple[str, ...],
-              host: _Draft | None) -> None:
+              host: _Draft | None) -> _Draft | None:
         """A table or listing under the text before it (`host`, the last slide of that text)
         when it fits there whole, else on slides of its own, titled by its caption or as the
-        section continued; a figure always on a slide of its own."""
+        section continued; a figure always on a slide of its own. The block's last slide, which
+        the text after it may share (none for a figure)."""
         if host is not None and not isinstance(block, Image):
             shared = self.blocks.below(host.body, block)
             if shared is not None:
                 host.body, host.block = shared.body, shared
-                return
+                return host
         caption = None if isinstance(block, Image) else block.caption
         base = plain_text(caption) if caption else title
         start = counts.get(base, 0)
@@ -241,6 +254,7 @@ class _Planner:
                                       notes=notes + page.notes, image=block if isinstance(block, Image) else None,
                                       span=block.span, block=page))  # fmt: skip
         counts[base] = start + len(pages)
+        return None if isinstance(block, Image) else self.drafts[-1]
 
     def terms(self) -> None:
         """Key-term slides: the fewest that hold the glossary at a comfortable size, each at the

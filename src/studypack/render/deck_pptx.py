@@ -330,7 +330,8 @@ class _Drawer:
         for box in plan.boxes:
             f = box.frame
             paras = self.writer.paragraphs(box.paras, body_font, None, False, link)
-            loose.append(text_box(new_id(), (emu(f.x), emu(f.y), emu(f.w), emu(f.h)), box.fill, paras))
+            xywh = (emu(f.x), emu(f.y), emu(f.w), emu(f.h))
+            loose.append(text_box(new_id(), xywh, box.fill, paras, box.name))
         for eq in plan.equations:
             loose.append(self.equation(eq, new_id(), relate))
         if plan.kind == "section":

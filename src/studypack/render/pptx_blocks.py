@@ -86,7 +86,11 @@ def shape_properties(frame: tuple[int, int, int, int] | None, fill_hex: str | No
 
 
 def text_box(
-    sp_id: int, frame: tuple[int, int, int, int], fill_hex: str | None, paragraphs: str
+    sp_id: int,
+    frame: tuple[int, int, int, int],
+    fill_hex: str | None,
+    paragraphs: str,
+    name: str = "Code",
 ) -> str:
     """A free text box with our insets and no autofit (its text was fitted at plan time)."""
     x, y, cx, cy = frame
@@ -96,7 +100,7 @@ def text_box(
         else "<a:noFill/>"
     )
     return (
-        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="Code {sp_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{sp_id}" name="{attr(name)} {sp_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
         f'<p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect">'
         f"<a:avLst/></a:prstGeom>{fill}</p:spPr><p:txBody>{BODY_PR}<a:lstStyle/>{paragraphs}</p:txBody></p:sp>"
     )
