@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
+from studypack.math.inline import InlineMath, split_inline  # pure text: no math engine
+
 
 @dataclass(frozen=True)
 class Run:
@@ -129,3 +131,20 @@ def text_with_urls(text: str) -> str:
     return "".join(
         f"{r.text} ({r.href})" if r.href and r.href != r.text else r.text for r in parse_inline(text)
     )
+
+
+def runs_with_math(text: str, math_run: Callable[[str], Run]) -> tuple[Run, ...]:
+    """Inline Markdown as runs, each `$…$` (pandoc's rule) the run `math_run(latex)` makes;
+    math is split off first, so `_` and `*` inside it are not emphasis; `\\$` is a dollar."""
+    if "$" not in text:
+        return parse_inline(text)
+    pieces = split_inline(text)
+    if not any(isinstance(p, InlineMath) for p in pieces):
+        return parse_inline(text)
+    runs: list[Run] = []
+    for piece in pieces:
+        if isinstance(piece, InlineMath):
+            runs.append(math_run(piece.latex))
+        else:
+            runs.extend(parse_inline(piece))
+    return tuple(runs)

@@ -15,8 +15,7 @@ from functools import lru_cache
 
 from studypack.errors import Report, Span
 from studypack.fit import ZWSP, FontSet, Line, Piece, break_lines, groups, text_width, wrap
-from studypack.inline import Run, parse_inline
-from studypack.math.inline import InlineMath, split_inline
+from studypack.inline import Run, runs_with_math
 from studypack.units import LEADING
 
 STAND_IN = "\ue000"  # a private-use character: a word character to the tokeniser, never drawn
@@ -34,20 +33,13 @@ class MathRun(Run):
 def text_runs(text: str) -> tuple[Run, ...]:
     """Runs of card text: inline Markdown, with each `$…$` that parses as one MathRun (math is
     split off first, so `_` and `*` inside it are not emphasis)."""
-    if "$" not in text:
-        return parse_inline(text)
-    pieces = split_inline(text)
-    if not any(isinstance(p, InlineMath) for p in pieces):
-        return parse_inline(text)
-    runs: list[Run] = []
-    for piece in pieces:
-        if isinstance(piece, str):
-            runs += parse_inline(piece)
-        elif box(piece.latex, 10.0) is None:  # reported when the pack loaded; shown as typed
-            runs.append(Run(f"${piece.latex}$"))
-        else:
-            runs.append(MathRun(STAND_IN, latex=piece.latex))
-    return tuple(runs)
+    return runs_with_math(text, _math_run)
+
+
+def _math_run(latex: str) -> Run:
+    if box(latex, 10.0) is None:  # reported when the pack loaded; shown as typed
+        return Run(f"${latex}$")
+    return MathRun(STAND_IN, latex=latex)
 
 
 def has_math(runs: Sequence[Run | Piece]) -> bool:

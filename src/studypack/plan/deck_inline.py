@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from studypack.errors import Report, Span
 from studypack.fit import ZWSP, FontSet, char_width, token_stream
-from studypack.inline import Run, parse_inline
+from studypack.inline import Run, runs_with_math
 from studypack.units import LEADING
 
 # Text's extent around its baseline as a share of the size (Arial/Liberation Sans): the
@@ -45,20 +45,7 @@ def has_math(runs: Sequence[Run]) -> bool:
 
 def deck_runs(text: str) -> tuple[Run, ...]:
     """Inline Markdown as runs, each `$…$` (pandoc's rule) a MathRun; `\\$` is a dollar."""
-    if "$" not in text:
-        return parse_inline(text)
-    from studypack.math import InlineMath, split_inline
-
-    pieces = split_inline(text)
-    if not any(isinstance(p, InlineMath) for p in pieces):
-        return parse_inline(text)
-    runs: list[Run] = []
-    for piece in pieces:
-        if isinstance(piece, InlineMath):
-            runs.append(MathRun(" ".join(piece.latex.split())))
-        else:
-            runs.extend(parse_inline(piece))
-    return tuple(runs)
+    return runs_with_math(text, lambda latex: MathRun(" ".join(latex.split())))
 
 
 @dataclass(frozen=True)
