@@ -315,7 +315,7 @@ def _break_group(
 def wrap(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -> tuple[Line, ...]:
     """The lines break_lines() makes, as pieces of runs ready to draw."""
     return tuple(
-        _merge([Piece(text, run) for text, _, run in line])
+        merge_pieces([Piece(text, run) for text, _, run in line])
         for line in break_lines(runs, fonts, size, width)
     )
 
@@ -350,11 +350,11 @@ def hyphenate(runs: Sequence[Run], fonts: FontSet, size: float, width: float) ->
                 used += cw
             if buf:
                 out.append(Piece(buf, piece.run))
-    merged = _merge(out)
+    merged = merge_pieces(out)
     return tuple(Run(p.text, p.run.bold, p.run.italic, p.run.code, p.run.href) for p in merged)
 
 
-def _merge(line: Sequence[Piece]) -> Line:
+def merge_pieces(line: Sequence[Piece]) -> Line:
     """Adjacent pieces of the same run joined, so renderers draw fewer, longer strings."""
     out: list[Piece] = []
     for p in line:

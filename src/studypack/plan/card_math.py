@@ -14,7 +14,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from studypack.errors import Report, Span
-from studypack.fit import ZWSP, FontSet, Line, Piece, break_lines, groups, text_width, wrap
+from studypack.fit import (
+    ZWSP,
+    FontSet,
+    Line,
+    Piece,
+    break_lines,
+    groups,
+    merge_pieces,
+    text_width,
+    wrap,
+)
 from studypack.inline import Run, runs_with_math
 from studypack.units import LEADING
 
@@ -125,20 +135,9 @@ def wrap_lines(runs: Sequence[Run], fonts: FontSet, size: float, width: float) -
         pending = None
     if line:
         lines.append(line)
-    return tuple(_merge(ln) for ln in lines)
+    return tuple(merge_pieces(ln) for ln in lines)
 
 
 def too_wide(lines: Sequence[Line], fonts: FontSet, size: float, width: float) -> bool:
     """Whether a line with an equation overflows the width (text lines never do)."""
     return any(has_math(ln) and line_width(ln, fonts, size) > width + 1e-6 for ln in lines)
-
-
-def _merge(line: Sequence[Piece]) -> Line:
-    """Adjacent pieces of the same run joined (as fit.wrap returns its lines)."""
-    out: list[Piece] = []
-    for p in line:
-        if out and out[-1].run == p.run:
-            out[-1] = Piece(out[-1].text + p.text, p.run)
-        else:
-            out.append(p)
-    return tuple(out)
