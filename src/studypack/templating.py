@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from studypack.errors import Report, Span
 from studypack.inline import plain_text
+from studypack.math.unicode import plain_readable
 from studypack.model import Pack
 
 MAX_TEXT = 100_000  # characters (or items) any value or output of a theme template may have
@@ -169,9 +170,9 @@ def pack_context(pack: Pack) -> dict[str, Any]:
     """What templates may use: plain-text pack fields."""
     return {
         "pack": {
-            "title": plain_text(pack.title),
-            "subtitle": plain_text(pack.subtitle or ""),
-            "course": plain_text(pack.course or ""),
+            "title": plain_readable(pack.title),
+            "subtitle": plain_readable(pack.subtitle or ""),
+            "course": plain_readable(pack.course or ""),
             "author": plain_text(pack.author or ""),
             "date": pack.date.isoformat() if pack.date else "",
             "slug": pack.slug,

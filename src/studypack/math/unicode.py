@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from studypack.inline import plain_text
+
 if TYPE_CHECKING:  # the engine loads only for text that holds math
     from studypack.math.formula import Formula
 
@@ -121,3 +123,10 @@ def readable(
 
 
 _HOLDER = 0xF0000  # supplementary private use area: never in a pack's text
+
+
+def plain_readable(text: str) -> str:
+    """Inline Markdown as plain text with each equation readable (Unicode, else spoken): for
+    titles in headers, labels, file metadata and study-app deck names."""
+    return readable(text, "spoken", markdown=plain_text)
+

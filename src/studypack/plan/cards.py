@@ -11,7 +11,7 @@ from typing import Any
 
 from studypack.errors import Report
 from studypack.fit import FontSet
-from studypack.inline import plain_text
+from studypack.math.unicode import plain_readable
 from studypack.model import Card, Pack
 from studypack.theme import Theme
 from studypack.units import LEADING
@@ -101,7 +101,7 @@ class _Maker:
     def __init__(
         self, pack: Pack, theme: Theme, fonts: CardFonts, report: Report, logo_aspect: float | None
     ) -> None:
-        self.title = plain_text(pack.title)
+        self.title = plain_readable(pack.title)
         self.lo, self.hi = theme.cards.min_font, theme.cards.max_font
         self.fonts = fonts
         self.report = report

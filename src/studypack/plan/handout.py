@@ -15,6 +15,7 @@ from pathlib import Path
 from studypack.errors import Report, Span
 from studypack.inline import escape_markdown, plain_text
 from studypack.labels import Labels, format_date, labels_for
+from studypack.math.unicode import plain_readable
 from studypack.model import Code, Image, Item, Math, Pack, Point, Section, Table, Term
 from studypack.plan.handout_blocks import (
     CodeBlock,
@@ -323,7 +324,7 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
         blocks.append(Heading(words.glossary, 1, "", "glossary", pack.span))
         blocks += glossary
     meta = Meta(
-        title=plain_text(pack.title),
+        title=plain_readable(pack.title),
         author=plain_text(pack.author or ""),
         subject=" · ".join(plain_text(x) for x in (pack.subtitle, pack.course) if x),
         keywords=tuple(dict.fromkeys(plain_text(t.term) for t in pack.glossary)),

@@ -25,6 +25,7 @@ import genanki
 from studypack.errors import Report, Span
 from studypack.fonts import family_files
 from studypack.inline import plain_text
+from studypack.math.unicode import plain_readable
 from studypack.model import Card, Pack, tag_word
 from studypack.render.anki_history import gone_message, read_package, stamp_changes
 from studypack.render.card_html import to_html
@@ -165,7 +166,7 @@ def note_key(card: Card) -> str:
 
 def build_deck(pack: Pack, theme: Theme, fonts: list[FontMedia] | None = None) -> genanki.Deck:
     model = note_model(pack, theme, fonts)
-    deck = genanki.Deck(stable_id("studypack-deck", pack.slug), plain_text(pack.title))
+    deck = genanki.Deck(stable_id("studypack-deck", pack.slug), plain_readable(pack.title))
     deck.description = html.escape(" · ".join(x for x in (pack.subtitle, pack.course) if x))
     seen: dict[str, int] = {}
     for position, card in enumerate(pack.flashcards()):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from studypack.errors import Report
-from studypack.inline import plain_text
+from studypack.math.unicode import plain_readable
 from studypack.model import Pack, tag_word
 from studypack.render.card_html import SOURCE_MATH, to_html
 from studypack.theme import Theme
@@ -47,7 +47,7 @@ def card_rows(pack: Pack) -> list[tuple[str, str, str]]:
 
 def headers(pack: Pack) -> list[str]:
     """Anki's file headers: how to split, that fields are HTML, which column holds tags, where to put notes."""
-    deck = " ".join(plain_text(pack.title).split())
+    deck = " ".join(plain_readable(pack.title).split())
     return [
         "#separator:Comma",
         "#html:true",

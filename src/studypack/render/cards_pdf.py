@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from studypack.errors import Report, Span
 from studypack.fit import char_width
 from studypack.inline import plain_text
+from studypack.math.unicode import plain_readable
 from studypack.model import Pack
 from studypack.plan.card_math import MathRun, box
 from studypack.plan.cards import MM, CardFonts, CardSide, CardsPlan, Sheet, TextLine, plan_cards
@@ -224,7 +225,7 @@ def plan(pack: Pack, theme: Theme, report: Report) -> FlashcardsPlan:
     _warn_glyphs(sheets, spans, report)
     warn_unprintable(pack, theme, report)
     logo = theme.logo if aspect is not None else None
-    return FlashcardsPlan(sheets, spans, f"Flashcards: {plain_text(pack.title)}", plain_text(pack.author or ""),
+    return FlashcardsPlan(sheets, spans, f"Flashcards: {plain_readable(pack.title)}", plain_text(pack.author or ""),
                           pack.language, pack.build_time(), logo)  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import Run, plain_text
 from studypack.load.images import upright
+from studypack.math.unicode import plain_readable
 from studypack.model import Pack
 from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation, drawn_width
@@ -522,7 +523,7 @@ def _layout_box(layout: Any, idx: int) -> Box:
 
 def _clip(text: str | None) -> str:
     """A core property's value: python-pptx refuses longer ones."""
-    text = _XML_UNSAFE.sub("", plain_text(text or ""))
+    text = _XML_UNSAFE.sub("", plain_readable(text or ""))
     return text if len(text) <= 255 else text[:254] + "…"
 
 
