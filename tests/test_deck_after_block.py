@@ -24,7 +24,6 @@ from studypack.errors import Report, Span
 from studypack.model import Code, Image, Point, Section, Table
 from studypack.plan.deck import Fitter, plan_deck
 from studypack.plan.deck_blocks import BLOCK_GAP
-from studypack.theme import load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 CHEMISTRY = ROOT / "content" / "intro-chemistry"
@@ -35,14 +34,6 @@ SMALL = Table(("Indicator", "pH range"), (("Methyl orange", "3.1–4.4"), ("Litm
 CODE = Code("import math\nprint(math.log10(2))", "python")
 SHORT = "From the result: moles of acid = concentration of base × volume"
 LONG = "A point long enough to take two lines of a slide at twenty-four points: " + "word " * 14
-
-
-@pytest.fixture(scope="module")
-def theme():
-    report = Report()
-    t = load_theme("default", report)
-    assert t is not None, report.diagnostics
-    return t
 
 
 def plan(theme, *points, **section):

@@ -13,7 +13,6 @@ from studypack.inline import Run
 from studypack.model import Point, Section, Term
 from studypack.plan.deck import CONT, Box, Fitter, plan_deck
 from studypack.plan.deck_flow import ContinuationMark
-from studypack.theme import load_theme
 
 
 def unmarked(para) -> str:
@@ -24,14 +23,6 @@ def unmarked(para) -> str:
 BODY = Box(36.0, 99.0, 648.0, 356.4)
 
 SENTENCE = "The alliance shifted its burden sharing terms once again after long talks."
-
-
-@pytest.fixture(scope="module")
-def theme():
-    report = Report()
-    t = load_theme("default", report)
-    assert t is not None, report.diagnostics
-    return t
 
 
 def body_height(fitter: Fitter, paras, box: Box) -> float:
