@@ -316,7 +316,7 @@ def test_png_has_the_box_size():
 
     formula = parse_ok(EQUATIONS[2])
     box = measure(formula, 20, display=True)
-    image = Image.open(io.BytesIO(to_png(formula, 20, display=True, dpi=144)))
+    image = Image.open(io.BytesIO(to_png(formula, 20, display=True, dpi=144))).convert("RGBA")
     assert image.size[0] == pytest.approx(box.width * 2, abs=2)
     assert image.size[1] == pytest.approx((box.height + box.depth) * 2, abs=2)
     assert image.getextrema()[3][1] == 255  # it has ink

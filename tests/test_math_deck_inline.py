@@ -149,7 +149,7 @@ def test_the_fallback_is_a_picture_of_the_whole_shape(
                 f"slide {n}: picture not the shape's size"
             )
             assert im.width >= 2 * w  # sharp on a projector: 2 px a point at least
-            ink = im.getchannel("A").getbbox()
+            ink = im.convert("RGBA").getchannel("A").getbbox()
         assert ink is not None, f"slide {n}: empty picture"
         # the fallback's own text is emptied and invisible
         texts = [t.text for t in fallback.iterfind(".//a:t", NS)]
@@ -195,7 +195,7 @@ def test_wide_equations_fit_their_boxes(wide: Path) -> None:
         x, y, w, h = _frame(fallback)
         with Image.open(io.BytesIO(png)) as im:
             scale = im.width / w
-            left, top, right, bottom = im.getchannel("A").getbbox()
+            left, top, right, bottom = im.convert("RGBA").getchannel("A").getbbox()
         assert left / scale >= BOX_INSET_X - 12.0 - 1  # a bullet hangs into the margin, not past it
         assert right / scale <= w - BOX_INSET_X + 1, (
             f"slide {n}: ink {right / scale:.1f} pt past {w - BOX_INSET_X:.1f}"

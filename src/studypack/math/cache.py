@@ -1,4 +1,4 @@
-"""An on-disk cache of math results shared by builds: typeset equations and rasterised pictures.
+"""An on-disk cache of math results shared by builds: typeset equations and pictures.
 
 Entries live under the user cache folder ($XDG_CACHE_HOME or ~/.cache)/studypack/math, named
 by a hash of everything the result depends on (the content addresses it), so an entry never
@@ -11,10 +11,13 @@ written (read-only home) costs nothing but the time to compute the result.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 _DIGEST = 32  # bytes of SHA-256 in front of every payload
 ENV_DISABLE = "STUDYPACK_NO_MATH_CACHE"  # set (to anything) to compute everything afresh
@@ -90,6 +93,22 @@ def font_stamp(files: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
         except OSError:
             stamps.append((str(file), -1, -1))
     return tuple(stamps)
+
+
+def picture(width: float, height: float, dpi: float, items: Sequence[Any]) -> bytes:
+    """studypack.picture.png of the items, cached on disk by the items (with their font files'
+    stamps) and the drawing libraries' versions."""
+    from studypack import picture as drawing
+
+    fonts = sorted({item.font for item in items if isinstance(item, drawing.Text)})
+    name = key("picture", drawing.FORMAT, _versions("aggdraw", "pillow"), width, height, dpi,
+               items, font_stamp(fonts))  # fmt: skip
+    return cached(name, ".png", lambda: drawing.png(width, height, dpi, items))
+
+
+@cache
+def _versions(*packages: str) -> tuple[str, ...]:
+    return tuple(importlib.metadata.version(p) for p in packages)
 
 
 def rasterise(svg: str, zoom: float, font_files: Sequence[str] = ()) -> bytes:

@@ -55,18 +55,42 @@ def read(svg: str) -> Outlines | None:
     return Outlines(ops, svg) if ops else None
 
 
+def painted(svg: str) -> tuple[tuple[tuple[str, Any], ...], float] | None:
+    """((RRGGBB colour, SVG path data or an (x, y, w, h) rectangle) for everything the SVG
+    fills, the viewBox's left x), or None when it holds anything else."""
+    try:
+        items, min_x, _bottom = _items(svg)
+    except (Unreadable, etree.XMLSyntaxError, ValueError):
+        return None
+    hexed = lambda rgb: "".join(f"{round(v * 255):02X}" for v in rgb)  # noqa: E731
+    return tuple((hexed(rgb), item) for rgb, item in items), min_x
+
+
 def _read(svg: str) -> tuple[str, list[Any], float, float]:
     """(PDF operators, [(rgb, path data or rectangle)], the viewBox's left x and bottom y)."""
+    items, min_x, bottom = _items(svg)
+    # The paths keep ziamath's own coordinates (y down): one matrix flips and shifts them.
+    ops = [f"1 0 0 -1 {_num(-min_x)} {_num(bottom)} cm"]
+    color = None
+    for rgb, item in items:
+        if rgb != color:
+            ops.append(f"{_num(rgb[0])} {_num(rgb[1])} {_num(rgb[2])} rg")
+            color = rgb
+        if isinstance(item, str):
+            ops.append(_path_ops(item))
+        else:
+            ops.append(" ".join(_num(v) for v in item) + " re f")
+    return "\n".join(ops), items, min_x, bottom
+
+
+def _items(svg: str) -> tuple[list[Any], float, float]:
+    """([(rgb, path data or (x, y, w, h))] in drawing order, the viewBox's left x and bottom y)."""
     root = etree.fromstring(svg.encode("utf-8"))
     min_x, top, _width, total = (float(v) for v in root.get("viewBox", "").split())
     bottom = top + total  # the box's bottom edge, in SVG y (down)
     items: list[Any] = []
-    # The paths keep ziamath's own coordinates (y down): one matrix flips and shifts them.
-    ops = [f"1 0 0 -1 {_num(-min_x)} {_num(bottom)} cm"]
-    color = None
 
     def walk(el: Any, fill: str) -> None:
-        nonlocal color
         for child in el:
             if not isinstance(child.tag, str):
                 continue
@@ -76,24 +100,15 @@ def _read(svg: str) -> tuple[str, list[Any], float, float]:
             own = child.get("fill", fill)
             if tag == "g":
                 walk(child, own)
-                continue
-            rgb = _rgb(own)
-            if rgb != color:
-                ops.append(f"{_num(rgb[0])} {_num(rgb[1])} {_num(rgb[2])} rg")
-                color = rgb
-            if tag == "path":
-                d = child.get("d", "")
-                ops.append(_path_ops(d))
-                items.append((rgb, d))
+            elif tag == "path":
+                items.append((_rgb(own), child.get("d", "")))
             elif tag == "rect":
-                rect = tuple(float(child.get(k, 0)) for k in ("x", "y", "width", "height"))
-                ops.append(" ".join(_num(v) for v in rect) + " re f")
-                items.append((rgb, rect))
+                items.append((_rgb(own), tuple(float(child.get(k, 0)) for k in ("x", "y", "width", "height"))))
             else:
                 raise Unreadable(tag)
 
     walk(root, root.get("fill", "black"))
-    return "\n".join(ops), items, min_x, bottom
+    return items, min_x, bottom
 
 
 _COMMAND = re.compile(r"([A-Za-z])([^A-Za-z]*)")

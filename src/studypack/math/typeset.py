@@ -23,7 +23,7 @@ from reportlab.platypus import Flowable
 
 import studypack.math.cache as cache
 from studypack.math.formula import Formula
-from studypack.math.outlines import Outlines, shapes
+from studypack.math.outlines import Outlines, painted, shapes
 from studypack.math.outlines import read as read_outlines
 
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
@@ -202,12 +202,38 @@ def to_png(
     dpi: float = 300,
 ) -> bytes:
     """A transparent PNG of the equation at `dpi` (its size in points is measure()'s box)."""
-    return _png(typeset(formula, size_pt, color, display).svg, dpi)
+    box = typeset(formula, size_pt, color, display).box
+    item = picture_item(formula, size_pt, color, display, 0.0, box.height)
+    return _png(item, box.width, box.height + box.depth, dpi)
 
 
 @lru_cache(maxsize=256)
-def _png(svg: str, dpi: float) -> bytes:
-    return cache.rasterise(svg, dpi / 72)
+def _png(item: Any, width: float, height: float, dpi: float) -> bytes:
+    return cache.picture(width, height, dpi, (item,))
+
+
+def picture_item(
+    formula: Formula, size_pt: float, color: str, display: bool, x: float, baseline: float
+) -> Any:
+    """The equation as an item of a studypack.picture (points, y down), the left of its box at
+    `x` on `baseline`: its outlines, or a rendered picture where they are not plain fills."""
+    from studypack.picture import Mask, Outlines
+
+    mathml = formula.display_mathml if display else formula.mathml
+    found = _painted(mathml, display, color.lower())
+    if found is None:  # rare notations drawn with strokes: resvg renders them
+        result = typeset(formula, size_pt, color, display)
+        box = result.box
+        png = cache.rasterise(result.svg, 4.0)
+        return Mask(x, baseline - box.height, box.width, box.height + box.depth, png, color.lstrip("#").upper())
+    paths, min_x = found
+    k = size_pt / _BASE_SIZE
+    return Outlines(paths, (k, 0.0, x - min_x * k, 0.0, k, baseline))
+
+
+@lru_cache(maxsize=512)
+def _painted(mathml: str, display: bool, color: str) -> tuple[tuple[tuple[str, Any], ...], float] | None:
+    return painted(_base_svg(mathml, display, color))
 
 
 class MathDrawing(Drawing):

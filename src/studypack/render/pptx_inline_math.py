@@ -3,9 +3,9 @@ math in place (editable), inside mc:AlternateContent whose fallback shape is fil
 picture of the whole text box, which applications without OMML (LibreOffice, Google Slides)
 draw instead.
 
-The picture is composed here as SVG from the fitter's own lines (same breaks, pitch, bullets,
-colours and sizes) with the text in the font files a viewer draws the Office font with and
-each equation typeset by the math engine at its place, then rasterised by resvg.
+The picture is drawn (studypack.picture) from the fitter's own lines (same breaks, pitch,
+bullets, colours and sizes) with the text in the font files a viewer draws the Office font with
+and each equation's outlines, typeset by the math engine, at its place.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from lxml import etree
 from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.inline import Run
+from studypack.picture import Item, Text
 from studypack.plan.deck_fit import Box, Para
 from studypack.plan.deck_inline import is_math
 from studypack.plan.deck_placed import PlacedLine, place_lines
 from studypack.render.pptx_picture_fonts import PictureFont
 
-DPI = 150  # as sharp as a 1080p projector shows the slide (2 px a point); resvg time grows with the area
+DPI = 150  # as sharp as a 1080p projector shows the slide (2 px a point)
 BULLET_FONT = "Arial"  # the renderer's buFont
 _NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -72,74 +73,52 @@ def shape_picture(
 ) -> bytes:  # fmt: skip
     """A transparent PNG of the whole text shape at its frame's size, as a client sets it."""
     lines = place_lines(paras, frame, fonts, look.align, look.anchor, width, look.hanging)
-    svg = compose_svg(lines, paras, frame, look, color_of)
-    return rasterise(svg, look)
+    return picture(frame.w, frame.h, shape_items(lines, paras, look, color_of))
 
 
-def rasterise(svg: str, look: Look) -> bytes:
-    """The composed SVG as a PNG at DPI, in the look's fonts (cached on disk between builds)."""
-    from studypack.math.cache import rasterise as cached_png
+def picture(width: float, height: float, items: Sequence[Item]) -> bytes:
+    """The items drawn at DPI (cached on disk between builds)."""
+    from studypack.math.cache import picture as cached_picture
 
-    return cached_png(svg, DPI / 72, look.text.files + look.code.files)
+    return cached_picture(width, height, DPI, items)
 
 
-def compose_svg(
-    lines: Sequence[PlacedLine], paras: Sequence[Para], frame: Box, look: Look,
-    color_of: Callable[[Para], str],
-) -> str:  # fmt: skip
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{frame.w:.3f}" height="{frame.h:.3f}" '
-        f'viewBox="0 0 {frame.w:.3f} {frame.h:.3f}">'
-    ]
+def shape_items(
+    lines: Sequence[PlacedLine], paras: Sequence[Para], look: Look, color_of: Callable[[Para], str],
+    dx: float = 0.0, dy: float = 0.0,
+) -> list[Item]:  # fmt: skip
+    """The placed lines' bullets, text and equations as picture items, moved by (dx, dy)."""
+    items: list[Item] = []
     for line in lines:
         para = paras[line.para_index]
         hex_color = color_of(para)
+        baseline = line.baseline + dy
         if line.bullet_x is not None and para.bullet:
-            parts.append(_text(para.bullet, line.bullet_x, line.baseline, line.size,
-                               look.text.family, False, False, hex_color))  # fmt: skip
-        x = line.x
+            font = look.text.files[0]
+            items.append(Text(line.bullet_x + dx, baseline, line.size, font, hex_color, para.bullet))
+        x = line.x + dx
         for piece in line.pieces:
             run = piece.run
             if is_math(run):
-                parts.append(_math(run, x, line.baseline, line.size, hex_color))
+                items += _math(run, x, baseline, line.size, hex_color)
             else:
-                family = (look.code if run.code else look.text).family
+                files = (look.code if run.code else look.text).files
+                font = files[bool(run.bold or para.bold) + 2 * bool(run.italic)]
                 color = look.link_hex if run.href and look.link_hex else hex_color
-                bold = run.bold or para.bold
-                parts.append(_text(piece.text, x, line.baseline, line.size, family, bold,
-                                   run.italic, color, underline=bool(run.href)))  # fmt: skip
+                items.append(Text(x, baseline, line.size, font, color, piece.text, bool(run.href)))
             x += piece.width
-    parts.append("</svg>")
-    return "".join(parts)
+    return items
 
 
-def _text(
-    text: str, x: float, y: float, size: float, family: str, bold: bool, italic: bool, hex_color: str,
-    underline: bool = False,
-) -> str:  # fmt: skip
-    style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
-    style += ' text-decoration="underline"' if underline else ""
-    return (
-        f'<text x="{x:.3f}" y="{y:.3f}" font-family="{escape(family)}" font-size="{size:.3f}"'
-        f'{style} fill="#{hex_color}" xml:space="preserve">{escape(text, quote=False)}</text>'
-    )
-
-
-def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> str:
+def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> list[Item]:
     from studypack.math import parse
-    from studypack.math.typeset import typeset
+    from studypack.math.typeset import picture_item
 
     formula = parse(run.text, Span("math"), Report())
     if formula is None:
-        return ""
-    result = typeset(formula, round(size * getattr(run, "scale", 1.0), 2), f"#{hex_color}")
-    root = etree.fromstring(result.svg.encode("utf-8"))
-    box = result.box
-    root.set("x", f"{x:.3f}")
-    root.set("y", f"{baseline - box.height:.3f}")
-    root.set("width", f"{box.width:.3f}")
-    root.set("height", f"{box.height + box.depth:.3f}")
-    return etree.tostring(root, encoding="unicode")
+        return []
+    size = round(size * getattr(run, "scale", 1.0), 2)
+    return [picture_item(formula, size, f"#{hex_color}", False, x, baseline)]
 
 
 def alternate_shape(shape_xml: str, picture_rid: str, frame_emu: tuple[int, int, int, int]) -> str:

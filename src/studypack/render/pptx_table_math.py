@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from studypack.fit import FontSet
+from studypack.picture import Item, Rect
 from studypack.plan.deck_code import mix
 from studypack.plan.deck_inline import is_math
 from studypack.plan.deck_placed import place_lines
 from studypack.plan.deck_table import TableSlice, cell_box
 from studypack.render.pptx_blocks import BAND, RULE
-from studypack.render.pptx_inline_math import Look, compose_svg, rasterise
+from studypack.render.pptx_inline_math import Look, picture, shape_items
 from studypack.render.pptx_package import attr
 from studypack.render.pptx_slides import emu
 
@@ -34,10 +35,7 @@ def table_picture(
     rule = hexed(mix(colors.background, colors.text, RULE))  # type: ignore[attr-defined]
     band = hexed(mix(colors.background, colors.primary, BAND))  # type: ignore[attr-defined]
     w_total, h_total = sum(piece.widths), sum(piece.heights)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w_total:.3f}" height="{h_total:.3f}" '
-        f'viewBox="0 0 {w_total:.3f} {h_total:.3f}">'
-    ]
+    items: list[Item] = []
     y = 0.0
     for r, (cells, height) in enumerate(zip(piece.rows, piece.heights)):
         head = r < piece.header_rows
@@ -49,29 +47,17 @@ def table_picture(
             else ""
         )
         if fill:
-            out.append(
-                f'<rect x="0" y="{y:.3f}" width="{w_total:.3f}" height="{height:.3f}" fill="#{fill}"/>'
-            )
+            items.append(Rect(0.0, y, w_total, height, fill))
         x = 0.0
         for para, w in zip(cells, piece.widths):
             box = cell_box(w, height)
             lines = place_lines((para,), box, fonts, "l", "ctr", lambda p, w=w: width(p, w), 0.0)
-            inner = compose_svg(lines, (para,), box, look, color_of)
-            out.append(f'<g transform="translate({x:.3f} {y:.3f})">{_inner(inner)}</g>')
+            items += shape_items(lines, (para,), look, color_of, x, y)
             x += w
         stroke, thick = (primary, 1.5) if head else (rule, 0.75)
-        out.append(
-            f'<line x1="0" y1="{y + height:.3f}" x2="{w_total:.3f}" y2="{y + height:.3f}" '
-            f'stroke="#{stroke}" stroke-width="{thick}"/>'
-        )
+        items.append(Rect(0.0, y + height - thick / 2, w_total, thick, stroke))
         y += height
-    out.append("</svg>")
-    return rasterise("".join(out), look)
-
-
-def _inner(svg: str) -> str:
-    """An SVG document's content without its root element."""
-    return svg[svg.index(">") + 1 : svg.rindex("</svg>")]
+    return picture(w_total, h_total, items)
 
 
 def alternate_table(frame_xml: str, rid: str, sp_id: int, piece: TableSlice) -> str:
