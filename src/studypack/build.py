@@ -239,6 +239,7 @@ def _in_parallel(
     outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int
 ) -> dict[Output, bytes]:
     costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
+    _typeset_ahead(pack, jobs)
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
@@ -254,6 +255,28 @@ def _in_parallel(
         report.extend(diagnostics)
         drawn[o] = data
     return drawn
+
+
+def _typeset_ahead(pack: Pack, jobs: int) -> None:
+    """The pack's equations typeset once, split over `jobs` processes, before the outputs'
+    processes fork: each would otherwise typeset them all (most of math's cost)."""
+    from studypack.load.equations import formulas
+
+    found = formulas(pack)
+    if not found:
+        return
+    from studypack.math.typeset import remember, typeset_keys, untypeset
+
+    missing = untypeset(found)
+    if len(missing) < 2 * jobs:  # not worth the processes
+        return
+    chunks = [missing[i::jobs] for i in range(jobs)]
+    try:
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _die_with_parent) as pool:
+            for chunk, results in zip(chunks, pool.map(typeset_keys, chunks)):
+                remember(chunk, results)
+    except Exception:  # a head start only: each output typesets what is missing and reports its own problems
+        return
 
 
 def _write(folder: Path, drawn: dict[Output, bytes], keys: dict[str, str], result: PackResult, report: Report) -> None:

@@ -1,31 +1,50 @@
-"""Every equation of a pack parses: display blocks and inline `$…$` in any text, errors located."""
+"""Every equation of a pack: display blocks and inline `$…$` in any text, each parsed (errors
+located where the equation was written)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from studypack.errors import Report, Span
 from studypack.math import InlineMath, split_inline
 from studypack.model import Math, Pack
 
+if TYPE_CHECKING:
+    from studypack.math import Formula
+
 
 def check_equations(pack: Pack, report: Report) -> None:
     """LaTeX that does not parse is an error where it was written (the math libraries are
     imported only when the pack has an equation)."""
+    for latex, span, _display in equations(pack):
+        _parse(latex, span, report)
+
+
+def formulas(pack: Pack) -> list[tuple[Formula, bool]]:
+    """Every equation that parses, with whether it is a display equation (a block)."""
+    found = ((_parse(latex, span, Report()), display) for latex, span, display in equations(pack))
+    return [(formula, display) for formula, display in found if formula is not None]
+
+
+def equations(pack: Pack) -> Iterator[tuple[str, Span, bool]]:
+    """(LaTeX, where it was written, whether it is a display equation) for every equation."""
     for span, text in pack.texts():
         if "$" not in text:
             continue
         for piece in split_inline(text):
             if isinstance(piece, InlineMath):
-                _parse(piece.latex, _shifted(span, piece.offset + 1), report)
+                yield piece.latex, _shifted(span, piece.offset + 1), False
     for _, section in pack.all_sections():
         for item in section.points:
             if isinstance(item, Math):
-                _parse(item.latex, item.span, report)
+                yield item.latex, item.span, True
 
 
-def _parse(latex: str, span: Span, report: Report) -> None:
+def _parse(latex: str, span: Span, report: Report) -> Formula | None:
     from studypack.math import parse
 
-    parse(latex, span, report)
+    return parse(latex, span, report)
 
 
 def _shifted(span: Span, columns: int) -> Span:

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -138,17 +139,45 @@ def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
     return Typeset(_scaled_svg(base.svg, k), box)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=1024)
 def _typeset_at_base(mathml: str, display: bool) -> Typeset:
     # ziamath is most of math's cost: its results are kept on disk between builds
-    name = cache.key("typeset", ziamath_version(), _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
-    stored = _from_json(cache.get(name, ".json"))
+    stored = _AHEAD.get((mathml, display)) or _stored(mathml, display)
     if stored is not None:
         return stored
     result = _ziamath(mathml, display)
     data = {"svg": result.svg, "box": [result.box.width, result.box.height, result.box.depth]}
-    cache.put(name, ".json", json.dumps(data).encode("utf-8"))
+    cache.put(_cache_name(mathml, display), ".json", json.dumps(data).encode("utf-8"))
     return result
+
+
+def _cache_name(mathml: str, display: bool) -> str:
+    return cache.key("typeset", ziamath_version(), _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
+
+
+def _stored(mathml: str, display: bool) -> Typeset | None:
+    return _from_json(cache.get(_cache_name(mathml, display), ".json"))
+
+
+# Equations typeset ahead of the outputs (studypack.build), read by every output process forked
+# after them: the handout, the deck and the flashcards need the same equations.
+_AHEAD: dict[tuple[str, bool], Typeset] = {}
+Key = tuple[str, bool]  # (MathML, display)
+
+
+def untypeset(wanted: Iterable[tuple[Formula, bool]]) -> list[Key]:
+    """The (formula, display) pairs neither in memory nor in the disk cache, as keys."""
+    keys = dict.fromkeys((f.display_mathml if display else f.mathml, display) for f, display in wanted)
+    return [k for k in keys if k not in _AHEAD and _stored(*k) is None]
+
+
+def typeset_keys(keys: list[Key]) -> list[Typeset]:
+    """Typesets the keys (in a process of its own: the results go back to `remember`)."""
+    return [_typeset_at_base(mathml, display) for mathml, display in keys]
+
+
+def remember(keys: list[Key], results: list[Typeset]) -> None:
+    _AHEAD.update(zip(keys, results))
 
 
 def _from_json(payload: bytes | None) -> Typeset | None:
