@@ -15,6 +15,8 @@ from studypack.errors import Report, Span
 from studypack.math import cache, parse
 from studypack.math import typeset as ts
 
+PHYSICS = Path(__file__).resolve().parents[1] / "content" / "physics-kinematics"
+
 
 def formula(latex: str):
     result = parse(latex, Span("math"), Report())
@@ -209,3 +211,35 @@ def test_rows_skip_the_unstretched_layout_only_where_nothing_stretches(monkeypat
     monkeypatch.setattr(Mrow, "_get_height_nostretch", unstretched)
     theirs = [ts._ziamath(m, display).svg for pair in mathml for display, m in enumerate(pair)]
     assert ours == theirs
+
+
+def test_a_parallel_build_typesets_each_equation_once(tmp_path):
+    """The handout, deck and flashcards need the same equations: built in parallel, each
+    equation is typeset once (ahead of the outputs, across the CPUs), never again by an output."""
+    import subprocess
+
+    log = tmp_path / "typeset.log"
+    script = f"""
+import os, sys
+from pathlib import Path
+import studypack.math.typeset as T
+from studypack.build import BuildOptions, build_pack
+real = T._ziamath
+def logged(mathml, display):
+    with open({str(log)!r}, "a") as f:
+        f.write(f"{{os.getpid()}} {{hash((mathml, display))}}\\n")
+    return real(mathml, display)
+T._ziamath = logged
+result = build_pack(Path({str(PHYSICS)!r}), BuildOptions(out=Path({str(tmp_path / "out")!r})), 2)
+assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
+print(len(result.written))
+"""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop(cache.ENV_DISABLE, None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) >= 4  # handout, deck, cards, csv (at least)
+    lines = [line.split() for line in log.read_text().splitlines()]
+    keys = [key for _, key in lines]
+    assert len(keys) == len(set(keys)), "an equation was typeset twice"
+    assert len({pid for pid, _ in lines}) == 2  # the two processes that typeset ahead
