@@ -183,34 +183,44 @@ def test_an_equation_drawn_by_either_route_inks_the_same_place(cache_home):
     assert 100 <= x0 and x1 <= 100 + drawing.width + 0.5
 
 
+LATEX_TO_COMPARE = [
+    r"\left( \frac{a}{b} \right)^2 + |x| + \|v\|", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+    r"\{ x \mid x > 0 \} \cup \langle u, v \rangle", r"\left. \frac{df}{dx} \right|_{x=0}",
+    r"\sqrt[3]{\frac{1}{1+\frac{1}{x}}} = \sum_{i=1}^{n} \left( i^2 \right)",
+    r"\overbrace{a+b}^{n} \underbrace{x+y}_{m} \xrightarrow{k} \widehat{xyz}",
+    r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}", r"\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}",
+    r"\begin{aligned} a &= b + c \\ d &= \left[ e \right] \end{aligned}", r"E = mc^2",
+    r"\mathbf{A}\vec{x} = \lambda\vec{x}, \quad \hat{H}\psi = E\psi", r"a \, b \; c \quad d \qquad e",
+]  # fmt: skip
+
+
+def test_ziamath_patched_for_speed_writes_what_ziamath_writes(monkeypatch):
+    """Every speed-up made to ziamath's internals leaves its SVGs byte-identical."""
+    monkeypatch.setenv(cache.ENV_DISABLE, "1")
+    ts._ziamath_module()
+    assert len(ts.STOCK) >= 5, "the patches are applied to the ziamath version read"
+    mathml = [(f.mathml, f.display_mathml) for f in map(formula, LATEX_TO_COMPARE)]
+    ours = [ts._ziamath(m, display).svg for pair in mathml for display, m in enumerate(pair)]
+    for (owner, name), stock in ts.STOCK.items():
+        monkeypatch.setattr(owner, name, stock)
+    theirs = [ts._ziamath(m, display).svg for pair in mathml for display, m in enumerate(pair)]
+    assert ours == theirs
+
+
 def test_rows_skip_the_unstretched_layout_only_where_nothing_stretches(monkeypatch):
-    """ziamath's first layout pass of a row is skipped where nothing in it stretches: every
-    equation comes out byte-identical to ziamath's own two-pass layout."""
+    """ziamath's first layout pass of a row is run only where something in it stretches."""
     monkeypatch.setenv(cache.ENV_DISABLE, "1")
     ts._ziamath_module()
     from ziamath.nodes.mrow import Mrow
 
-    patched = Mrow._get_height_nostretch
-    assert hasattr(patched, "__wrapped__"), "the row patch is applied to the ziamath version read"
-    unstretched = patched.__wrapped__
-    latex = [
-        r"\left( \frac{a}{b} \right)^2 + |x| + \|v\|", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
-        r"\{ x \mid x > 0 \} \cup \langle u, v \rangle", r"\left. \frac{df}{dx} \right|_{x=0}",
-        r"\sqrt[3]{\frac{1}{1+\frac{1}{x}}} = \sum_{i=1}^{n} \left( i^2 \right)",
-        r"\overbrace{a+b}^{n} \underbrace{x+y}_{m} \xrightarrow{k} \widehat{xyz}",
-        r"x_{n+1} = x_n - \frac{f(x_n)}{f'(x_n)}", r"\int_0^\infty e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}",
-        r"\begin{aligned} a &= b + c \\ d &= \left[ e \right] \end{aligned}", r"E = mc^2",
-    ]  # fmt: skip
-    mathml = [(f.mathml, f.display_mathml) for f in map(formula, latex)]
-    passes = []
-    monkeypatch.setattr(patched, "__wrapped__", lambda *a, **k: passes.append(1) or unstretched(*a, **k))
-    rows = []
+    key = (Mrow, "_get_height_nostretch")
+    passes, rows = [], []
+    unstretched, patched = ts.STOCK[key], Mrow._get_height_nostretch
+    monkeypatch.setitem(ts.STOCK, key, lambda *a, **k: passes.append(1) or unstretched(*a, **k))
     monkeypatch.setattr(Mrow, "_get_height_nostretch", lambda *a, **k: rows.append(1) or patched(*a, **k))
-    ours = [ts._ziamath(m, display).svg for pair in mathml for display, m in enumerate(pair)]
+    for f in map(formula, LATEX_TO_COMPARE):
+        ts._ziamath(f.display_mathml, True)
     assert 0 < len(passes) < len(rows) / 2  # most rows hold nothing that stretches
-    monkeypatch.setattr(Mrow, "_get_height_nostretch", unstretched)
-    theirs = [ts._ziamath(m, display).svg for pair in mathml for display, m in enumerate(pair)]
-    assert ours == theirs
 
 
 def test_a_parallel_build_typesets_each_equation_once(tmp_path):
