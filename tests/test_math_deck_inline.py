@@ -103,6 +103,16 @@ def _frame(sp) -> tuple[float, float, float, float]:
     )  # type: ignore[return-value]
 
 
+def _shape_frame(deck: Path, n: int, sp) -> tuple[float, float, float, float]:
+    """Where a shape lies on slide n: its own position, else its layout placeholder's."""
+    if sp.find("p:spPr/a:xfrm", NS) is not None:
+        return _frame(sp)
+    idx = int(sp.find("p:nvSpPr/p:nvPr/p:ph", NS).get("idx", "0"))
+    layout = Presentation(str(deck)).slides[n - 1].slide_layout
+    ph = next(p for p in layout.placeholders if p.placeholder_format.idx == idx)
+    return tuple(v / EMU_PER_PT for v in (ph.left, ph.top, ph.width, ph.height))  # type: ignore[return-value]
+
+
 def test_python_pptx_opens_the_decks(physics: Path, wide: Path) -> None:
     for deck in (physics, wide):
         prs = Presentation(str(deck))
@@ -191,18 +201,19 @@ def test_wide_equations_fit_their_boxes(wide: Path) -> None:
     from studypack.units import BOX_INSET_X, BOX_INSET_Y
 
     shapes = list(_inline_shapes(wide))
-    for n, _, fallback, png in shapes:
-        x, y, w, h = _frame(fallback)
+    for n, choice, fallback, png in shapes:
+        fx, fy, fw, fh = _shape_frame(wide, n, choice)
+        x, y, w, h = _frame(fallback)  # the picture, cropped to its ink
         with Image.open(io.BytesIO(png)) as im:
             scale = im.width / w
-            left, top, right, bottom = im.convert("RGBA").getchannel("A").getbbox()
-        assert left / scale >= BOX_INSET_X - 12.0 - 1  # a bullet hangs into the margin, not past it
-        assert right / scale <= w - BOX_INSET_X + 1, (
-            f"slide {n}: ink {right / scale:.1f} pt past {w - BOX_INSET_X:.1f}"
+            left, top, right, bottom = (v / scale for v in im.convert("RGBA").getchannel("A").getbbox())
+        assert x + left >= fx + BOX_INSET_X - 12.0 - 1  # a bullet hangs into the margin, not past it
+        assert x + right <= fx + fw - BOX_INSET_X + 1, (
+            f"slide {n}: ink {x + right - fx:.1f} pt past {fw - BOX_INSET_X:.1f}"
         )
-        assert top / scale >= BOX_INSET_Y - 1
-        assert bottom / scale <= h - BOX_INSET_Y + 1, (
-            f"slide {n}: ink {bottom / scale:.1f} pt past {h - BOX_INSET_Y:.1f}"
+        assert y + top >= fy + BOX_INSET_Y - 1
+        assert y + bottom <= fy + fh - BOX_INSET_Y + 1, (
+            f"slide {n}: ink {y + bottom - fy:.1f} pt past {fh - BOX_INSET_Y:.1f}"
         )
     sizes = []
     for _n, choice, _, _ in shapes:

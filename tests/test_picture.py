@@ -37,7 +37,7 @@ def formula(latex: str):
 
 
 def test_one_colour_is_a_palette_picture_with_every_coverage_level():
-    png = picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "1F3A5F", "Hamburfonstiv")])
+    png = picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "1F3A5F", "Hamburfonstiv")]).png
     with Image.open(io.BytesIO(png)) as im:
         assert im.mode == "P" and im.size == (400, 80)
     image = rgba(png)
@@ -53,7 +53,7 @@ def test_colours_keep_their_own_pixels():
     png = picture.png(
         300, 40, 144,
         [picture.Text(4, 30, 24, FONT, "C00000", "red"), picture.Text(150, 30, 24, FONT, "0000C0", "blue")],
-    )  # fmt: skip
+    ).png  # fmt: skip
     image = rgba(png)
     left = pixels(image.crop((0, 0, 280, 80)))
     right = pixels(image.crop((300, 0, 600, 80)))
@@ -65,15 +65,15 @@ def test_text_over_a_fill_is_composited_without_a_see_through_edge():
     png = picture.png(
         200, 40, 144,
         [picture.Rect(0, 0, 200, 40, "1F3A5F"), picture.Text(4, 30, 24, FONT, "FFFFFF", "Header")],
-    )  # fmt: skip
+    ).png  # fmt: skip
     image = rgba(png)
     assert {px[3] for px in pixels(image)} == {255}  # opaque everywhere: the fill shows between
     assert (255, 255, 255, 255) in set(pixels(image))
 
 
 def test_underline_runs_under_the_text():
-    plain = rgba(picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "000000", "link")]))
-    under = rgba(picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "000000", "link", True)]))
+    plain = rgba(picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "000000", "link")]).png)
+    under = rgba(picture.png(200, 40, 144, [picture.Text(4, 30, 24, FONT, "000000", "link", True)]).png)
     assert under.getchannel("A").getbbox()[3] > plain.getchannel("A").getbbox()[3]
 
 
@@ -100,5 +100,17 @@ def test_an_equation_with_strokes_is_drawn_by_the_general_renderer():
     if isinstance(item, picture.Outlines):
         pytest.skip("this ziamath version draws \\boxed with fills only")
     assert isinstance(item, picture.Mask)
-    image = rgba(picture.png(item.w + 4, 40, 144, [item]))
+    image = rgba(picture.png(item.w + 4, 40, 144, [item]).png)
     assert image.getchannel("A").getbbox() is not None
+
+
+def test_a_cropped_picture_keeps_only_the_ink_at_the_same_scale():
+    items = [picture.Text(50, 60, 24, FONT, "000000", "Ham")]
+    whole = picture.png(400, 200, 144, items)
+    cropped = picture.png(400, 200, 144, items, crop=True)
+    assert whole.box == (0, 0, 400, 200)
+    x, y, w, h = cropped.box
+    assert 50 <= x < 54 and 38 < y < 45 and w < 50 and h < 22  # around "Ham" on its baseline at y=60
+    full, part = rgba(whole.png), rgba(cropped.png)
+    assert part.size == (round(w * 2), round(h * 2))  # 2 px a point, as the whole picture
+    assert part.tobytes() == full.crop((round(x * 2), round(y * 2), round((x + w) * 2), round((y + h) * 2))).tobytes()

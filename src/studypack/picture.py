@@ -73,8 +73,17 @@ class Mask:
 Item = Text | Outlines | Rect | Mask
 
 
-def png(width: float, height: float, dpi: float, items: Sequence[Item]) -> bytes:
-    """The items drawn on a transparent canvas of width x height points at `dpi`."""
+@dataclass(frozen=True)
+class Picture:
+    """A PNG and where it lies on its canvas, in points (the whole canvas unless cropped)."""
+
+    png: bytes
+    box: tuple[float, float, float, float]  # x, y, width, height
+
+
+def png(width: float, height: float, dpi: float, items: Sequence[Item], crop: bool = False) -> Picture:
+    """The items drawn on a transparent canvas of width x height points at `dpi`; with `crop`,
+    only the part they ink (the PNG's pixels keep their size: placed at `box`, it matches)."""
     zoom = dpi / 72
     size = (max(1, round(width * zoom)), max(1, round(height * zoom)))
     fills: dict[str, list[Item]] = {}
@@ -87,13 +96,24 @@ def png(width: float, height: float, dpi: float, items: Sequence[Item]) -> bytes
             (fills if isinstance(item, Rect) else inks).setdefault(item.color, []).append(item)
     layers = [(c, _mask(size, zoom, c, found)) for c, found in fills.items()]
     layers += [(c, _mask(size, zoom, c, found)) for c, found in inks.items()]
+    area = (0, 0, *size)
+    if crop:  # most of a text box is empty: smaller pixels to combine and compress
+        boxes = [b for _, mask in layers if (b := mask.getbbox()) is not None]
+        area = (
+            (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            if boxes
+            else (0, 0, 1, 1)
+        )
+        layers = [(c, mask.crop(area)) for c, mask in layers]
+    size = (area[2] - area[0], area[3] - area[1])
     out = io.BytesIO()
     if fills:
         _composited(size, layers).save(out, "PNG", compress_level=1)
     else:
         image, alpha = _paletted(size, layers)
         image.save(out, "PNG", compress_level=1, transparency=alpha)
-    return out.getvalue()
+    box = (area[0] / zoom, area[1] / zoom, size[0] / zoom, size[1] / zoom)
+    return Picture(out.getvalue(), box)
 
 
 def _mask(size: tuple[int, int], zoom: float, color: str, items: Sequence[Item]) -> Image.Image:

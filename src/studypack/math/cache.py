@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+import struct
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -95,15 +96,21 @@ def font_stamp(files: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
     return tuple(stamps)
 
 
-def picture(width: float, height: float, dpi: float, items: Sequence[Any]) -> bytes:
-    """studypack.picture.png of the items, cached on disk by the items (with their font files'
-    stamps) and the drawing libraries' versions."""
+def picture(width: float, height: float, dpi: float, items: Sequence[Any], crop: bool = False) -> Any:
+    """studypack.picture.png of the items (a Picture), cached on disk by the items (with their
+    font files' stamps) and the drawing libraries' versions."""
     from studypack import picture as drawing
 
     fonts = sorted({item.font for item in items if isinstance(item, drawing.Text)})
     name = key("picture", drawing.FORMAT, _versions("aggdraw", "pillow"), width, height, dpi,
-               items, font_stamp(fonts))  # fmt: skip
-    return cached(name, ".png", lambda: drawing.png(width, height, dpi, items))
+               items, crop, font_stamp(fonts))  # fmt: skip
+
+    def make() -> bytes:
+        made = drawing.png(width, height, dpi, items, crop)
+        return struct.pack("<4d", *made.box) + made.png
+
+    payload = cached(name, ".png", make)
+    return drawing.Picture(payload[32:], struct.unpack("<4d", payload[:32]))
 
 
 @cache

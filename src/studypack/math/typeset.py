@@ -284,7 +284,7 @@ def to_png(
 
 @lru_cache(maxsize=256)
 def _png(item: Any, width: float, height: float, dpi: float) -> bytes:
-    return cache.picture(width, height, dpi, (item,))
+    return cache.picture(width, height, dpi, (item,)).png
 
 
 def picture_item(

@@ -382,11 +382,12 @@ class _Drawer:
         with a picture of the whole shape (a new image part)."""
         align, anchor = inherited_look(layout, idx)
         look = self.look(align, anchor, filled)
-        png = shape_picture(paras, frame, self.fitter.body, look,
-                            lambda p: self.writer.hex(color or p.color), lambda p: drawn_width(self.fitter, p, frame))  # fmt: skip
-        self.out.add(NewPart(partname, CT.PNG, png))
+        picture = shape_picture(paras, frame, self.fitter.body, look,
+                                lambda p: self.writer.hex(color or p.color), lambda p: drawn_width(self.fitter, p, frame))  # fmt: skip
+        self.out.add(NewPart(partname, CT.PNG, picture.png))
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
-        return alternate_shape(xml, rid, (emu(frame.x), emu(frame.y), emu(frame.w), emu(frame.h)))
+        x, y, w, h = picture.box
+        return alternate_shape(xml, rid, (emu(frame.x + x), emu(frame.y + y), emu(w), emu(h)))
 
     def look(self, align: str, anchor: str, filled: bool) -> Look:
         slides = self.theme.slides

@@ -20,7 +20,7 @@ from lxml import etree
 from studypack.errors import Report, Span
 from studypack.fit import FontSet
 from studypack.inline import Run
-from studypack.picture import Item, Text
+from studypack.picture import Item, Picture, Text
 from studypack.plan.deck_fit import Box, Para
 from studypack.plan.deck_inline import is_math
 from studypack.plan.deck_placed import PlacedLine, place_lines
@@ -70,17 +70,18 @@ def has_inline_math(paras: Sequence[Para]) -> bool:
 def shape_picture(
     paras: Sequence[Para], frame: Box, fonts: FontSet, look: Look, color_of: Callable[[Para], str],
     width: Callable[[Para], float],
-) -> bytes:  # fmt: skip
-    """A transparent PNG of the whole text shape at its frame's size, as a client sets it."""
+) -> Picture:  # fmt: skip
+    """A transparent picture of the text shape's ink, as a client sets it, and where it lies
+    in the frame."""
     lines = place_lines(paras, frame, fonts, look.align, look.anchor, width, look.hanging)
-    return picture(frame.w, frame.h, shape_items(lines, paras, look, color_of))
+    return picture(frame.w, frame.h, shape_items(lines, paras, look, color_of), crop=True)
 
 
-def picture(width: float, height: float, items: Sequence[Item]) -> bytes:
+def picture(width: float, height: float, items: Sequence[Item], crop: bool = False) -> Picture:
     """The items drawn at DPI (cached on disk between builds)."""
     from studypack.math.cache import picture as cached_picture
 
-    return cached_picture(width, height, DPI, items)
+    return cached_picture(width, height, DPI, items, crop)
 
 
 def shape_items(
@@ -121,9 +122,9 @@ def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> l
     return [picture_item(formula, size, f"#{hex_color}", False, x, baseline)]
 
 
-def alternate_shape(shape_xml: str, picture_rid: str, frame_emu: tuple[int, int, int, int]) -> str:
+def alternate_shape(shape_xml: str, picture_rid: str, picture_emu: tuple[int, int, int, int]) -> str:
     """The shape in mc:AlternateContent: as written in the Choice, a copy filled with the
-    picture (its text emptied, at the frame's explicit position) in the Fallback."""
+    picture (its text emptied) in the Fallback, set where the picture's ink lies."""
     from studypack.math import alternate_content
 
     tree = etree.fromstring(f"<p:spTree {_NAMESPACES}>{shape_xml}</p:spTree>")
@@ -133,8 +134,10 @@ def alternate_shape(shape_xml: str, picture_rid: str, frame_emu: tuple[int, int,
           "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}  # fmt: skip
     fallback = alt.find("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
     sp_pr = fallback.find("p:sp/p:spPr", ns) if fallback is not None else None
-    if sp_pr is not None and sp_pr.find("a:xfrm", ns) is None:
-        x, y, cx, cy = frame_emu
+    if sp_pr is not None:
+        for old in sp_pr.findall("a:xfrm", ns) + sp_pr.findall("a:prstGeom", ns) + sp_pr.findall("a:custGeom", ns):
+            sp_pr.remove(old)
+        x, y, cx, cy = picture_emu
         xfrm = etree.Element(f"{{{ns['a']}}}xfrm")
         etree.SubElement(xfrm, f"{{{ns['a']}}}off", x=str(x), y=str(y))
         etree.SubElement(xfrm, f"{{{ns['a']}}}ext", cx=str(cx), cy=str(cy))

@@ -57,7 +57,7 @@ def table_picture(
         stroke, thick = (primary, 1.5) if head else (rule, 0.75)
         items.append(Rect(0.0, y + height - thick / 2, w_total, thick, stroke))
         y += height
-    return picture(w_total, h_total, items)
+    return picture(w_total, h_total, items).png
 
 
 def alternate_table(frame_xml: str, rid: str, sp_id: int, piece: TableSlice) -> str:
