@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 def check_equations(pack: Pack, report: Report) -> None:
     """LaTeX that does not parse is an error where it was written (the math libraries are
     imported only when the pack has an equation)."""
-    for latex, span, _display in equations(pack):
-        _parse(latex, span, report)
+    for latex, span, display in equations(pack):
+        _parse(latex, span, report, display)
 
 
 def formulas(pack: Pack) -> list[tuple[Formula, bool]]:
     """Every equation that parses, with whether it is a display equation (a block)."""
-    found = ((_parse(latex, span, Report()), display) for latex, span, display in equations(pack))
+    found = ((_parse(latex, span, Report(), display), display) for latex, span, display in equations(pack))
     return [(formula, display) for formula, display in found if formula is not None]
 
 
@@ -41,10 +41,10 @@ def equations(pack: Pack) -> Iterator[tuple[str, Span, bool]]:
                 yield item.latex, item.span, True
 
 
-def _parse(latex: str, span: Span, report: Report) -> Formula | None:
+def _parse(latex: str, span: Span, report: Report, display: bool) -> Formula | None:
     from studypack.math import parse
 
-    return parse(latex, span, report)
+    return parse(latex, span, report, display)
 
 
 def _shifted(span: Span, columns: int) -> Span:

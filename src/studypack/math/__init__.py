@@ -88,5 +88,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        return getattr(import_module(f"studypack.math.{_LAZY[name]}"), name)
+        value = getattr(import_module(f"studypack.math.{_LAZY[name]}"), name)
+        globals()[name] = value  # found directly from now on (renderers import names per call)
+        return value
     raise AttributeError(f"module 'studypack.math' has no attribute {name!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import latex2mathml.commands as l2m_commands
 import latex2mathml.converter as l2m
@@ -81,7 +81,11 @@ class Formula:
 
     latex: str
     mathml: str
-    display_mathml: str
+
+    @cached_property
+    def display_mathml(self) -> str:
+        # made when first asked for: only display equations need it (half of parsing's time)
+        return _mathml(_rewritten(self.latex), "block")
 
     def tree(self, display: bool = False) -> etree._Element:
         return _tree(self.display_mathml if display else self.mathml)
@@ -103,12 +107,16 @@ def known_commands() -> frozenset[str]:
     return frozenset(known)
 
 
-def parse(latex: str, span: Span, report: Report) -> Formula | None:
-    """A Formula, or None after a located `math: …` error in `report`; never raises."""
+def parse(latex: str, span: Span, report: Report, display: bool = False) -> Formula | None:
+    """A Formula, or None after a located `math: …` error in `report`; never raises. A display
+    equation's displayed form is checked too."""
     problem = check(latex)
     if problem is None:
         try:
-            return _convert(latex)
+            formula = _convert(latex)
+            if display:
+                formula.display_mathml  # noqa: B018 (made now: its errors are reported here)
+            return formula
         except Exception as exc:  # latex2mathml's own errors, and any crash inside it
             problem = (_message(exc), 0)
     message, index = problem
@@ -118,11 +126,13 @@ def parse(latex: str, span: Span, report: Report) -> Formula | None:
 
 @lru_cache(maxsize=4096)
 def _convert(latex: str) -> Formula:
-    source = latex
+    return Formula(latex, _mathml(_rewritten(latex), "inline"))
+
+
+def _rewritten(latex: str) -> str:
     for pattern, replacement in _REWRITES:
-        source = pattern.sub(replacement, source)
-    inline, display = (_mathml(source, style) for style in ("inline", "block"))
-    return Formula(latex, inline, display)
+        latex = pattern.sub(replacement, latex)
+    return latex
 
 
 def _mathml(source: str, style: str) -> str:
