@@ -11,7 +11,7 @@ and each equation's outlines, typeset by the math engine, at its place.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape
 
@@ -98,17 +98,29 @@ def shape_items(
             font = look.text.files[0]
             items.append(Text(line.bullet_x + dx, baseline, line.size, font, hex_color, para.bullet))
         x = line.x + dx
+        words: Text | None = None  # the words just before, in one string
         for piece in line.pieces:
             run = piece.run
             if is_math(run):
                 items += _math(run, x, baseline, line.size, hex_color)
+                words = None
             else:
                 files = (look.code if run.code else look.text).files
                 font = files[bool(run.bold or para.bold) + 2 * bool(run.italic)]
                 color = look.link_hex if run.href and look.link_hex else hex_color
-                items.append(Text(x, baseline, line.size, font, color, piece.text, bool(run.href)))
+                text = Text(x, baseline, line.size, font, color, piece.text, bool(run.href))
+                if words is not None and _same_style(words, text):
+                    # words of one style drawn as one string, as a client sets a run
+                    text = replace(words, text=words.text + piece.text)
+                    items.pop()
+                items.append(text)
+                words = text
             x += piece.width
     return items
+
+
+def _same_style(a: Text, b: Text) -> bool:
+    return (a.font, a.color, a.size, a.underline) == (b.font, b.color, b.size, b.underline)
 
 
 def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> list[Item]:
