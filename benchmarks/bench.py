@@ -34,7 +34,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "content" / "japan-us-security-treaty"
 MATH_PACK = REPO / "benchmarks" / "math-40"
-MATH_LIBRARIES = ("latex2mathml", "ziamath", "svglib", "resvg_py")
+MATH_LIBRARIES = ("latex2mathml", "ziamath", "svglib", "resvg_py", "aggdraw")
 OUTPUTS = ("handout", "deck", "cards", "csv")
 
 

@@ -339,7 +339,7 @@ def test_math_libraries_load_only_with_math():
     code = (
         "import sys, studypack.build, studypack.math; "
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
-        "('latex2mathml', 'ziamath', 'svglib', 'resvg_py')]; print(heavy); assert not heavy"
+        "('latex2mathml', 'ziamath', 'svglib', 'resvg_py', 'aggdraw')]; print(heavy); assert not heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -34,7 +34,7 @@ NS = {
 }
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
-HEAVY = ("latex2mathml", "ziamath", "svglib", "resvg_py")
+HEAVY = ("latex2mathml", "ziamath", "svglib", "resvg_py", "aggdraw")
 
 
 def studypack_env() -> dict[str, str]:

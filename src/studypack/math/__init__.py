@@ -1,9 +1,9 @@
 """Math engine: LaTeX in, alt text, OMML for decks, vector drawings and PNGs out.
 
 Importing this package is cheap: only `split_inline` (pure text) loads eagerly; the rest
-loads latex2mathml, ziamath and resvg on first use (ziamath only for an equation the math
-cache lacks, svglib only for an SVG outlines.py does not read), so a pack without math never
-imports them. Nothing here imports studypack.render or studypack.plan. Typeset equations,
+loads latex2mathml and ziamath on first use (ziamath only for an equation the math cache
+lacks; svglib and resvg only for an SVG outlines.py does not read), so a pack without math never
+imports them. Pictures are drawn by studypack.picture (aggdraw and Pillow). Nothing here imports studypack.render or studypack.plan. Typeset equations,
 their PDF outlines and the deck's pictures are kept between builds in the math cache
 (studypack.math.cache: $XDG_CACHE_HOME/studypack/math; STUDYPACK_NO_MATH_CACHE=1 turns it off).
 
