@@ -226,3 +226,16 @@ def render_output(name: str, pack: Pack, theme: Theme, report: Report | None = N
     report = report if report is not None else Report()
     plan = output.plan(pack, theme, report, previous)
     return b"" if report.errors else output.draw(plan, theme)
+
+
+def overlapping_chars(page) -> list[str]:
+    """Pairs of characters of a pdfplumber page drawn over each other on one baseline (two
+    strings set on the same line)."""
+    rows: dict[float, list[dict]] = {}
+    for c in page.chars:
+        rows.setdefault(round(c["matrix"][5], 2), []).append(c)
+    found = []
+    for row in rows.values():
+        row.sort(key=lambda c: c["x0"])
+        found += [f"{a['text']}{b['text']}" for a, b in zip(row, row[1:]) if b["x0"] < a["x1"] - 0.5]
+    return found

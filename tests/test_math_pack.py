@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 import studypack
-from helpers import REPO, SAMPLE, glyphs_outside, pdf_from_pptx
+from helpers import REPO, SAMPLE, glyphs_outside, overlapping_chars, pdf_from_pptx
 from studypack.errors import Report, Span
 from studypack.load import load_pack
 from studypack.math import parse, split_inline, spoken
@@ -251,6 +251,13 @@ def test_the_handout_has_every_equation_as_a_tagged_vector_formula(built: Path) 
     assert "$5 and a printed copy $10" in " ".join(text.split())  # money stays text
     assert pictures == 0  # equations are not pictures…
     assert curves > 40 * 5  # …but outlines
+
+
+@pytest.mark.parametrize("output", ["handout.pdf", "flashcards.pdf"])
+def test_no_text_is_set_over_other_text(built: Path, output: str) -> None:
+    with pdfplumber.open(str(built / output)) as doc:
+        for page in doc.pages:
+            assert not overlapping_chars(page), f"{output} page {page.page_number}"
 
 
 @pytest.mark.render

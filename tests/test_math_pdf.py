@@ -12,7 +12,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from helpers import SAMPLE, build_or_fail, load_with_theme
+from helpers import SAMPLE, build_or_fail, load_with_theme, overlapping_chars
 from studypack.errors import Report, Span
 from studypack.math import parse, spoken, to_drawing
 
@@ -136,6 +136,30 @@ def test_inline_equation_sits_on_the_baseline_at_its_typeset_depth(built):
         expected = baseline(before) - depth - ink_offset("x_0", size)
         assert min(o["y0"] for o in ink) == pytest.approx(expected, abs=0.01)
         assert min(o["x0"] for o in ink) > before["x1"]
+
+
+def test_text_after_an_equation_that_starts_a_line_stays_on_that_line(tmp_path):
+    """reportlab can end a line with the equation's zero-width callback and start the next
+    with the equation: the words after it are still set on the equation's line."""
+    words = "Some words come first and more words follow them until the line is nearly full".split()
+    points = "\n".join(
+        f"      - {' '.join((words * 2)[:n])} $\\Delta = b^2 - 4ac$ decides how many real roots there are"
+        for n in range(12, 26)
+    )
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        f"title: Wraps\nlanguage: en\nsections:\n  - title: Lines\n    points:\n{points}\n", encoding="utf-8"
+    )
+    built = build_or_fail(pack, tmp_path / "out", only=("handout",))
+    starts = 0
+    with pdfplumber.open(built["handout"]) as doc:
+        for page in doc.pages:
+            assert not overlapping_chars(page), f"page {page.page_number}: text drawn over text"
+            for _, row in text_lines(page.chars):
+                text = "".join(c["text"] for c in sorted(row, key=lambda c: c["x0"]))
+                starts += text.startswith("decides")  # the equation began this line
+    assert starts, "no variant put the equation at the start of a line"
 
 
 def test_a_tall_inline_equation_gets_room_and_plain_lines_keep_their_spacing(built):

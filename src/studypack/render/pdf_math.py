@@ -103,12 +103,16 @@ class MathCanvas:
         if getattr(image, "fileName", None) != SLOT:
             return super().drawImage(image, x, y, width, height, *args, **kw)  # type: ignore[misc]
         if self._math_queue:
-            label, tx, baseline = self._math_queue.pop(0)
+            label, tx, _ = self._math_queue.pop(0)
             size, color, latex = label.split("|", 2)
             with diverted(self) as code:
                 draw_formula(self, latex, float(size), color, x, y)
             if tx is not None:
-                draw_between_text(tx, code, baseline)
+                # The text resumes on the equation's own line: the blank lies its depth below
+                # the baseline. (The callback's line can be the one before: reportlab may end a
+                # line with the zero-width callback and start the next with the equation.)
+                d = drawing(latex, float(size), color)
+                draw_between_text(tx, code, y + d.box.depth)
             else:  # no text object to break: the outlines go straight onto the page
                 self.addLiteral(" ".join(code))  # type: ignore[attr-defined]
         return (width, height)
