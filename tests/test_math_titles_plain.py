@@ -1,5 +1,6 @@
-"""A pack title with math reads as text wherever only plain text can go: handout headers and PDF
-metadata, card labels, the deck's core properties, the CSV's and Anki's deck names."""
+"""A pack title, heading or term with math reads as text wherever only plain text can go: handout
+headers, bookmarks and PDF metadata, card labels, the deck's core properties, the CSV's and Anki's
+deck names."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ title: Motion with $v_0$ and $\\alpha$
 course: Physics $\\Delta t$
 language: en
 sections:
-  - title: One
+  - title: Speed $v$ and time $\\Delta t$
     summary: Start.
     points:
       - First point
@@ -28,6 +29,8 @@ sections:
 glossary:
   - term: Speed
     definition: How fast.
+  - term: Initial speed $v_0$
+    definition: The speed at $t = 0$.
 """
 
 
@@ -68,3 +71,13 @@ def test_study_app_deck_names(built) -> None:
         decks = json.loads(con.execute("select decks from col").fetchone()[0])
     names = {d["name"] for d in decks.values()}
     assert "Motion with v₀ and α" in names, names
+
+
+def test_bookmarks_and_keywords_read_equations_as_text(built) -> None:
+    reader = PdfReader(str(built["handout"]))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "1 Speed v and time Δt" in titles, titles
+    assert reader.metadata["/Keywords"] == "Speed, Initial speed v₀"
+    assert reader.metadata.subject == "Physics Δt"
+    keywords = Presentation(str(built["deck"])).core_properties.keywords
+    assert "Initial speed v₀" in keywords and "$" not in keywords

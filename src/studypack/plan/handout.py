@@ -87,7 +87,7 @@ class Heading:
 
     @property
     def outline_title(self) -> str:
-        title = plain_text(self.text)
+        title = plain_readable(self.text)  # bookmarks are plain text: equations read as text
         return f"{self.number} {title}" if self.number else title
 
 
@@ -326,8 +326,8 @@ def plan_handout(pack: Pack, theme: Theme, report: Report) -> HandoutPlan:
     meta = Meta(
         title=plain_readable(pack.title),
         author=plain_text(pack.author or ""),
-        subject=" · ".join(plain_text(x) for x in (pack.subtitle, pack.course) if x),
-        keywords=tuple(dict.fromkeys(plain_text(t.term) for t in pack.glossary)),
+        subject=" · ".join(plain_readable(x) for x in (pack.subtitle, pack.course) if x),
+        keywords=tuple(dict.fromkeys(plain_readable(t.term) for t in pack.glossary)),
         language=pack.language,
         created=pack.build_time(),
     )

@@ -509,7 +509,7 @@ def plan(pack: Pack, theme: Theme, report: Report) -> DeckPlan | None:
     slides = plan_deck(pack, theme, geometry(prs, roles), report)
     keywords = ""
     for term in pack.glossary:
-        word = plain_text(term.term)
+        word = plain_readable(term.term)
         if len(keywords) + len(word) + 2 > 255:
             break
         keywords = f"{keywords}; {word}" if keywords else word

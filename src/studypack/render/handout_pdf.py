@@ -29,6 +29,7 @@ from studypack.errors import Report, Span
 from studypack.fit import text_width
 from studypack.inline import plain_text
 from studypack.load.images import upright
+from studypack.math.unicode import plain_readable
 from studypack.model import Pack
 from studypack.plan.handout import (
     CONTENTS_DEPTH,
@@ -433,7 +434,7 @@ class HandoutStory:
         to = self.targets.get(target) if internal else None
         if isinstance(to, Heading):
             return to.outline_title
-        return plain_text(to.term) if to is not None else target
+        return plain_readable(to.term) if to is not None else target
 
 
 def plan(pack: Pack, theme: Theme, report: Report) -> HandoutStory:
