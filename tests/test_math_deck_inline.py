@@ -292,3 +292,17 @@ def test_a_word_wider_than_the_line_beside_an_equation_is_hyphenated(tmp_path: P
     assert len(lines) == fit.lines(para, box) >= 3
     assert all(sum(p.width for p in line) <= width + 1e-6 for line in lines)
     assert any(line[-1].text.endswith("-") for line in lines)  # cut with a hyphen
+
+
+def test_the_fallback_picture_reads_as_the_shape_s_text(physics: Path) -> None:
+    """Where the picture is shown (LibreOffice, Google Slides), a screen reader reads its
+    alternative text: the shape's words with each equation as readable text."""
+    import re
+
+    shapes = list(_inline_shapes(physics))
+    assert shapes
+    for n, choice, fallback, _ in shapes:
+        descr = fallback.find("p:nvSpPr/p:cNvPr", NS).get("descr", "")
+        words = [t.text for t in choice.iterfind(".//a:r/a:t", NS) if t.text and t.text.strip()]
+        assert words and all(w.strip() in descr for w in words), (n, descr, words)
+        assert not re.search(r"\\[A-Za-z]+|[_^]\{", descr), (n, descr)  # no LaTeX left

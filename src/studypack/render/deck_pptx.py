@@ -39,6 +39,7 @@ from studypack.render.pptx_inline_math import (
     alternate_shape,
     has_inline_math,
     inherited_look,
+    readable_text,
     shape_picture,
 )
 from studypack.render.pptx_layouts import Role, box_of, geometry, profile_layouts, roles_of
@@ -387,7 +388,8 @@ class _Drawer:
         self.out.add(NewPart(partname, CT.PNG, picture.png))
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         x, y, w, h = picture.box
-        return alternate_shape(xml, rid, (emu(frame.x + x), emu(frame.y + y), emu(w), emu(h)))
+        box = (emu(frame.x + x), emu(frame.y + y), emu(w), emu(h))
+        return alternate_shape(xml, rid, box, _XML_UNSAFE.sub("", readable_text(paras)))
 
     def look(self, align: str, anchor: str, filled: bool) -> Look:
         slides = self.theme.slides

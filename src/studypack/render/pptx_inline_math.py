@@ -119,6 +119,16 @@ def shape_items(
     return items
 
 
+def readable_text(paras: Sequence[Para]) -> str:
+    """The shape's text, each equation as readable text (Unicode where it maps simply, else its
+    spoken form): the alternative text of its fallback picture."""
+    from studypack.math.unicode import readable
+
+    lines = ("".join(readable(f"${r.text.strip()}$", "spoken") if is_math(r) else r.text for r in p.runs)
+             for p in paras)  # fmt: skip
+    return "\n".join(line for line in lines if line.strip())
+
+
 def _same_style(a: Text, b: Text) -> bool:
     return (a.font, a.color, a.size, a.underline) == (b.font, b.color, b.size, b.underline)
 
@@ -134,9 +144,12 @@ def _math(run: Run, x: float, baseline: float, size: float, hex_color: str) -> l
     return [picture_item(formula, size, f"#{hex_color}", False, x, baseline)]
 
 
-def alternate_shape(shape_xml: str, picture_rid: str, picture_emu: tuple[int, int, int, int]) -> str:
+def alternate_shape(
+    shape_xml: str, picture_rid: str, picture_emu: tuple[int, int, int, int], descr: str = ""
+) -> str:  # fmt: skip
     """The shape in mc:AlternateContent: as written in the Choice, a copy filled with the
-    picture (its text emptied) in the Fallback, set where the picture's ink lies."""
+    picture (its text emptied) in the Fallback, set where the picture's ink lies, with `descr`
+    as its alternative text (what a screen reader says where the picture is shown)."""
     from studypack.math import alternate_content
 
     tree = etree.fromstring(f"<p:spTree {_NAMESPACES}>{shape_xml}</p:spTree>")
@@ -145,6 +158,9 @@ def alternate_shape(shape_xml: str, picture_rid: str, picture_emu: tuple[int, in
     ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
           "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}  # fmt: skip
     fallback = alt.find("{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback")
+    c_nv_pr = fallback.find("p:sp/p:nvSpPr/p:cNvPr", ns) if fallback is not None else None
+    if c_nv_pr is not None and descr:
+        c_nv_pr.set("descr", descr)
     sp_pr = fallback.find("p:sp/p:spPr", ns) if fallback is not None else None
     if sp_pr is not None:
         for old in sp_pr.findall("a:xfrm", ns) + sp_pr.findall("a:prstGeom", ns) + sp_pr.findall("a:custGeom", ns):
