@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from studypack.errors import Report, Span
-from studypack.math import cache, parse
+from studypack.math import cache, parse, prune
 from studypack.math import typeset as ts
 
 PHYSICS = Path(__file__).resolve().parents[1] / "content" / "physics-kinematics"
@@ -38,6 +40,8 @@ def entries(root: Path, suffix: str) -> set[Path]:
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
+    monkeypatch.delenv(prune.ENV_LIMIT, raising=False)
+    prune._checked.clear()
     forget()
     yield tmp_path
     forget()
@@ -134,6 +138,136 @@ def test_the_cache_can_be_switched_off(cache_home, monkeypatch):
     assert not entries(cache_home, ".json") and not entries(cache_home, ".png")
 
 
+DAY = 24 * 3600
+
+
+def fill(count: int, size: int = 100_000) -> list[Path]:
+    """`count` entries of `size` bytes, oldest first: the i-th last modified count - i days ago."""
+    now = time.time()
+    paths = []
+    for i in range(count):
+        name = cache.key("filler", i)
+        cache.put(name, ".png", bytes([i]) * size)
+        path = cache.folder() / name[:2] / f"{name}.png"
+        os.utime(path, (now - (count - i) * DAY, now - (count - i) * DAY))
+        paths.append(path)
+    return paths
+
+
+def disk_use(paths) -> int:
+    """Bytes the files take on disk, as `du` counts them."""
+    return sum(max(p.stat().st_size, p.stat().st_blocks * 512) for p in paths)
+
+
+def build_adds_an_entry(name: str = "new") -> Path:
+    """What a later build does: its first write may prune (the in-process check forgotten)."""
+    prune._checked.clear()
+    cache.put(cache.key(name), ".json", b"{}")
+    return cache.folder() / cache.key(name)[:2] / f"{cache.key(name)}.json"
+
+
+def test_over_the_limit_the_least_recently_used_entries_go_until_under_80_percent(cache_home):
+    paths = fill(20)  # 2 MB
+    sizes = {p: disk_use([p]) for p in paths}
+    prune.prune(cache.folder(), 1_000_000)
+    kept = [p for p in paths if p.exists()]
+    assert kept == paths[len(paths) - len(kept) :]  # the newest, the oldest removed
+    assert 0 < disk_use(kept) < 800_000
+    assert sum(sizes[p] for p in paths[-len(kept) - 1 :]) >= 800_000  # none removed needlessly
+
+
+def test_entries_read_recently_survive_a_prune(cache_home):
+    paths = fill(20)
+    for path in paths[:3]:  # the oldest, read by this build
+        assert cache.get(path.stem, ".png") is not None
+    prune.prune(cache.folder(), 1_000_000)
+    assert all(p.exists() for p in paths[:3])
+    assert not paths[3].exists()
+
+
+def test_a_read_refreshes_an_entry_at_most_once_a_day(cache_home):
+    (path,) = fill(1)  # a day old: refreshed
+    cache.get(path.stem, ".png")
+    assert time.time() - path.stat().st_mtime < 60
+    hours_ago = time.time() - 2 * 3600
+    os.utime(path, (hours_ago, hours_ago))
+    cache.get(path.stem, ".png")
+    assert path.stat().st_mtime == hours_ago  # not written to on every read
+
+
+def test_a_build_prunes_at_most_once_a_day_and_the_limit_comes_from_the_environment(
+    cache_home, monkeypatch
+):
+    monkeypatch.setenv(prune.ENV_LIMIT, "1")
+    paths = fill(20)  # its first write pruned the empty folder and stamped it
+    assert build_adds_an_entry("second").exists()
+    assert all(p.exists() for p in paths)  # stamped today: over the limit until tomorrow
+    stamp = cache.folder() / prune.STAMP
+    os.utime(stamp, (time.time() - DAY - 60,) * 2)
+    new = build_adds_an_entry("third")
+    assert new.exists() and paths[-1].exists() and not paths[0].exists()
+    assert disk_use(entries(cache_home, ".png") | entries(cache_home, ".json")) < 800_000
+    assert time.time() - stamp.stat().st_mtime < 60
+
+
+def test_a_limit_of_zero_keeps_everything(cache_home, monkeypatch):
+    monkeypatch.setenv(prune.ENV_LIMIT, "0")
+    paths = fill(20)
+    os.utime(cache.folder() / prune.STAMP, (0, 0))
+    build_adds_an_entry()
+    assert all(p.exists() for p in paths)
+
+
+def test_temp_files_of_killed_builds_go_and_symlinks_are_not_followed(cache_home, tmp_path):
+    (path,) = fill(1)
+    old, fresh = path.parent / ".tmp-killed", path.parent / ".tmp-writing"
+    for temp in (old, fresh):
+        temp.write_bytes(b"half")
+    os.utime(old, (time.time() - 2 * 3600,) * 2)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    mine = outside / "mine.png"
+    mine.write_bytes(b"x" * 100_000)
+    os.utime(mine, (0, 0))
+    (path.parent / "link.png").symlink_to(mine)
+    (cache.folder() / "zz").symlink_to(outside)
+    prune.prune(cache.folder(), 1)  # everything that may go, goes
+    assert not old.exists() and fresh.exists() and not path.exists()
+    assert mine.exists() and (path.parent / "link.png").is_symlink()
+    prune.prune(tmp_path / "missing", 1)  # nothing to prune: no error either
+
+
+def test_a_prune_racing_a_reader_makes_it_read_missing_never_raise(cache_home):
+    paths = fill(30, 10_000)
+    payloads = {p.stem: p.read_bytes()[32:] for p in paths}
+    seen, errors, done = set(), [], threading.Event()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                for name, payload in payloads.items():
+                    got = cache.get(name, ".png")
+                    assert got in (None, payload)
+                    seen.add(got is None)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        rounds, give_up = 0, time.monotonic() + 20
+        while (rounds < 40 or True not in seen) and time.monotonic() < give_up:
+            prune.prune(cache.folder(), 1)
+            for name, payload in payloads.items():
+                cache.put(name, ".png", payload)
+            rounds += 1
+    finally:
+        done.set()
+        reader.join()
+    assert not errors
+    assert True in seen  # the reader did meet removed entries
+
+
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="12" viewBox="0 -10 10 12">{}</svg>'
 )
@@ -217,7 +351,9 @@ def test_rows_skip_the_unstretched_layout_only_where_nothing_stretches(monkeypat
     passes, rows = [], []
     unstretched, patched = ts.STOCK[key], Mrow._get_height_nostretch
     monkeypatch.setitem(ts.STOCK, key, lambda *a, **k: passes.append(1) or unstretched(*a, **k))
-    monkeypatch.setattr(Mrow, "_get_height_nostretch", lambda *a, **k: rows.append(1) or patched(*a, **k))
+    monkeypatch.setattr(
+        Mrow, "_get_height_nostretch", lambda *a, **k: rows.append(1) or patched(*a, **k)
+    )
     for f in map(formula, LATEX_TO_COMPARE):
         ts._ziamath(f.display_mathml, True)
     assert 0 < len(passes) < len(rows) / 2  # most rows hold nothing that stretches
@@ -246,7 +382,9 @@ print(len(result.written))
 """
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop(cache.ENV_DISABLE, None)
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) >= 4  # handout, deck, cards, csv (at least)
     lines = [line.split() for line in log.read_text().splitlines()]

@@ -5,7 +5,8 @@ by a hash of everything the result depends on (the content addresses it), so an 
 goes stale; only the library versions and inputs in the key decide. Each file is written to a
 temporary name and renamed (readers never see half a file) and starts with the SHA-256 of its
 payload, so a damaged entry reads as missing and is made again. A cache that cannot be
-written (read-only home) costs nothing but the time to compute the result.
+written (read-only home) costs nothing but the time to compute the result. The folder is kept
+under a size limit by studypack.math.prune, at most once a day.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import importlib.metadata
 import os
 import struct
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from studypack.math import prune
 
 _DIGEST = 32  # bytes of SHA-256 in front of every payload
 ENV_DISABLE = "STUDYPACK_NO_MATH_CACHE"  # set (to anything) to compute everything afresh
@@ -46,13 +50,18 @@ def get(name: str, suffix: str) -> bytes | None:
     """The payload stored under `name`, or None (missing, damaged, or cache disabled)."""
     if os.environ.get(ENV_DISABLE):
         return None
-    try:
-        data = _path(name, suffix).read_bytes()
+    path = _path(name, suffix)
+    try:  # a missing entry, or one pruned by another build meanwhile, reads as missing
+        with open(path, "rb") as f:
+            data = f.read()
+            modified = os.fstat(f.fileno()).st_mtime
     except OSError:
         return None
     payload = data[_DIGEST:]
     if len(data) < _DIGEST or hashlib.sha256(payload).digest() != data[:_DIGEST]:
         return None
+    if time.time() - modified > prune.DAY:
+        prune.touch(path)  # recently used: pruning removes the least recently modified first
     return payload
 
 
@@ -72,7 +81,8 @@ def put(name: str, suffix: str, payload: bytes) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return
+    prune.when_due(folder())  # only a build that adds entries can outgrow the limit
 
 
 def cached(name: str, suffix: str, make: Callable[[], bytes]) -> bytes:
