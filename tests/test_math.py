@@ -384,3 +384,13 @@ def test_libreoffice_draws_the_fallback_picture_in_the_box(tmp_path: Path):
         assert image["x1"] == pytest.approx(x + cx, abs=1)
         assert image["bottom"] == pytest.approx(y + cy, abs=1)
         assert not [c for c in page.chars if unicodedata.category(c["text"])[0] != "Z"]
+
+
+def test_a_text_that_is_one_equation_and_nothing_else():
+    from studypack.math import lone_equation
+
+    assert lone_equation(" $x^2$ ").latex == "x^2"
+    assert lone_equation("$x$ and $y$") is None
+    assert lone_equation("so $x$") is None
+    assert lone_equation("`$x$`") is None  # a code span holds no math
+    assert lone_equation("$5") is None and lone_equation("") is None

@@ -72,11 +72,13 @@ def test_deck_with_math_renders_in_libreoffice_within_its_boxes(
 
 
 def test_anki_fields_carry_mathjax_and_the_csv_keeps_the_source(built: dict[str, Path]) -> None:
-    from studypack.render.card_html import to_html
+    from studypack.render.card_html import SOURCE_MATH, to_html
 
     assert to_html(r"at $v = v_0 + at$") == r"at \(v = v_0 + at\)"
     assert to_html("costs $5 and $10") == "costs $5 and $10"
-    assert to_html("$x<y$") == r"\(x&lt;y\)"
+    assert to_html("so $x<y$") == r"so \(x&lt;y\)"
+    assert to_html(" $x<y$ ") == r"\[x&lt;y\]"  # a field that is one equation: display math
+    assert to_html("$x<y$", SOURCE_MATH) == "$x&lt;y$"  # the CSV keeps the source as written
     text = built["csv"].read_text(encoding="utf-8")
     rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
     backs = [r[1] for r in rows]

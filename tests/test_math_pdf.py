@@ -302,6 +302,30 @@ def test_card_equation_sits_on_the_line_baseline(built):
     assert min(o["y0"] for o in ink) == pytest.approx(expected, abs=0.01)
 
 
+def test_a_card_face_that_is_one_equation_is_set_in_display_style(tmp_path):
+    """Limits above and below a sum, full-size fractions: a face that is only an equation is a
+    display equation; the same equation among words stays in text style."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "title: Sums\nlanguage: en\nsections:\n  - title: One\n    points: [A point]\ncards:\n"
+        "  - front: '$\\sum_{k=1}^{n} k$'\n    back: 'the sum $\\sum_{k=1}^{n} k$ of the first n whole numbers'\n",
+        encoding="utf-8",
+    )
+    built = build_or_fail(pack, tmp_path / "out", only=("cards",))
+    shapes = []
+    with pdfplumber.open(built["cards"]) as doc:
+        for page in doc.pages[:2]:  # fronts, then backs
+            ink = math_objects(page)
+            assert ink, f"page {page.page_number}: no equation"
+            x0, x1 = min(o["x0"] for o in ink), max(o["x1"] for o in ink)
+            y0, y1 = min(o["top"] for o in ink), max(o["bottom"] for o in ink)
+            shapes.append((y1 - y0) / (x1 - x0))
+    front, back = shapes
+    assert front > 1.0  # n above, k = 1 below the sign: taller than wide
+    assert back < 0.8  # limits beside the sign, in the line of text
+
+
 # -- speed ---------------------------------------------------------------------------------------
 
 

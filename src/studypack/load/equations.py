@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from studypack.errors import Report, Span
-from studypack.math import InlineMath, split_inline
+from studypack.math import InlineMath, lone_equation, split_inline
 from studypack.model import Math, Pack
 
 if TYPE_CHECKING:
@@ -39,6 +39,13 @@ def equations(pack: Pack) -> Iterator[tuple[str, Span, bool]]:
         for item in section.points:
             if isinstance(item, Math):
                 yield item.latex, item.span, True
+    # A flashcard face that is one equation is set in display style (glossary terms make cards too).
+    faces = [(c.span, text) for c in pack.cards for text in (c.front, c.back)]
+    faces += [(t.span, text) for t in pack.glossary for text in (t.term, t.definition)]
+    for span, text in faces:
+        lone = lone_equation(text) if "$" in text else None
+        if lone is not None:
+            yield lone.latex, _shifted(span, lone.offset + 1), True
 
 
 def _parse(latex: str, span: Span, report: Report, display: bool) -> Formula | None:

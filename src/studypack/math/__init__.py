@@ -8,6 +8,7 @@ their PDF outlines and the deck's pictures are kept between builds in the math c
 (studypack.math.cache: $XDG_CACHE_HOME/studypack/math; STUDYPACK_NO_MATH_CACHE=1 turns it off).
 
     split_inline(text) -> list[str | InlineMath]    `$…$` by pandoc's rule; `\\$` is a dollar
+    lone_equation(text) -> InlineMath | None        the text is one equation and nothing else
     parse(latex, span, report) -> Formula | None    located `math: …` error, never raises
     spoken(formula) -> str                          alt text ("fraction a over b, end fraction")
     measure(formula, size_pt, display) -> Box       width, height, depth in points (typeset)
@@ -38,7 +39,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from studypack.math.inline import InlineMath, split_inline
+from studypack.math.inline import InlineMath, lone_equation, split_inline
 
 _LAZY = {
     "Formula": "formula",
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InlineMath",
+    "lone_equation",
     "split_inline",
     "Formula",
     "parse",

@@ -56,6 +56,13 @@ def split_inline(text: str) -> list[str | InlineMath]:
     return pieces
 
 
+def lone_equation(text: str) -> InlineMath | None:
+    """The equation when the text is one `$…$` and nothing else (a flashcard face that is an
+    equation, set in display style); else None."""
+    pieces = [p for p in split_inline(text) if not (isinstance(p, str) and not p.strip())]
+    return pieces[0] if len(pieces) == 1 and isinstance(pieces[0], InlineMath) else None
+
+
 def _code_span_end(text: str, start: int) -> int:
     """Index after the code span opened by the backticks at `start` (CommonMark: closed by a
     run of as many backticks), or after the opening run when it is never closed."""

@@ -26,6 +26,7 @@ from studypack.fit import (
     wrap,
 )
 from studypack.inline import Run, runs_with_math
+from studypack.math.inline import lone_equation
 from studypack.units import LEADING
 
 STAND_IN = "\ue000"  # a private-use character: a word character to the tokeniser, never drawn
@@ -35,19 +36,25 @@ MATH_GAP = 0.12  # × size kept between an equation and the lines above and belo
 
 @dataclass(frozen=True)
 class MathRun(Run):
-    """Inline math: `text` is STAND_IN (once per copy when equal runs merge), `latex` the source."""
+    """Inline math: `text` is STAND_IN (once per copy when equal runs merge), `latex` the source;
+    `display` for a card face that is one equation and nothing else (fractions and limits full
+    size, as a display equation)."""
 
     latex: str = ""
+    display: bool = False
 
 
 def text_runs(text: str) -> tuple[Run, ...]:
     """Runs of card text: inline Markdown, with each `$…$` that parses as one MathRun (math is
     split off first, so `_` and `*` inside it are not emphasis)."""
-    return runs_with_math(text, _math_run)
+    runs = runs_with_math(text, _math_run)
+    if len(runs) == 1 and isinstance(runs[0], MathRun) and lone_equation(text) is not None:
+        return (replace(runs[0], display=True),)
+    return runs
 
 
 def _math_run(latex: str) -> Run:
-    if box(latex, 10.0) is None:  # reported when the pack loaded; shown as typed
+    if _box(latex, 10.0, False) is None:  # reported when the pack loaded; shown as typed
         return Run(f"${latex}$")
     return MathRun(STAND_IN, latex=latex)
 
@@ -56,22 +63,26 @@ def has_math(runs: Sequence[Run | Piece]) -> bool:
     return any(isinstance(r.run if isinstance(r, Piece) else r, MathRun) for r in runs)
 
 
-@lru_cache(maxsize=8192)
-def box(latex: str, size: float) -> tuple[float, float, float] | None:
+def box(run: MathRun, size: float) -> tuple[float, float, float] | None:
     """(width, height, depth) in pt of the equation typeset at `size`; None when it does not parse."""
+    return _box(run.latex, size, run.display)
+
+
+@lru_cache(maxsize=8192)
+def _box(latex: str, size: float, display: bool) -> tuple[float, float, float] | None:
     from studypack.math import measure, parse
 
-    formula = parse(latex, Span("math"), Report())
+    formula = parse(latex, Span("math"), Report(), display)
     if formula is None:
         return None
-    b = measure(formula, size)
+    b = measure(formula, size, display)
     return b.width, b.height, b.depth
 
 
 def piece_width(piece: Piece, fonts: FontSet, size: float) -> float:
     run = piece.run
     if isinstance(run, MathRun):
-        b = box(run.latex, size)
+        b = box(run, size)
         return len(piece.text) * b[0] if b else 0.0
     return text_width(piece.text, fonts.name_for(run), size)
 
@@ -85,7 +96,7 @@ def line_room(line: Sequence[Piece], size: float) -> tuple[float, float]:
     above, below = ABOVE * size, BELOW * size
     for piece in line:
         if isinstance(piece.run, MathRun):
-            b = box(piece.run.latex, size)
+            b = box(piece.run, size)
             if b is not None:
                 above = max(above, b[1] + MATH_GAP * size)
                 below = max(below, b[2] + MATH_GAP * size)

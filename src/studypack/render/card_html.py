@@ -6,15 +6,21 @@ from __future__ import annotations
 import html
 
 from studypack.inline import parse_inline, wrap_run
-from studypack.math import InlineMath, split_inline
+from studypack.math import InlineMath, lone_equation, split_inline
 
 ANKI_MATH = ("\\(", "\\)")  # what Anki's MathJax reads as inline math
+ANKI_DISPLAY = ("\\[", "\\]")  # and as display math: a field that is one equation
 SOURCE_MATH = ("$", "$")  # the pack's own marks: the LaTeX source as written
 
 
 def to_html(text: str, math: tuple[str, str] = ANKI_MATH) -> str:
     """Inline Markdown as Anki field HTML; everything else escaped, so `<b>` shows as typed.
-    Inline `$…$` math is its LaTeX between `math` marks (Anki's `\\(…\\)` by default)."""
+    Inline `$…$` math is its LaTeX between `math` marks (Anki's `\\(…\\)` by default); a field
+    that is one equation and nothing else is display math for Anki (`\\[…\\]`), as the
+    flashcards set it."""
+    lone = lone_equation(text) if math == ANKI_MATH and "$" in text else None
+    if lone is not None:
+        return f"{ANKI_DISPLAY[0]}{html.escape(lone.latex, quote=False)}{ANKI_DISPLAY[1]}"
     if "$" in text:
         pieces = split_inline(text)
         if any(isinstance(p, InlineMath) for p in pieces):

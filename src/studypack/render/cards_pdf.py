@@ -114,7 +114,7 @@ class _Painter:
             font = line.fonts.name_for(piece.run)
             color = "accent" if piece.run.href else line.color
             if isinstance(piece.run, MathRun):
-                x = self._math(piece.run.latex, len(piece.text), x, line, self.color(color))
+                x = self._math(piece.run, len(piece.text), x, line, self.color(color))
                 continue
             self.c.addLiteral(self.ops.color(self.color(color), "rg"))
             if not self._is_plain(font, piece.text):
@@ -126,14 +126,14 @@ class _Painter:
                 for ch in piece.text:
                     x += char_width(ch, font) * size / 1000.0
 
-    def _math(self, latex: str, copies: int, x: float, line: TextLine, color: str) -> float:
+    def _math(self, run: MathRun, copies: int, x: float, line: TextLine, color: str) -> float:
         """An inline equation's outlines on the line's baseline (a Formula element); the x after it."""
-        measured = box(latex, line.size)
+        measured = box(run, line.size)
         if measured is None:
             return x
         width, _, depth = measured
         for _ in range(copies):
-            draw_formula(self.c, latex, line.size, color, x, line.baseline - depth)
+            draw_formula(self.c, run.latex, line.size, color, x, line.baseline - depth, run.display)
             x += width
         return x
 

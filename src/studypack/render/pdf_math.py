@@ -56,12 +56,12 @@ def _formula(latex: str) -> Any:
 
 
 @lru_cache(maxsize=1024)
-def drawing(latex: str, size: float, color: str) -> Any:
+def drawing(latex: str, size: float, color: str, display: bool = False) -> Any:
     """The equation's MathDrawing (origin at its box's bottom left), or None."""
     from studypack.math import to_drawing
 
     formula = _formula(latex)
-    return None if formula is None else to_drawing(formula, size, color)
+    return None if formula is None else to_drawing(formula, size, color, display)
 
 
 @lru_cache(maxsize=1024)
@@ -79,10 +79,12 @@ def formula_tag(latex: str, alt: str | None = None) -> Tag:
     return Tag("Formula", alt=alt or spoken_form(latex), actual_text=latex)
 
 
-def draw_formula(canv: Any, latex: str, size: float, color: str, x: float, y: float) -> float:
+def draw_formula(
+    canv: Any, latex: str, size: float, color: str, x: float, y: float, display: bool = False
+) -> float:  # fmt: skip
     """The equation's outlines with its box's bottom left at (x, y), tagged as a Formula inside
     the element being drawn; returns its width."""
-    d = drawing(latex, size, color)
+    d = drawing(latex, size, color, display)
     if d is None:
         return 0.0
     with inline(canv, formula_tag(latex)):
