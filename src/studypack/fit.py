@@ -32,6 +32,7 @@ CJK = (
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
 # one CJK character (breakable on both sides, except as kinsoku below), or a word.
 ZWSP = "\u200b"
+SPACE_TOKENS = (" ", ZWSP)  # the tokens a line breaks at (token_stream yields white space as " ")
 
 # Kinsoku shori (JIS X 4051), one table for every output: what may not start a line (closing
 # marks, small kana, prolonged-sound and iteration marks, so they stay with what precedes them)
@@ -229,11 +230,11 @@ def groups(runs: Sequence[Run]) -> list[list[Piece]]:
 Token = tuple[str, str, Run]  # text, reportlab font name, the run it came from
 T = TypeVar("T")  # what a line is made of: a Token here, a piece with its width in the deck
 
-# A group no break may split, after the space before it: (that space's items or None, the
-# space's width, 0.0 for None; the group's items, the group's width). A space only counts
-# between two groups of one line (never at a line's start or end); when several come before a
-# group, the last stands for them.
-SpacedGroup = tuple[list[T] | None, float, list[T], float]
+# A group no break may split, after the space before it: (that space or None, the space's
+# width, 0.0 for None; the group's items, the group's width). A space only counts between two
+# groups of one line (never at a line's start or end); when several come before a group, the
+# last stands for them.
+SpacedGroup = tuple[T | None, float, list[T], float]
 
 
 def greedy_lines(
@@ -247,21 +248,22 @@ def greedy_lines(
 
     A group wider than the line stands alone on its line, or `split_wide` splits it: it appends
     the full lines to the list it is given and returns the last, open one with its width.
+    A group's list becomes the line it starts (not copied): callers hand over fresh lists.
     """
     lines: list[list[T]] = []
     line: list[T] = []
     line_w = 0.0
     for space, space_w, group, w in groups:
         if line and line_w + space_w + w <= width:
-            if space:
-                line.extend(space)
+            if space is not None:
+                line.append(space)
             line.extend(group)
             line_w += space_w + w
         else:
             if line:
                 lines.append(line)
             if w <= width or split_wide is None:
-                line, line_w = list(group), w
+                line, line_w = group, w
             else:
                 line, line_w = split_wide(group, lines)
     if line:
@@ -290,7 +292,7 @@ def _measured_groups(runs: Sequence[Run], fonts: FontSet, size: float) -> list[S
     with its width at `size` and the space before it."""
     out: list[SpacedGroup[Token]] = []
     em_width = _em_width  # bound once: the deck fitter's innermost loop
-    space: list[Token] | None = None
+    space: Token | None = None
     space_w = 0.0
     last, fontname = None, ""
     for run, tok, joins in token_stream(runs):
@@ -301,15 +303,12 @@ def _measured_groups(runs: Sequence[Run], fonts: FontSet, size: float) -> list[S
             before, before_w, group, total = out[-1]
             group.append((tok, fontname, run))
             out[-1] = (before, before_w, group, total + w)
-        elif tok in _SPACES:
-            space, space_w = [(tok, fontname, run)], w
+        elif tok in SPACE_TOKENS:
+            space, space_w = (tok, fontname, run), w
         else:
             out.append((space, space_w, [(tok, fontname, run)], w))
             space, space_w = None, 0.0
     return out
-
-
-_SPACES = (" ", ZWSP)  # the tokens a line may break at (token_stream yields white space as " ")
 
 
 def _tokens_width(tokens: Sequence[Token], size: float) -> float:

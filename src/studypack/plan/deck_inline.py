@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from studypack.errors import Report, Span
-from studypack.fit import ZWSP, FontSet, SpacedGroup, char_width, greedy_lines, token_stream
+from studypack.fit import (
+    SPACE_TOKENS,
+    ZWSP,
+    FontSet,
+    SpacedGroup,
+    char_width,
+    greedy_lines,
+    token_stream,
+)
 from studypack.inline import Run, runs_with_math
 from studypack.units import LEADING
 
@@ -123,14 +131,15 @@ def _spaced(groups: list[list[LinePiece]]) -> list[SpacedGroup[LinePiece]]:
     """The groups that are not spaces, each with its width and the space before it. A group
     led by a space stands for that space alone: what follows the space in it is left out."""
     out: list[SpacedGroup[LinePiece]] = []
-    space: list[LinePiece] | None = None
+    add = out.append
+    space: LinePiece | None = None
     space_w = 0.0
     for group in groups:
         first = group[0]
-        if first.text in (" ", ZWSP) and not is_math(first.run):
-            space, space_w = [first], first.width
+        if first.text in SPACE_TOKENS and not is_math(first.run):
+            space, space_w = first, first.width
         else:
-            out.append((space, space_w, group, sum(p.width for p in group)))
+            add((space, space_w, group, sum(p.width for p in group)))
             space, space_w = None, 0.0
     return out
 
