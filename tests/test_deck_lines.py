@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import ARIAL
-from studypack.fit import ZWSP, FontSet, hyphenate, wrap
+from studypack.fit import ZWSP, FontSet, groups, hyphenate, line_text, runs_width, wrap
 from studypack.fonts import OFFICE_FONTS
 from studypack.inline import Run
 from studypack.plan.deck_fit import Box, Fitter, Para, _normalized
+from studypack.plan.deck_inline import math_lines
 from studypack.plan.deck_lines import count_lines
 
 TIMES = FontSet(OFFICE_FONTS["Times New Roman"], OFFICE_FONTS["Courier New"])
@@ -30,6 +31,20 @@ RUNS = st.lists(
        st.floats(5.0, 400.0))  # fmt: skip
 def test_count_lines_is_len_of_wrap(runs, fonts, size, width):
     assert count_lines(runs, fonts, size, width) == len(wrap(runs, fonts, size, width))
+
+
+@settings(max_examples=300, deadline=None)
+@given(RUNS, st.sampled_from([ARIAL, TIMES]), st.sampled_from([10.0, 16.0, 24.0]),
+       st.floats(5.0, 400.0))  # fmt: skip
+def test_lines_that_could_hold_equations_break_where_wrap_breaks(runs, fonts, size, width):
+    """The fallback pictures of shapes holding equations are drawn from math_lines: without an
+    equation, and with no word wider than the line (wrap cuts it, math_lines keeps it whole),
+    its lines are the ones the planner counted."""
+    assume(all(runs_width(g, fonts, size) <= width for g in groups(runs)))
+    lines = math_lines(runs, fonts, size, width)
+    assert ["".join(p.text for p in line) for line in lines] == [
+        line_text(line) for line in wrap(runs, fonts, size, width)
+    ]
 
 
 @settings(max_examples=200, deadline=None)

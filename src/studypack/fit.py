@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from reportlab.lib.textsplit import ALL_CANNOT_END, ALL_CANNOT_START
 from reportlab.pdfbase import pdfmetrics
@@ -31,6 +32,7 @@ CJK = (
 # A token is a run of white space, a zero-width space (a break opportunity that draws nothing),
 # one CJK character (breakable on both sides, except as kinsoku below), or a word.
 ZWSP = "\u200b"
+SPACE_TOKENS = (" ", ZWSP)  # the tokens a line breaks at (token_stream yields white space as " ")
 
 # Kinsoku shori (JIS X 4051), one table for every output: what may not start a line (closing
 # marks, small kana, prolonged-sound and iteration marks, so they stay with what precedes them)
@@ -226,19 +228,86 @@ def groups(runs: Sequence[Run]) -> list[list[Piece]]:
 
 
 Token = tuple[str, str, Run]  # text, reportlab font name, the run it came from
+T = TypeVar("T")  # what a line is made of: a Token here, a piece with its width in the deck
+
+# A group no break may split, after the space before it: (that space or None, the space's
+# width, 0.0 for None; the group's items, the group's width). A space only counts between two
+# groups of one line (never at a line's start or end); when several come before a group, the
+# last stands for them.
+SpacedGroup = tuple[T | None, float, list[T], float]
 
 
-def _font_groups(runs: Sequence[Run], fonts: FontSet) -> list[list[Token]]:
-    """groups() with each piece's font name, looked up once per run rather than per token."""
-    out: list[list[Token]] = []
+def greedy_lines(
+    groups: Iterable[SpacedGroup[T]],
+    width: float,
+    split_wide: Callable[[list[T], list[list[T]]], tuple[list[T], float]] | None = None,
+) -> list[list[T]]:
+    """Greedy line breaking, the one loop behind break_lines() and the deck's lines that hold
+    equations: a group goes on the current line when it fits there after the space before it,
+    else it starts the next line.
+
+    A group wider than the line stands alone on its line, or `split_wide` splits it: it appends
+    the full lines to the list it is given and returns the last, open one with its width.
+    A group's list becomes the line it starts (not copied): callers hand over fresh lists.
+    """
+    lines: list[list[T]] = []
+    line: list[T] = []
+    line_w = 0.0
+    for space, space_w, group, w in groups:
+        if line and line_w + space_w + w <= width:
+            if space is not None:
+                line.append(space)
+            line.extend(group)
+            line_w += space_w + w
+        else:
+            if line:
+                lines.append(line)
+            if w <= width or split_wide is None:
+                line, line_w = group, w
+            else:
+                line, line_w = split_wide(group, lines)
+    if line:
+        lines.append(line)
+    return lines
+
+
+def break_lines(
+    runs: Sequence[Run], fonts: FontSet, size: float, width: float
+) -> list[list[Token]]:
+    """Greedy line breaking of runs, the one routine behind wrap() and count_lines().
+
+    Lines break at spaces and between CJK characters (kinsoku groups stay whole); a group
+    wider than the line is broken between characters.
+    """
+
+    def split_wide(group: list[Token], lines: list[list[Token]]) -> tuple[list[Token], float]:
+        line = _break_group(group, size, width, lines)
+        return line, _tokens_width(line, size)
+
+    return greedy_lines(_measured_groups(runs, fonts, size), width, split_wide)
+
+
+def _measured_groups(runs: Sequence[Run], fonts: FontSet, size: float) -> list[SpacedGroup[Token]]:
+    """groups() as tokens with their font names (looked up once per run, not per token), each
+    with its width at `size` and the space before it."""
+    out: list[SpacedGroup[Token]] = []
+    em_width = _em_width  # bound once: the deck fitter's innermost loop
+    space: Token | None = None
+    space_w = 0.0
     last, fontname = None, ""
     for run, tok, joins in token_stream(runs):
         if run is not last:
             last, fontname = run, fonts.name_for(run)
-        if joins:
-            out[-1].append((tok, fontname, run))
+        w = em_width(tok, fontname) * size / 1000.0
+        if joins:  # the width summed token by token, as _tokens_width sums it
+            before, before_w, group, total = out[-1]
+            group.append((tok, fontname, run))
+            out[-1] = (before, before_w, group, total + w)
+        elif tok in SPACE_TOKENS:
+            space, space_w = (tok, fontname, run), w
         else:
-            out.append([(tok, fontname, run)])
+            out.append((space, space_w, [(tok, fontname, run)], w))
+            space, space_w = None, 0.0
     return out
 
 
@@ -247,47 +316,6 @@ def _tokens_width(tokens: Sequence[Token], size: float) -> float:
     for text, fontname, _ in tokens:
         total += _em_width(text, fontname) * size / 1000.0
     return total
-
-
-def break_lines(
-    runs: Sequence[Run], fonts: FontSet, size: float, width: float
-) -> list[list[Token]]:
-    """Greedy line breaking, the one routine behind wrap() and count_lines().
-
-    Lines break at spaces and between CJK characters (kinsoku groups stay whole); a group
-    wider than the line is broken between characters.
-    """
-    lines: list[list[Token]] = []
-    line: list[Token] = []
-    line_w = 0.0
-    pending: Token | None = None  # a space that only counts if something follows it
-    for group in _font_groups(runs, fonts):
-        if group[0][0] in (" ", ZWSP):
-            if line:
-                pending = group[0]
-            continue
-        if len(group) == 1:  # most groups: the same sum as _tokens_width, without the call
-            w = _em_width(group[0][0], group[0][1]) * size / 1000.0
-        else:
-            w = _tokens_width(group, size)
-        space_w = _em_width(pending[0], pending[1]) * size / 1000.0 if pending and line else 0.0
-        if line and line_w + space_w + w <= width:
-            if pending:
-                line.append(pending)
-            line.extend(group)
-            line_w += space_w + w
-        else:
-            if line:
-                lines.append(line)
-            if w <= width:
-                line, line_w = list(group), w
-            else:
-                line = _break_group(group, size, width, lines)
-                line_w = _tokens_width(line, size)
-        pending = None
-    if line:
-        lines.append(line)
-    return lines
 
 
 def _break_group(

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from studypack.errors import Report, Span
-from studypack.fit import ZWSP, FontSet, char_width, token_stream
+from studypack.fit import (
+    SPACE_TOKENS,
+    ZWSP,
+    FontSet,
+    SpacedGroup,
+    char_width,
+    greedy_lines,
+    token_stream,
+)
 from studypack.inline import Run, runs_with_math
 from studypack.units import LEADING
 
@@ -116,30 +124,24 @@ def math_lines(
 ) -> list[list[LinePiece]]:
     """Greedy line breaking as studypack.fit.break_lines, each equation one unbreakable box
     that joins the words it touches; a group wider than the line stands alone on it."""
-    lines: list[list[LinePiece]] = []
-    line: list[LinePiece] = []
-    line_w = 0.0
-    pending: LinePiece | None = None
-    for group in _groups(runs, fonts, size):
-        if group[0].text in (" ", ZWSP) and not is_math(group[0].run):
-            if line:
-                pending = group[0]
-            continue
-        w = sum(p.width for p in group)
-        space_w = pending.width if pending and line else 0.0
-        if line and line_w + space_w + w <= width:
-            if pending:
-                line.append(pending)
-            line.extend(group)
-            line_w += space_w + w
+    return greedy_lines(_spaced(_groups(runs, fonts, size)), width)
+
+
+def _spaced(groups: list[list[LinePiece]]) -> list[SpacedGroup[LinePiece]]:
+    """The groups that are not spaces, each with its width and the space before it. A group
+    led by a space stands for that space alone: what follows the space in it is left out."""
+    out: list[SpacedGroup[LinePiece]] = []
+    add = out.append
+    space: LinePiece | None = None
+    space_w = 0.0
+    for group in groups:
+        first = group[0]
+        if first.text in SPACE_TOKENS and not is_math(first.run):
+            space, space_w = first, first.width
         else:
-            if line:
-                lines.append(line)
-            line, line_w = list(group), w
-        pending = None
-    if line:
-        lines.append(line)
-    return lines
+            add((space, space_w, group, sum(p.width for p in group)))
+            space, space_w = None, 0.0
+    return out
 
 
 def _groups(runs: Sequence[Run], fonts: FontSet, size: float) -> list[list[LinePiece]]:
