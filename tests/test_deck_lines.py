@@ -17,7 +17,7 @@ from studypack.plan.deck_lines import count_lines
 
 TIMES = FontSet(OFFICE_FONTS["Times New Roman"], OFFICE_FONTS["Courier New"])
 ALPHABET = st.sampled_from(
-    list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301"]
+    list("aWi lm.,  \t\n") + [ZWSP, "日", "本", "🎌", "é", "—", "\u0301", "\u00a0", "\u202f", "!"]
     + list("、。」）ーっャ！「（\u3000")  # kinsoku marks, and the ideographic space
 )  # fmt: skip
 RUNS = st.lists(
@@ -92,3 +92,13 @@ def test_widest_bounds_every_character_of_the_measured_fonts():
     for name in ("Helvetica", "Helvetica-Bold", "Times-Italic", "Courier"):
         repertoire = bytes(range(32, 256)).decode("cp1252", errors="ignore")
         assert _widest(name) >= max(char_width(c, name) for c in repertoire)
+
+
+def test_a_word_led_by_a_no_break_space_is_kept_beside_an_equation():
+    """French sets a no-break space before "!": the word it leads stays whole in a line that
+    holds an equation (it was read as a breaking space and dropped)."""
+    from studypack.plan.deck_inline import MathRun
+
+    runs = [Run("mot\u00a0! et a \u00a0b "), MathRun("x"), Run(" fin")]
+    lines = math_lines(runs, ARIAL, 20.0, 2000.0)
+    assert "".join(p.text for p in lines[0]) == "mot\u00a0! et a \u00a0b x fin"

@@ -160,9 +160,10 @@ def _groups(runs: Sequence[Run], fonts: FontSet, size: float) -> list[list[LineP
             continue
         first = True
         for run, tok, joins in token_stream(chunk):
-            text = tok if tok == ZWSP or not tok[0].isspace() else " "
-            piece = LinePiece(text, run, _width(text, run, fonts, size))
-            space = text in (" ", ZWSP)
+            # token_stream gives the spaces a line may break at as " " (or ZWSP); a token led
+            # by a no-break space ("\u00a0!" in French) is a word, drawn whole
+            piece = LinePiece(tok, run, _width(tok, run, fonts, size))
+            space = tok in (" ", ZWSP)
             if space:
                 out.append([piece])
             elif (joins or (first and glued)) and out:
