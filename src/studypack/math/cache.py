@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from studypack.math import prune
+import studypack.math.prune as prune
 
 _DIGEST = 32  # bytes of SHA-256 in front of every payload
 ENV_DISABLE = "STUDYPACK_NO_MATH_CACHE"  # set (to anything) to compute everything afresh
