@@ -27,7 +27,6 @@ from studypack.plan.deck_placed import PlacedLine, place_lines
 from studypack.render.pptx_picture_fonts import PictureFont
 
 DPI = 150  # as sharp as a 1080p projector shows the slide (2 px a point)
-BULLET_FONT = "Arial"  # the renderer's buFont
 _NAMESPACES = (
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '

@@ -30,10 +30,8 @@ _MAC_DIRS = ("/System/Library/Fonts/Supplemental", "/Library/Fonts")
 
 @dataclass(frozen=True)
 class PictureFont:
-    """An SVG font-family name and the files that hold its four styles (regular, bold,
-    italic, bold italic), in that order."""
+    """The files that hold a font's four styles: regular, bold, italic, bold italic."""
 
-    family: str
     files: tuple[str, ...]
 
 
@@ -44,29 +42,26 @@ def picture_font(office_family: str, theme_family: str, theme_folder: Path | Non
     if found is not None:
         return found
     files = family_files(theme_family, theme_folder)
-    paths = tuple(str(p) for p in (files.regular, files.bold, files.italic, files.bold_italic))
-    return PictureFont(_family_name(paths[0]), paths)
+    return PictureFont(tuple(str(p) for p in (files.regular, files.bold, files.italic, files.bold_italic)))
 
 
 def _fontconfig(family: str) -> PictureFont | None:
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return None
-    names, files = [], []
+    files = []
     for style in _STYLES.values():
         try:
-            out = subprocess.run(
-                [fc_match, "-f", "%{family[0]}|%{file}", f"{family}{style}"],
+            path = subprocess.run(
+                [fc_match, "-f", "%{file}", f"{family}{style}"],
                 capture_output=True, text=True, timeout=10, check=True,
             ).stdout  # fmt: skip
         except (OSError, subprocess.SubprocessError):
             return None
-        name, _, path = out.partition("|")
         if not path.lower().endswith((".ttf", ".otf")):
             return None
-        names.append(name)
         files.append(path)
-    return PictureFont(names[0], tuple(files))
+    return PictureFont(tuple(files))
 
 
 def _by_name(family: str) -> PictureFont | None:
@@ -80,17 +75,10 @@ def _by_name(family: str) -> PictureFont | None:
     for folder in dirs:
         paths = [folder / n for n in names]
         if all(p.is_file() for p in paths):
-            return PictureFont(family, tuple(map(str, paths)))
+            return PictureFont(tuple(map(str, paths)))
         mac = folder / f"{family}.ttf"  # macOS keeps styles in separate "Arial Bold.ttf" files
         if mac.is_file():
             styles = ("", " Bold", " Italic", " Bold Italic")
             paths = [folder / f"{family}{s}.ttf" for s in styles]
-            return PictureFont(family, tuple(str(p if p.is_file() else mac) for p in paths))
+            return PictureFont(tuple(str(p if p.is_file() else mac) for p in paths))
     return None
-
-
-def _family_name(path: str) -> str:
-    from reportlab.pdfbase.ttfonts import TTFontFile
-
-    name = TTFontFile(path).familyName
-    return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
