@@ -274,7 +274,8 @@ def _typeset_ahead(pack: Pack, jobs: int) -> None:
     missing.sort(key=lambda key: -len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _die_with_parent) as pool:
+        workers = min(jobs, len(chunks))  # a process each imports the math engine: no more than work
+        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _die_with_parent) as pool:
             for chunk, results in zip(chunks, pool.map(typeset_keys, chunks)):
                 remember(chunk, results)
     except Exception:  # a head start only: each output typesets what is missing and reports its own problems
