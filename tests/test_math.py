@@ -394,3 +394,14 @@ def test_a_text_that_is_one_equation_and_nothing_else():
     assert lone_equation("so $x$") is None
     assert lone_equation("`$x$`") is None  # a code span holds no math
     assert lone_equation("$5") is None and lone_equation("") is None
+
+
+def test_amsmath_operator_names_latex2mathml_lacks_are_known():
+    from studypack.math import RunStyle, measure, parse, to_omml
+
+    report = Report()
+    formula = parse(r"\underset{z}{\arg\max} f(z) + \arg(z)", Span("pack.yaml", 3, 5), report)
+    assert formula is not None and not report.diagnostics
+    assert "<mo>arg</mo>" in formula.mathml  # upright, an operator
+    assert measure(formula, 20, display=True).width > 0
+    assert "arg" in to_omml(formula, True, RunStyle())

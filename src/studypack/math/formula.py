@@ -25,7 +25,10 @@ _REWRITES = (
     (re.compile(r"\\(begin|end)\{aligned\}"), r"\\\1{align*}"),
     (re.compile(r"\\begin\{gathered\}"), r"\\begin{array}{c}"),
     (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
+    # amsmath's operator names latex2mathml lacks: set upright like \sin, with an operator's spacing
+    (re.compile(r"\\arg(?![A-Za-z])"), r"\\operatorname{arg}"),
 )
+_REWRITTEN_COMMANDS = frozenset({"\\arg"})  # known: the rewrites above make them ones latex2mathml has
 _ENVIRONMENTS = frozenset(
     "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases align align* aligned "
     "split array gathered substack".split()
@@ -99,7 +102,7 @@ def _tree(mathml: str) -> etree._Element:
 @cache
 def known_commands() -> frozenset[str]:
     """Every `\\command` latex2mathml understands (its command table and its symbol table)."""
-    known = {name for name in SYMBOLS if name.startswith("\\")}
+    known = {name for name in SYMBOLS if name.startswith("\\")} | _REWRITTEN_COMMANDS
     for value in vars(l2m_commands).values():
         items = [value] if isinstance(value, str) else value
         if isinstance(items, dict | list | tuple | set | frozenset):
