@@ -239,3 +239,14 @@ def overlapping_chars(page) -> list[str]:
         row.sort(key=lambda c: c["x0"])
         found += [f"{a['text']}{b['text']}" for a, b in zip(row, row[1:]) if b["x0"] < a["x1"] - 0.5]
     return found
+
+
+# Namespaces of a deck's slide XML, for the tests that read it (Office math, its fallbacks).
+OOXML_NS = {
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "a14": "http://schemas.microsoft.com/office/drawing/2010/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}

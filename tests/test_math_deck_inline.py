@@ -14,18 +14,11 @@ from lxml import etree
 from PIL import Image
 from pptx import Presentation
 
-from helpers import build_or_fail, glyphs_outside, load_with_theme, pdf_from_pptx
+from helpers import OOXML_NS, build_or_fail, glyphs_outside, load_with_theme, pdf_from_pptx
 from studypack.math import InlineMath, split_inline
 
 PHYSICS = Path(__file__).resolve().parent.parent / "content" / "physics-kinematics"
-NS = {
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "a14": "http://schemas.microsoft.com/office/drawing/2010/main",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
+NS = OOXML_NS
 EMU_PER_PT = 12700
 WIDE = [
     r"F = G \frac{m_1 m_2}{r^2}",

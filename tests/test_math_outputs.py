@@ -12,16 +12,10 @@ import pdfplumber
 import pytest
 from lxml import etree
 
-from helpers import build_or_fail, glyphs_outside, pdf_from_pptx
+from helpers import OOXML_NS, build_or_fail, glyphs_outside, pdf_from_pptx
 
 PACK = Path(__file__).resolve().parent.parent / "content" / "physics-kinematics"
-NS = {
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
+NS = OOXML_NS
 DISPLAY_EQUATIONS = 9  # `- math:` blocks in the pack
 
 

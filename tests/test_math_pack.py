@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 import studypack
-from helpers import REPO, SAMPLE, glyphs_outside, overlapping_chars, pdf_from_pptx
+from helpers import OOXML_NS, REPO, SAMPLE, glyphs_outside, overlapping_chars, pdf_from_pptx
 from studypack.errors import Report, Span
 from studypack.load import load_pack
 from studypack.math import parse, split_inline, spoken
@@ -25,13 +25,7 @@ from studypack.model import Math, Pack, Point, Table
 
 PACK = REPO / "benchmarks" / "math-40"
 EQUATIONS = 40
-NS = {
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
+NS = OOXML_NS
 A14 = "http://schemas.microsoft.com/office/drawing/2010/main"
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 HEAVY = ("latex2mathml", "ziamath", "svglib", "resvg_py", "aggdraw")
