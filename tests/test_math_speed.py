@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import sys
-import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,23 @@ def forget() -> None:
         fn.cache_clear()
 
 
-def entries(root: Path, suffix: str) -> set[Path]:
-    return set((root / "studypack" / "math").rglob(f"*{suffix}"))
+def entries(root: Path, suffix: str) -> set[str]:
+    """The names of the cache's entries of one kind, read as another process would."""
+    path = root / "studypack" / "math" / cache.FILE
+    if not path.exists():
+        return set()
+    with closing(sqlite3.connect(path)) as db:
+        return {name for (name,) in db.execute("SELECT name FROM entry") if name.endswith(suffix)}
+
+
+def stored(name: str) -> bytes:
+    with closing(sqlite3.connect(cache.folder() / cache.FILE)) as db:
+        return db.execute("SELECT payload FROM entry WHERE name = ?", (name,)).fetchone()[0]
+
+
+def new_process() -> None:
+    """What a later build sees: no connection open yet, no prune checked."""
+    cache._close_before_fork()
 
 
 @pytest.fixture
@@ -41,36 +57,37 @@ def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv(cache.ENV_DISABLE, raising=False)
     monkeypatch.delenv(prune.ENV_LIMIT, raising=False)
-    prune._checked.clear()
+    new_process()
     forget()
     yield tmp_path
+    new_process()
     forget()
 
 
 def test_typesetting_is_stored_under_the_user_cache_and_read_back_the_same(cache_home):
     f = formula(r"\frac{a}{b} + \sqrt{x}")
     first = ts.typeset(f, 13.5, display=True)
-    stored = entries(cache_home, ".json")
-    assert len(stored) == 1
+    kept = entries(cache_home, ".json")
+    assert len(kept) == 1
     forget()
+    new_process()
     again = ts.typeset(f, 13.5, display=True)
     assert again == first
-    assert entries(cache_home, ".json") == stored  # read, not made again
+    assert entries(cache_home, ".json") == kept  # read, not made again
+    assert list((cache_home / "studypack" / "math").glob("*.sqlite3")) == [cache.folder() / cache.FILE]
 
 
 def test_a_damaged_entry_is_ignored_and_made_again(cache_home):
     f = formula(r"\sum_{k=1}^n k^2")
     first = ts.typeset(f, 12)
     (entry,) = entries(cache_home, ".json")
-    for damage in (b"", b"garbage", entry.read_bytes()[:-10], entry.read_bytes()[:32] + b"{}"):
-        entry.write_bytes(damage)
+    name = entry.removesuffix(".json")
+    whole = stored(entry)
+    for damage in (b"", b"garbage", whole[:-10], b"{not json", b'{"svg": 1, "box": [1, 2]}', b"[]"):
+        cache.put(name, ".json", damage)
         forget()
         assert ts.typeset(f, 12) == first
-        assert cache.get(entry.stem, ".json") is not None  # written whole again
-    for payload in (b"{not json", b'{"svg": 1, "box": [1, 2]}', b"[]"):  # whole, but wrong
-        cache.put(entry.stem, ".json", payload)
-        forget()
-        assert ts.typeset(f, 12) == first
+        assert stored(entry) == whole  # written whole again
 
 
 def test_a_damaged_picture_is_ignored_and_made_again(cache_home):
@@ -79,10 +96,21 @@ def test_a_damaged_picture_is_ignored_and_made_again(cache_home):
     f = formula(r"x^2")
     png = ts.to_png(f, 20, dpi=144)
     (entry,) = entries(cache_home, ".png")
-    entry.write_bytes(entry.read_bytes()[:100])
+    cache.put(entry.removesuffix(".png"), ".png", stored(entry)[:100])
     forget()
     assert ts.to_png(f, 20, dpi=144) == png
-    Image.open(io.BytesIO(entry.read_bytes()[32 + 32 :])).verify()  # digest, the picture's box, PNG
+    Image.open(io.BytesIO(stored(entry)[32:])).verify()  # the picture's box, then the PNG
+
+
+def test_a_cache_file_that_is_not_a_database_is_replaced(cache_home):
+    f = formula(r"\sqrt{2}")
+    first = ts.typeset(f, 12)
+    new_process()
+    path = cache.folder() / cache.FILE
+    path.write_bytes(b"this is not a database" * 100)
+    forget()
+    assert ts.typeset(f, 12) == first
+    assert len(entries(cache_home, ".json")) == 1  # a new database, filled again
 
 
 def test_picture_keys_change_with_colour_size_and_resolution(cache_home):
@@ -141,131 +169,132 @@ def test_the_cache_can_be_switched_off(cache_home, monkeypatch):
 DAY = 24 * 3600
 
 
-def fill(count: int, size: int = 100_000) -> list[Path]:
-    """`count` entries of `size` bytes, oldest first: the i-th last modified count - i days ago."""
+def fill(count: int, size: int = 100_000) -> list[str]:
+    """`count` entries of `size` bytes, oldest first: the i-th last used count - i days ago."""
     now = time.time()
-    paths = []
+    names = []
     for i in range(count):
         name = cache.key("filler", i)
         cache.put(name, ".png", bytes([i]) * size)
-        path = cache.folder() / name[:2] / f"{name}.png"
-        os.utime(path, (now - (count - i) * DAY, now - (count - i) * DAY))
-        paths.append(path)
-    return paths
+        used(name + ".png", now - (count - i) * DAY)
+        names.append(name + ".png")
+    return names
 
 
-def disk_use(paths) -> int:
-    """Bytes the files take on disk, as `du` counts them."""
-    return sum(max(p.stat().st_size, p.stat().st_blocks * 512) for p in paths)
+def used(name: str, when: float | None = None) -> float:
+    """When the entry was last used; with `when`, set it."""
+    db = cache.connection()
+    assert db is not None
+    if when is not None:
+        db.execute("UPDATE entry SET used = ? WHERE name = ?", (when, name))
+    return db.execute("SELECT used FROM entry WHERE name = ?", (name,)).fetchone()[0]
 
 
-def build_adds_an_entry(name: str = "new") -> Path:
-    """What a later build does: its first write may prune (the in-process check forgotten)."""
-    prune._checked.clear()
-    cache.put(cache.key(name), ".json", b"{}")
-    return cache.folder() / cache.key(name)[:2] / f"{cache.key(name)}.json"
+def kept(names: list[str]) -> list[str]:
+    return [name for name in names if name in entries(cache.folder().parents[1], ".png")]
+
+
+def size(names: list[str]) -> int:
+    return 100_000 * len(names)
 
 
 def test_over_the_limit_the_least_recently_used_entries_go_until_under_80_percent(cache_home):
-    paths = fill(20)  # 2 MB
-    sizes = {p: disk_use([p]) for p in paths}
-    prune.prune(cache.folder(), 1_000_000)
-    kept = [p for p in paths if p.exists()]
-    assert kept == paths[len(paths) - len(kept) :]  # the newest, the oldest removed
-    assert 0 < disk_use(kept) < 800_000
-    assert sum(sizes[p] for p in paths[-len(kept) - 1 :]) >= 800_000  # none removed needlessly
+    names = fill(20)  # 2 MB
+    cache.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the log's pages into the file
+    file_before = (cache.folder() / cache.FILE).stat().st_size
+    prune.prune(cache.connection(), 1_000_000)
+    left = kept(names)
+    assert left == names[len(names) - len(left) :]  # the newest, the oldest removed
+    assert 0 < size(left) < 800_000
+    assert size(left) + 100_000 >= 800_000  # none removed needlessly
+    cache.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert (cache.folder() / cache.FILE).stat().st_size < file_before  # the space given back
 
 
 def test_entries_read_recently_survive_a_prune(cache_home):
-    paths = fill(20)
-    for path in paths[:3]:  # the oldest, read by this build
-        assert cache.get(path.stem, ".png") is not None
-    prune.prune(cache.folder(), 1_000_000)
-    assert all(p.exists() for p in paths[:3])
-    assert not paths[3].exists()
+    names = fill(20)
+    for name in names[:3]:  # the oldest, read by this build
+        assert cache.get(name.removesuffix(".png"), ".png") is not None
+    prune.prune(cache.connection(), 1_000_000)
+    assert kept(names[:4]) == names[:3]
 
 
 def test_a_read_refreshes_an_entry_at_most_once_a_day(cache_home):
-    (path,) = fill(1)  # a day old: refreshed
-    cache.get(path.stem, ".png")
-    assert time.time() - path.stat().st_mtime < 60
-    hours_ago = time.time() - 2 * 3600
-    os.utime(path, (hours_ago, hours_ago))
-    cache.get(path.stem, ".png")
-    assert path.stat().st_mtime == hours_ago  # not written to on every read
+    (name,) = fill(1)  # a day old: refreshed
+    cache.get(name.removesuffix(".png"), ".png")
+    assert time.time() - used(name) < 60
+    hours_ago = used(name, time.time() - 2 * 3600)
+    cache.get(name.removesuffix(".png"), ".png")
+    assert used(name) == hours_ago  # not written to on every read
+
+
+def build_adds_an_entry(name: str = "new") -> str:
+    """What a later build does: opening the cache may prune it."""
+    new_process()
+    cache.put(cache.key(name), ".json", b"{}")
+    return cache.key(name) + ".json"
+
+
+def stamp(when: float | None = None) -> float:
+    db = cache.connection()
+    if when is not None:
+        db.execute("UPDATE meta SET value = ? WHERE name = ?", (when, prune.STAMP))
+    return db.execute("SELECT value FROM meta WHERE name = ?", (prune.STAMP,)).fetchone()[0]
 
 
 def test_a_build_prunes_at_most_once_a_day_and_the_limit_comes_from_the_environment(
     cache_home, monkeypatch
 ):
     monkeypatch.setenv(prune.ENV_LIMIT, "1")
-    paths = fill(20)  # its first write pruned the empty folder and stamped it
-    assert build_adds_an_entry("second").exists()
-    assert all(p.exists() for p in paths)  # stamped today: over the limit until tomorrow
-    stamp = cache.folder() / prune.STAMP
-    os.utime(stamp, (time.time() - DAY - 60,) * 2)
+    names = fill(20)  # opening the new database pruned it (empty) and stamped it
+    assert build_adds_an_entry("second") in entries(cache_home, ".json")
+    assert kept(names) == names  # stamped today: over the limit until tomorrow
+    stamp(time.time() - DAY - 60)
     new = build_adds_an_entry("third")
-    assert new.exists() and paths[-1].exists() and not paths[0].exists()
-    assert disk_use(entries(cache_home, ".png") | entries(cache_home, ".json")) < 800_000
-    assert time.time() - stamp.stat().st_mtime < 60
+    assert new in entries(cache_home, ".json")
+    assert kept(names) == names[-len(kept(names)) :] and 0 < size(kept(names)) < 800_000
+    assert time.time() - stamp() < 60
 
 
 def test_a_limit_of_zero_keeps_everything(cache_home, monkeypatch):
     monkeypatch.setenv(prune.ENV_LIMIT, "0")
-    paths = fill(20)
-    os.utime(cache.folder() / prune.STAMP, (0, 0))
+    names = fill(20)
+    stamp(0)
     build_adds_an_entry()
-    assert all(p.exists() for p in paths)
+    assert kept(names) == names
 
 
-def test_temp_files_of_killed_builds_go_and_symlinks_are_not_followed(cache_home, tmp_path):
-    (path,) = fill(1)
-    old, fresh = path.parent / ".tmp-killed", path.parent / ".tmp-writing"
-    for temp in (old, fresh):
-        temp.write_bytes(b"half")
-    os.utime(old, (time.time() - 2 * 3600,) * 2)
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    mine = outside / "mine.png"
-    mine.write_bytes(b"x" * 100_000)
-    os.utime(mine, (0, 0))
-    (path.parent / "link.png").symlink_to(mine)
-    (cache.folder() / "zz").symlink_to(outside)
-    prune.prune(cache.folder(), 1)  # everything that may go, goes
-    assert not old.exists() and fresh.exists() and not path.exists()
-    assert mine.exists() and (path.parent / "link.png").is_symlink()
-    prune.prune(tmp_path / "missing", 1)  # nothing to prune: no error either
+def test_builds_in_other_processes_share_the_cache_while_it_is_pruned(cache_home):
+    """Another process pruning and refilling the cache: a reader here meets each entry whole
+    or missing, never an error."""
+    import subprocess
 
-
-def test_a_prune_racing_a_reader_makes_it_read_missing_never_raise(cache_home):
-    paths = fill(30, 10_000)
-    payloads = {p.stem: p.read_bytes()[32:] for p in paths}
-    seen, errors, done = set(), [], threading.Event()
-
-    def read() -> None:
-        try:
-            while not done.is_set():
-                for name, payload in payloads.items():
-                    got = cache.get(name, ".png")
-                    assert got in (None, payload)
-                    seen.add(got is None)
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-
-    reader = threading.Thread(target=read)
-    reader.start()
+    names = fill(30, 10_000)
+    payloads = {name.removesuffix(".png"): stored(name) for name in names}
+    writer = subprocess.Popen(
+        [sys.executable, "-c", """
+import time
+from studypack.math import cache, prune
+payloads = {cache.key("filler", i): bytes([i]) * 10_000 for i in range(30)}  # as fill() made them
+end = time.monotonic() + 3
+while time.monotonic() < end:
+    prune.prune(cache.connection(), 1)
+    for name, payload in payloads.items():
+        cache.put(name, ".png", payload)
+"""],
+        env=dict(os.environ),
+    )  # fmt: skip
+    seen = set()
     try:
-        rounds, give_up = 0, time.monotonic() + 20
-        while (rounds < 40 or True not in seen) and time.monotonic() < give_up:
-            prune.prune(cache.folder(), 1)
+        while writer.poll() is None:
             for name, payload in payloads.items():
-                cache.put(name, ".png", payload)
-            rounds += 1
+                got = cache.get(name, ".png")
+                assert got in (None, payload)
+                seen.add(got is None)
     finally:
-        done.set()
-        reader.join()
-    assert not errors
-    assert True in seen  # the reader did meet removed entries
+        writer.wait(timeout=60)
+    assert writer.returncode == 0
+    assert seen == {True, False}  # the reader met removed entries and whole ones
 
 
 SVG = (

@@ -1,21 +1,16 @@
-"""Keeps the math cache folder under a size limit by removing its least recently used entries."""
+"""Keeps the math cache database under a size limit by removing its least recently used entries."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
-from pathlib import Path
 
 DAY = 24 * 3600.0
-HOUR = 3600.0
 ENV_LIMIT = "STUDYPACK_MATH_CACHE_MB"  # megabytes (10**6 bytes); 0 = no limit
 DEFAULT_MB = 200.0
 KEEP = 0.8  # a prune goes down to this share of the limit, so the next one is days away
-STAMP = "last-pruned"  # its mtime: when the folder was last pruned
-SUFFIXES = (".json", ".ops", ".png")  # what studypack.math.cache writes; nothing else is removed
-TEMP = ".tmp-"  # prefix of a file being written (left behind if its build was killed)
-
-_checked: set[Path] = set()  # folders this process has looked at (builds fork: children skip)
+STAMP = "last-pruned"  # in the database's meta table: when it was last pruned
 
 
 def limit_bytes() -> int:
@@ -27,89 +22,45 @@ def limit_bytes() -> int:
     return max(0, int(mb * 1_000_000))
 
 
-def touch(path: Path) -> None:
-    """Marks an entry as used now (a read-only cache is simply not refreshed)."""
-    try:
-        os.utime(path)
-    except OSError:
-        pass
-
-
-def when_due(root: Path) -> None:
-    """Prunes the folder if it was not pruned in the last day (one stat per process otherwise)."""
-    if root in _checked:
-        return
-    _checked.add(root)
-    stamp = root / STAMP
-    try:
-        if time.time() - stamp.stat().st_mtime < DAY:
-            return
-    except OSError:
-        pass  # never pruned (or the stamp is unreadable): prune now
-    try:
-        # Claimed before the work: another build starting now sees a fresh stamp and skips.
-        stamp.touch()
-    except OSError:
-        return  # a folder we cannot write to cannot be pruned either
-    prune(root, limit_bytes())
-
-
-def prune(root: Path, limit: int) -> None:
-    """Removes temp files older than an hour, then, when the entries take more than `limit`
-    bytes (0: no limit), the least recently modified ones until they take under KEEP of it.
-    Symlinks are neither followed nor removed; errors are ignored (a build never fails here)."""
+def when_due(db: sqlite3.Connection) -> None:
+    """Prunes the database if it was not pruned in the last day (one query otherwise); a build
+    never fails here."""
     now = time.time()
-    entries: list[tuple[float, int, str]] = []  # (mtime, size on disk, path)
-    for folder in _scan(str(root)):
-        if not _is_real_dir(folder):
-            continue
-        for entry in _scan(folder.path):
-            try:
-                if not entry.is_file(follow_symlinks=False):
-                    continue
-                st = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue  # removed meanwhile by another build
-            if entry.name.startswith(TEMP):
-                if now - st.st_mtime > HOUR:  # a fresher one may still be being written
-                    _remove(entry.path)
-            elif entry.name.endswith(SUFFIXES):
-                entries.append((st.st_mtime, _disk_size(st), entry.path))
-    total = sum(size for _, size, _ in entries)
-    if not limit or total <= limit:
+    try:
+        # Claimed in one statement before the work: another build starting now sees it and skips.
+        claimed = db.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value"
+            " WHERE meta.value < ?",
+            (STAMP, now, now - DAY),
+        ).rowcount
+    except sqlite3.Error:
         return
-    # Removing a file another build is reading is safe: an open file stays readable (POSIX),
-    # Windows refuses (ignored), and one not yet opened reads as missing and is made again.
-    for _, size, path in sorted(entries):
-        if total < KEEP * limit:
-            break
-        if _remove(path):
+    if claimed:
+        prune(db, limit_bytes())
+
+
+def prune(db: sqlite3.Connection, limit: int) -> None:
+    """When the entries take more than `limit` bytes (0: no limit), removes the least recently
+    used ones until they take under KEEP of it, and gives the space back to the file system."""
+    if not limit:
+        return
+    try:
+        total = db.execute("SELECT coalesce(sum(length(payload)), 0) FROM entry").fetchone()[0]
+        if total <= limit:
+            return
+        doomed = []
+        for name, size in db.execute("SELECT name, length(payload) FROM entry ORDER BY used, name"):
+            if total < KEEP * limit:
+                break
+            doomed.append((name,))
             total -= size
-
-
-def _scan(path: str) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(path) as it:
-            return list(it)
-    except OSError:
-        return []
-
-
-def _is_real_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
-
-
-def _disk_size(st: os.stat_result) -> int:
-    """Bytes the file takes on disk (whole blocks, as `du` counts), at least its length."""
-    return max(st.st_size, getattr(st, "st_blocks", 0) * 512)
-
-
-def _remove(path: str) -> bool:
-    try:
-        os.unlink(path)
-        return True
-    except OSError:
-        return False
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("DELETE FROM entry WHERE name = ?", doomed)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("PRAGMA incremental_vacuum")
+    except sqlite3.Error:
+        return
