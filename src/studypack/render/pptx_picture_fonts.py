@@ -49,18 +49,27 @@ def _fontconfig(family: str) -> PictureFont | None:
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         return None
-    files = []
-    for style in _STYLES.values():
-        try:
-            path = subprocess.run(
+    try:  # the four styles asked at once: each answer costs a process start
+        asks = [
+            subprocess.Popen(
                 [fc_match, "-f", "%{file}", f"{family}{style}"],
-                capture_output=True, text=True, timeout=10, check=True,
-            ).stdout  # fmt: skip
-        except (OSError, subprocess.SubprocessError):
-            return None
-        if not path.lower().endswith((".ttf", ".otf")):
-            return None
-        files.append(path)
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )  # fmt: skip
+            for style in _STYLES.values()
+        ]
+    except OSError:
+        return None
+    files = []
+    for ask in asks:
+        try:
+            path, _ = ask.communicate(timeout=10)
+        except subprocess.SubprocessError:
+            ask.kill()
+            ask.wait()
+            path = ""
+        files.append(path if ask.returncode == 0 else "")
+    if not all(f.lower().endswith((".ttf", ".otf")) for f in files):
+        return None
     return PictureFont(tuple(files))
 
 
