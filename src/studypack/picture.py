@@ -174,6 +174,11 @@ def _paletted(size: tuple[int, int], layers: list[tuple[str, Image.Image]]) -> t
     rising alpha (256 levels for one colour, 127 for two...). Where two colours' edges meet,
     the later one is kept."""
     levels = max(1, 255 // max(1, len(layers)))
+    if len(layers) == 1:  # one colour: each pixel's coverage is its palette index
+        color, mask = layers[0]
+        index = mask.copy()
+        index.putpalette([0, 0, 0] + list(_rgb(color)) * 255)
+        return index, bytes(range(256))
     index = Image.new("L", size, 0)
     palette: list[int] = [0, 0, 0]
     alpha = bytearray([0])
