@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from studypack.errors import Report, Span
-from studypack.math import cache, parse, prune
+from studypack.math import cache, drawing, parse, prune
 from studypack.math import typeset as ts
 
 PHYSICS = Path(__file__).resolve().parents[1] / "content" / "physics-kinematics"
@@ -29,7 +29,7 @@ def formula(latex: str):
 
 def forget() -> None:
     """Empties the in-process caches, so the next call reads the disk (or computes)."""
-    for fn in (ts._typeset_at_base, ts._typeset, ts._colored, ts._png, ts._outlines, ts._shapes):
+    for fn in (ts._typeset_at_base, ts._typeset, ts._colored, ts._png, drawing._outlines, drawing._shapes):
         fn.cache_clear()
 
 
@@ -327,11 +327,11 @@ def test_an_equation_drawn_by_either_route_inks_the_same_place(cache_home):
     from reportlab.graphics import renderPDF
     from reportlab.pdfgen.canvas import Canvas
 
-    drawing = ts.to_drawing(formula(r"\frac{a^2}{\sqrt{b}}"), 15)
+    drawn = drawing.to_drawing(formula(r"\frac{a^2}{\sqrt{b}}"), 15)
     boxes = []
     for draw in (
-        lambda c: drawing.draw_on(c, 100, 100),
-        lambda c: renderPDF.draw(drawing, c, 100, 100),
+        lambda c: drawn.draw_on(c, 100, 100),
+        lambda c: renderPDF.draw(drawn, c, 100, 100),
     ):
         buf = io.BytesIO()
         canvas = Canvas(buf)
@@ -343,7 +343,7 @@ def test_an_equation_drawn_by_either_route_inks_the_same_place(cache_home):
                                ((min, "x0"), (min, "top"), (max, "x1"), (max, "bottom"))))  # fmt: skip
     assert boxes[0] == pytest.approx(boxes[1], abs=0.2)
     x0, top, x1, bottom = boxes[0]
-    assert 100 <= x0 and x1 <= 100 + drawing.width + 0.5
+    assert 100 <= x0 and x1 <= 100 + drawn.width + 0.5
 
 
 LATEX_TO_COMPARE = [

@@ -49,9 +49,9 @@ _LAZY = {
     "Box": "typeset",
     "measure": "typeset",
     "to_png": "typeset",
-    "to_drawing": "typeset",
-    "MathDrawing": "typeset",
-    "DisplayMath": "typeset",
+    "to_drawing": "drawing",
+    "MathDrawing": "drawing",
+    "DisplayMath": "drawing",
     "RunStyle": "omml",
     "to_omml": "omml",
     "a14_math": "office",
@@ -60,11 +60,12 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from studypack.math.drawing import DisplayMath, MathDrawing, to_drawing
     from studypack.math.formula import Formula, known_commands, parse
     from studypack.math.office import a14_math, alternate_content, equation_shape
     from studypack.math.omml import RunStyle, to_omml
     from studypack.math.speech import spoken
-    from studypack.math.typeset import Box, DisplayMath, MathDrawing, measure, to_drawing, to_png
+    from studypack.math.typeset import Box, measure, to_png
 
 __all__ = [
     "InlineMath",

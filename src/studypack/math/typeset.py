@@ -1,4 +1,5 @@
-"""Typesetting with ziamath (STIX Two Math, shipped in its wheel): SVG, size, PNG, reportlab Drawing.
+"""Typesetting with ziamath (STIX Two Math, shipped in its wheel): SVG, size, PNG (the reportlab
+drawings of the handout and flashcards are in studypack.math.drawing).
 
 One unit of ziamath's SVG is one point here: equations are typeset at the font size in points.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-import io
 import json
 import re
 import sys
@@ -20,21 +20,16 @@ from typing import Any
 from xml.etree import ElementTree
 
 from lxml import etree
-from reportlab.graphics.shapes import Drawing, Group
-from reportlab.lib.attrmap import AttrMap, AttrMapValue
-from reportlab.lib.validators import isString
-from reportlab.platypus import Flowable
 
 import studypack.math.cache as cache
 from studypack.math.formula import Formula
-from studypack.math.outlines import Outlines, painted, shapes
-from studypack.math.outlines import read as read_outlines
+from studypack.math.outlines import painted
 
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
 # fraction to its font's fixed 24 pt base size, so equations are typeset at that size only
 # (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
 MIN_SCRIPT_FRACTION = 0.3
-_BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
+BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 
@@ -225,9 +220,9 @@ def _typeset(mathml: str, size_pt: float, display: bool) -> Typeset:
     # With the smallest script size proportional, ziamath's layout is linear in the size: one
     # typesetting at the base size serves every size, scaled (ziamath is most of math's cost).
     base = _typeset_at_base(mathml, display)
-    if size_pt == _BASE_SIZE:
+    if size_pt == BASE_SIZE:
         return base
-    k = size_pt / _BASE_SIZE
+    k = size_pt / BASE_SIZE
     box = Box(base.box.width * k, base.box.height * k, base.box.depth * k)
     return Typeset(_scaled_svg(base.svg, k), box)
 
@@ -245,7 +240,7 @@ def _typeset_at_base(mathml: str, display: bool) -> Typeset:
 
 
 def _cache_name(mathml: str, display: bool) -> str:
-    return cache.key("typeset", ziamath_version(), _BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
+    return cache.key("typeset", ziamath_version(), BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
 
 
 def _stored(mathml: str, display: bool) -> Typeset | None:
@@ -291,7 +286,7 @@ def _ziamath(mathml: str, display: bool) -> Typeset:
     ziamath = _ziamath_module()
     ziamath.config.minsizefraction = MIN_SCRIPT_FRACTION
     given = _as_given(etree.tostring(root, encoding="unicode"))
-    svg = ziamath.Math(given, size=_BASE_SIZE, margin=0).svg()
+    svg = ziamath.Math(given, size=BASE_SIZE, margin=0).svg()
     m = _VIEWBOX.search(svg)
     if m is None:  # ziamath always writes one; a change of version would land here
         raise RuntimeError("ziamath wrote an SVG without a viewBox")
@@ -350,120 +345,16 @@ def picture_item(
         png = cache.rasterise(result.svg, 4.0)
         return Mask(x, baseline - box.height, box.width, box.height + box.depth, png, color.lstrip("#").upper())
     paths, min_x = found
-    k = size_pt / _BASE_SIZE
+    k = size_pt / BASE_SIZE
     return Outlines(paths, (k, 0.0, x - min_x * k, 0.0, k, baseline))
 
 
 @lru_cache(maxsize=512)
 def _painted(mathml: str, display: bool, color: str) -> tuple[tuple[tuple[str, Any], ...], float] | None:
-    return painted(_base_svg(mathml, display, color))
+    return painted(base_svg(mathml, display, color))
 
 
-class MathDrawing(Drawing):
-    """A reportlab Drawing of the equation in vector outlines; origin at the box's bottom-left.
-
-    `box` gives the baseline: it lies `box.depth` points above the drawing's bottom edge.
-    `draw_on` writes the outlines as ready-made PDF path operators (what the handout and the
-    flashcards use); renderPDF.draw gives the same picture through reportlab's shapes.
-    """
-
-    _attrMap = AttrMap(
-        BASE=Drawing, box=AttrMapValue(None), latex=AttrMapValue(isString),
-        outlines=AttrMapValue(None), scale=AttrMapValue(None),
-    )  # fmt: skip
-    box: Box
-    latex: str
-    outlines: Outlines | None
-    scale: float
-
-    @property
-    def contents(self) -> list[Any]:
-        # reportlab's shapes of the outlines are made only when something walks the drawing
-        pending = self.__dict__.pop("_pending", None)
-        if pending is not None:
-            self.__dict__["contents"].append(pending())
-        return self.__dict__["contents"]
-
-    @contents.setter
-    def contents(self, value: list[Any]) -> None:
-        self.__dict__["contents"] = value
-
-    def draw_on(self, canv: Any, x: float, y: float) -> None:
-        """The outlines with the box's bottom left at (x, y)."""
-        if self.outlines is None:  # an SVG only svglib reads
-            from reportlab.graphics import renderPDF
-
-            renderPDF.draw(self, canv, x, y)
-            return
-        canv.saveState()
-        canv.transform(self.scale, 0, 0, self.scale, x, y)
-        canv.addLiteral(self.outlines.ops)
-        canv.restoreState()
-
-
-def to_drawing(
-    formula: Formula, size_pt: float, color: str = "#000000", display: bool = False
-) -> MathDrawing:
-    """The equation in vector outlines, sized by its typeset box."""
-    mathml = formula.display_mathml if display else formula.mathml
-    box = typeset(formula, size_pt, color, display).box
-    # The outlines are read once per equation and colour, at the base size, and scaled.
-    k = size_pt / _BASE_SIZE
-    outlines = _outlines(mathml, display, color.lower())
-    drawing = MathDrawing(box.width, box.height + box.depth)
-    if outlines is not None:
-        drawing.__dict__["_pending"] = lambda: _scaled_group(
-            _shapes(mathml, display, color.lower()), k
-        )
-    else:  # svglib reads SVG user units as CSS pixels (0.75 pt): the scale undoes that too
-        drawing.add(_scaled_group(_svglib_outlines(mathml, display, color.lower()), k / 0.75))
-    drawing.box, drawing.latex = box, formula.latex
-    drawing.outlines, drawing.scale = outlines, k
-    return drawing
-
-
-def _scaled_group(shapes: tuple[Any, ...], k: float) -> Group:
-    group = Group(*shapes)
-    group.scale(k, k)
-    return group
-
-
-def _base_svg(mathml: str, display: bool, color: str) -> str:
+def base_svg(mathml: str, display: bool, color: str) -> str:
+    """The equation's SVG at the base size (a drawing scales it) in `color`."""
     black = _typeset_at_base(mathml, display)
     return black.svg if color in ("#000", "#000000", "black") else _colored(black, color).svg
-
-
-@lru_cache(maxsize=512)
-def _outlines(mathml: str, display: bool, color: str) -> Outlines | None:
-    return read_outlines(_base_svg(mathml, display, color))
-
-
-@lru_cache(maxsize=512)
-def _shapes(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
-    outlines = _outlines(mathml, display, color)
-    return tuple(shapes(outlines)) if outlines is not None else ()
-
-
-@lru_cache(maxsize=64)
-def _svglib_outlines(mathml: str, display: bool, color: str) -> tuple[Any, ...]:
-    from svglib.svglib import svg2rlg
-
-    return tuple(svg2rlg(io.StringIO(_base_svg(mathml, display, color))).contents)
-
-
-class DisplayMath(Flowable):
-    """A display equation centred in the frame, in vector outlines; its LaTeX is kept on it."""
-
-    def __init__(self, drawing: MathDrawing, space_before: float = 0, space_after: float = 0):
-        super().__init__()
-        self.drawing = drawing
-        self.spaceBefore, self.spaceAfter = space_before, space_after
-        self.latex = drawing.latex
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self._avail = avail_width
-        return avail_width, self.drawing.height
-
-    def draw(self) -> None:
-        x = max(0.0, (self._avail - self.drawing.width) / 2)
-        self.drawing.draw_on(self.canv, x, 0)
