@@ -13,7 +13,7 @@ import os
 import signal
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -243,10 +243,11 @@ def _in_parallel(
     outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int
 ) -> dict[Output, bytes]:
     costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
-    _typeset_ahead(pack, jobs)
+    # While processes typeset, this one (idle) imports the renderers the outputs' processes then share.
+    ahead = _typeset_ahead(pack, jobs, meanwhile=lambda: _import_renderers(tuple(o.name for o in costly)))
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
+    with _gc_frozen() if ahead else nullcontext(), ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
         futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme, folder) for o in costly}
         for o in outputs:
             if not o.cost:
@@ -261,29 +262,33 @@ def _in_parallel(
     return drawn
 
 
-def _typeset_ahead(pack: Pack, jobs: int) -> None:
+def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool:
     """The pack's equations typeset once, split over `jobs` processes, before the outputs'
-    processes fork: each would otherwise typeset them all (most of math's cost)."""
+    processes fork: each would otherwise typeset them all (most of math's cost). `meanwhile`
+    runs here while they work; whether they did."""
     from studypack.load.equations import formulas
 
     found = formulas(pack)
     if not found:
-        return
+        return False
     from studypack.math.typeset import remember, untypeset
 
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
-        return
+        return False
     # Longest first, in small batches a free process takes in turn: the processes finish together.
     missing.sort(key=lambda key: -len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
         workers = min(jobs, len(chunks))  # a process each imports the math engine: no more than work
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _die_with_parent) as pool:
-            for chunk, results in zip(chunks, pool.map(_typeset_chunk, chunks)):
+            typeset = pool.map(_typeset_chunk, chunks)  # all handed out now
+            meanwhile()
+            for chunk, results in zip(chunks, typeset):
                 remember(chunk, results)
     except Exception:  # a head start only: each output typesets what is missing and reports its own problems
-        return
+        return False
+    return True
 
 
 def _typeset_chunk(keys: list[Key]) -> list[Typeset]:
@@ -361,10 +366,21 @@ def _die_with_parent() -> None:
 @contextmanager
 def _renderers_shared(names: tuple[str, ...]) -> Iterator[None]:
     """Renderers imported once, before forking: workers share the modules' pages instead of each
-    importing them while the other does (slower on a busy machine). Frozen, the imported objects
-    are skipped by the workers' collections, which would otherwise write to (and copy) those pages."""
+    importing them while the other does (slower on a busy machine)."""
+    _import_renderers(names)
+    with _gc_frozen():
+        yield
+
+
+def _import_renderers(names: tuple[str, ...]) -> None:
     for name in names:
         OUTPUTS[name].stages()
+
+
+@contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """This process's objects frozen before forking: the workers' collections skip them, which
+    would otherwise write to (and copy) their pages."""
     gc.freeze()
     try:
         yield
