@@ -311,9 +311,11 @@ def test_outlines_are_read_into_pdf_operators_and_the_rest_is_left_to_svglib(cac
     assert lines[0] == "1 0 0 -1 0 2 cm"  # y flipped, origin at the box's bottom (depth 2)
     assert lines[1] == "1 0 0 rg"
     # the quadratic curve from (4, 0) through (6, -6) to (8, 0), as the same cubic
-    assert lines[2:] == ["0 0 m", "4 0 l", "5.333 -4 6.667 -4 8 0 c", "h", "f"]
+    assert lines[2:] == ["0 0 m", "4 0 l", "5.333 -4.000 6.667 -4.000 8 0 c", "h", "f"]
     for other in (
         '<path d="m 0 0 l 4 0 z"/>',  # relative commands
+        '<path d="M 0 0 L"/>', '<path d="M 0 0 L 4 Z"/>', '<path d="M 0 0 Z 5"/>', '<path d="5 5 M 0 0"/>',
+        '<path d="M 1e3 0 Z"/>',  # numbers missing, astray, or written otherwise than ziamath does
         '<path d="M 0 0 L 4 0 Z" stroke="black"/>',
         '<g transform="scale(2)"><path d="M 0 0 L 4 0 Z"/></g>',
         '<ellipse cx="1" cy="1" rx="1" ry="1"/>',

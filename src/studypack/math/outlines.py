@@ -19,7 +19,7 @@ from lxml import etree
 import studypack.math.cache as cache
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-_FORMAT = 1  # of the operators kept in the cache: raise when _read writes them differently
+_FORMAT = 2  # of the operators kept in the cache: raise when _read writes them differently
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _TOKEN = re.compile(rf"([MLQCZmlqcz])|({_NUMBER})")
 _ARITY = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
@@ -111,43 +111,49 @@ def _items(svg: str) -> tuple[list[Any], float, float]:
     return items, min_x, bottom
 
 
-_COMMAND = re.compile(r"([A-Za-z])([^A-Za-z]*)")
-_PLAIN = re.compile(r"[-\d. ,]*")  # numbers as ziamath writes them (no exponents): PDF reads them
+_PATH = re.compile(r"[MLQCZ\d. ,\t\n-]*")  # absolute commands, numbers as ziamath writes them
+_TWO_THIRDS = 2 / 3
 
 
 def _path_ops(d: str) -> str:
     """SVG path data (absolute M, L, Q, C, Z) as PDF path operators, filled (nonzero)."""
+    if not _PATH.fullmatch(d):
+        raise Unreadable("path data this reader does not copy")
+    tokens = d.replace(",", " ").split()
     out: list[str] = []
-    current = start = ("0", "0")
-    for command, args in _COMMAND.findall(d):
-        if not _PLAIN.fullmatch(args):
-            raise Unreadable("path numbers this reader does not copy")
-        v = args.replace(",", " ").split()
-        arity = _ARITY.get(command)
-        if arity is None:
-            raise Unreadable(f"path command {command}")
-        if arity == 0:
-            if v:
-                raise Unreadable("numbers after Z")
-            out.append("h")
-            current = start
-            continue
-        if not v or len(v) % arity:
-            raise Unreadable(f"{command} with {len(v)} numbers")
-        for i in range(0, len(v), arity):
-            if command == "Q":  # the cubic curve of the same shape
-                cx, cy = float(current[0]), float(current[1])
-                qx, qy, ex, ey = (float(n) for n in v[i : i + 4])
-                out.append(
-                    f"{_num(cx + 2 / 3 * (qx - cx))} {_num(cy + 2 / 3 * (qy - cy))} "
-                    f"{_num(ex + 2 / 3 * (qx - ex))} {_num(ey + 2 / 3 * (qy - ey))} {v[i + 2]} {v[i + 3]} c"
-                )
-            else:  # pairs after an M's first are lines
-                op = "l" if command == "M" and i else _OPERATOR[command]
-                out.append(" ".join(v[i : i + arity]) + " " + op)
-            current = (v[i + arity - 2], v[i + arity - 1])
-            if command == "M" and i == 0:
-                start = current
+    cx = cy = sx = sy = 0.0  # the current point and the subpath's start
+    command, first, i, n = "", True, 0, len(tokens)
+    while i < n:
+        if tokens[i] in _ARITY:
+            command, first = tokens[i], True
+            i += 1
+            if command == "Z":
+                out.append("h")
+                cx, cy = sx, sy
+                if i < n and tokens[i] not in _ARITY:
+                    raise Unreadable("numbers after Z")
+                continue
+            if i == n or tokens[i] in _ARITY:
+                raise Unreadable(f"{command} without numbers")
+        elif command in ("", "Z"):
+            raise Unreadable("numbers without a command")
+        arity = _ARITY[command]
+        v = tokens[i : i + arity]
+        if len(v) < arity or any(t in _ARITY for t in v):
+            raise Unreadable(f"{command} with a number missing")
+        i += arity
+        if command == "Q":  # the cubic curve of the same shape
+            qx, qy, ex, ey = float(v[0]), float(v[1]), float(v[2]), float(v[3])
+            c1x, c1y = cx + _TWO_THIRDS * (qx - cx), cy + _TWO_THIRDS * (qy - cy)
+            c2x, c2y = ex + _TWO_THIRDS * (qx - ex), ey + _TWO_THIRDS * (qy - ey)
+            out.append(f"{c1x:.3f} {c1y:.3f} {c2x:.3f} {c2y:.3f} {v[2]} {v[3]} c")
+            cx, cy = ex, ey
+        else:  # pairs after an M's first are lines
+            out.append(" ".join(v) + (" l" if command == "M" and not first else " " + _OPERATOR[command]))
+            cx, cy = float(v[-2]), float(v[-1])
+            if command == "M" and first:
+                sx, sy = cx, cy
+        first = False
     out.append("f")
     return "\n".join(out)
 
