@@ -226,6 +226,7 @@ def _is_limit_operator(el: etree._Element) -> bool:
     return el.tag == _MO and (el.get("movablelimits") == "true" or el.text in _LIMIT_OPERATORS)
 
 
+@lru_cache(maxsize=4096)  # renderers parse each equation again where they draw it
 def check(latex: str) -> tuple[str, int] | None:
     """The first problem latex2mathml would pass over silently, and its index, or None."""
     if not latex.strip():
