@@ -271,16 +271,17 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
     found = formulas(pack)
     if not found:
         return False
-    from studypack.math.typeset import remember, untypeset
+    from studypack.math.typeset import load_engine, remember, untypeset
 
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
         return False
+    load_engine()  # once, here: the processes forked next share it instead of each loading it
     # Longest first, in small batches a free process takes in turn: the processes finish together.
     missing.sort(key=lambda key: -len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
-        workers = min(jobs, len(chunks))  # a process each imports the math engine: no more than work
+        workers = min(jobs, len(chunks))
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _die_with_parent) as pool:
             typeset = pool.map(_typeset_chunk, chunks)  # all handed out now
             meanwhile()
