@@ -112,48 +112,41 @@ def _items(svg: str) -> tuple[list[Any], float, float]:
 
 
 _PATH = re.compile(r"[MLQCZ\d. ,\t\n-]*")  # absolute commands, numbers as ziamath writes them
+_COMMAND = re.compile(r"([MLQCZ])([^MLQCZ]*)")
 _TWO_THIRDS = 2 / 3
 
 
 def _path_ops(d: str) -> str:
     """SVG path data (absolute M, L, Q, C, Z) as PDF path operators, filled (nonzero)."""
-    if not _PATH.fullmatch(d):
+    if not _PATH.fullmatch(d) or not d.lstrip(" ,\t\n").startswith(tuple(_ARITY)):
         raise Unreadable("path data this reader does not copy")
-    tokens = d.replace(",", " ").split()
     out: list[str] = []
     cx = cy = sx = sy = 0.0  # the current point and the subpath's start
-    command, first, i, n = "", True, 0, len(tokens)
-    while i < n:
-        if tokens[i] in _ARITY:
-            command, first = tokens[i], True
-            i += 1
-            if command == "Z":
-                out.append("h")
-                cx, cy = sx, sy
-                if i < n and tokens[i] not in _ARITY:
-                    raise Unreadable("numbers after Z")
-                continue
-            if i == n or tokens[i] in _ARITY:
-                raise Unreadable(f"{command} without numbers")
-        elif command in ("", "Z"):
-            raise Unreadable("numbers without a command")
+    for command, args in _COMMAND.findall(d.replace(",", " ")):
+        v = args.split()
         arity = _ARITY[command]
-        v = tokens[i : i + arity]
-        if len(v) < arity or any(t in _ARITY for t in v):
-            raise Unreadable(f"{command} with a number missing")
-        i += arity
-        if command == "Q":  # the cubic curve of the same shape
-            qx, qy, ex, ey = float(v[0]), float(v[1]), float(v[2]), float(v[3])
-            c1x, c1y = cx + _TWO_THIRDS * (qx - cx), cy + _TWO_THIRDS * (qy - cy)
-            c2x, c2y = ex + _TWO_THIRDS * (qx - ex), ey + _TWO_THIRDS * (qy - ey)
-            out.append(f"{c1x:.3f} {c1y:.3f} {c2x:.3f} {c2y:.3f} {v[2]} {v[3]} c")
-            cx, cy = ex, ey
-        else:  # pairs after an M's first are lines
-            out.append(" ".join(v) + (" l" if command == "M" and not first else " " + _OPERATOR[command]))
-            cx, cy = float(v[-2]), float(v[-1])
-            if command == "M" and first:
-                sx, sy = cx, cy
-        first = False
+        if arity == 0:
+            if v:
+                raise Unreadable("numbers after Z")
+            out.append("h")
+            cx, cy = sx, sy
+            continue
+        if not v or len(v) % arity:
+            raise Unreadable(f"{command} with {len(v)} numbers")
+        if command == "Q":  # the cubic curves of the same shape
+            for i in range(0, len(v), 4):
+                qx, qy, ex, ey = float(v[i]), float(v[i + 1]), float(v[i + 2]), float(v[i + 3])
+                c1x, c1y = cx + _TWO_THIRDS * (qx - cx), cy + _TWO_THIRDS * (qy - cy)
+                c2x, c2y = ex + _TWO_THIRDS * (qx - ex), ey + _TWO_THIRDS * (qy - ey)
+                out.append(f"{c1x:.3f} {c1y:.3f} {c2x:.3f} {c2y:.3f} {v[i + 2]} {v[i + 3]} c")
+                cx, cy = ex, ey
+            continue
+        for i in range(0, len(v), arity):  # pairs after an M's first are lines
+            op = "l" if command == "M" and i else _OPERATOR[command]
+            out.append(f"{' '.join(v[i : i + arity])} {op}")
+        cx, cy = float(v[-2]), float(v[-1])
+        if command == "M":
+            sx, sy = float(v[0]), float(v[1])
     out.append("f")
     return "\n".join(out)
 
