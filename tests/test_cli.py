@@ -446,3 +446,23 @@ def test_choices_ignore_case_and_an_empty_only_is_a_usage_error(tmp_path):
     assert ok.exit_code == 0, ok.output
     empty = CliRunner().invoke(cli, ["build", str(folder), "--only", ""])
     assert empty.exit_code == 2 and "name at least one output" in empty.output
+
+
+def test_where_processes_cannot_fork_everything_is_built_in_one(runner, tmp_path, monkeypatch):
+    """Windows starts no process by forking: packs and outputs are built in the one process."""
+    import multiprocessing
+
+    import studypack.build as build
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    jobs_seen = []
+    real = build.build_pack
+    monkeypatch.setattr(build, "build_pack", lambda arg, options, jobs=1, **kw: jobs_seen.append(jobs) or real(arg, options, jobs, **kw))
+    packs = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pack.yaml").write_text(f"title: {name}\nsections: [{{title: S, points: [p]}}]\n")
+        packs.append(str(tmp_path / name))
+    result = runner.invoke(cli, ["build", *packs, "--out", str(tmp_path / "o"), "--only", "csv", "--jobs", "4"])
+    assert result.exit_code == 0, result.output
+    assert jobs_seen == [1, 1]

@@ -455,6 +455,8 @@ def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, o
 
 def _run_packs(args: list[Path], options: BuildOptions, check_only: bool, on_result) -> list[PackResult]:
     jobs = options.jobs or os.cpu_count() or 1
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: one process does it all
+        jobs = 1
     args, results = _distinct(args)
 
     def done(result: PackResult) -> None:

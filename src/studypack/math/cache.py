@@ -117,7 +117,8 @@ def _close_before_fork() -> None:
                 db.close()
 
 
-os.register_at_fork(before=_close_before_fork)
+if hasattr(os, "register_at_fork"):  # a system that cannot fork has nothing to close
+    os.register_at_fork(before=_close_before_fork)
 
 
 def get(name: str, suffix: str) -> bytes | None:
