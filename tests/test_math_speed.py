@@ -393,12 +393,15 @@ def test_rows_skip_the_unstretched_layout_only_where_nothing_stretches(monkeypat
     assert 0 < len(passes) < len(rows) / 2  # most rows hold nothing that stretches
 
 
-def test_a_parallel_build_typesets_each_equation_once(tmp_path):
+@pytest.mark.parametrize("only", [None, ("deck",)])
+def test_a_parallel_build_typesets_each_equation_once(tmp_path, only):
     """The handout, deck and flashcards need the same equations: built in parallel, each
-    equation is typeset once (ahead of the outputs, across the CPUs), never again by an output."""
+    equation is typeset once (ahead of the outputs, across the CPUs), never again by an output;
+    a deck built alone has its equations typeset across the CPUs too."""
     import subprocess
 
     log = tmp_path / "typeset.log"
+    options = f"out=Path({str(tmp_path / 'out')!r})" + (f", only={only!r}" if only else "")
     script = f"""
 import os, sys
 from pathlib import Path
@@ -410,9 +413,9 @@ def logged(mathml, display):
         f.write(f"{{os.getpid()}} {{hash((mathml, display))}}\\n")
     return real(mathml, display)
 T._ziamath = logged
-result = build_pack(Path({str(PHYSICS)!r}), BuildOptions(out=Path({str(tmp_path / "out")!r})), 2)
+result = build_pack(Path({str(PHYSICS)!r}), BuildOptions({options}), 2)
 assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
-print(len(result.written))
+print(len(result.written), os.getpid())
 """
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop(cache.ENV_DISABLE, None)
@@ -420,8 +423,10 @@ print(len(result.written))
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) >= 4  # handout, deck, cards, csv (at least)
+    written, build_process = done.stdout.split()
+    assert int(written) == (1 if only else 4)  # the deck; or the handout, deck, cards and csv
     lines = [line.split() for line in log.read_text().splitlines()]
     keys = [key for _, key in lines]
     assert len(keys) == len(set(keys)), "an equation was typeset twice"
-    assert len({pid for pid, _ in lines}) <= 2  # only the processes that typeset ahead
+    typesetting = {pid for pid, _ in lines}
+    assert 0 < len(typesetting) <= 2 and build_process not in typesetting  # only the processes ahead

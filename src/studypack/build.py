@@ -222,10 +222,14 @@ def _plan_and_draw(
 
     Alone, every output is planned, then (when no plan failed) every one drawn. With jobs > 1
     each costly output is planned and drawn in a process of its own, the costliest started first,
-    while the cheap ones (cost 0) are done here: a serial planning stage would keep a CPU idle.
+    while the cheap ones (cost 0) are done here: a serial planning stage would keep a CPU idle;
+    with one costly output, its equations are typeset across the CPUs before it is made here.
     """
-    if jobs > 1 and sum(1 for o in outputs if o.cost) > 1:
+    costly = tuple(o.name for o in outputs if o.cost)
+    if jobs > 1 and len(costly) > 1:
         return _in_parallel(outputs, pack, theme, folder, report, jobs)
+    if jobs > 1 and costly:  # one costly output: its equations are still typeset across the CPUs first
+        _typeset_ahead(pack, jobs, meanwhile=lambda: _import_renderers(costly))
     plans = {output: output.plan(pack, theme, report, _previous(folder, output)) for output in outputs}
     if report.failed(strict):
         return {}
