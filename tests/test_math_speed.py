@@ -405,14 +405,19 @@ def test_a_parallel_build_typesets_each_equation_once(tmp_path, only):
     script = f"""
 import os, sys
 from pathlib import Path
+import studypack.build as B
 import studypack.math.typeset as T
 from studypack.build import BuildOptions, build_pack
-real = T._ziamath
+real, real_chunk = T._ziamath, B._typeset_chunk
 def logged(mathml, display):
     with open({str(log)!r}, "a") as f:
         f.write(f"{{os.getpid()}} {{hash((mathml, display))}}\\n")
     return real(mathml, display)
-T._ziamath = logged
+def ahead(keys):
+    with open({str(log)!r}, "a") as f:
+        f.write(f"{{os.getpid()}} ahead\\n")
+    return real_chunk(keys)
+T._ziamath, B._typeset_chunk = logged, ahead
 result = build_pack(Path({str(PHYSICS)!r}), BuildOptions({options}), 2)
 assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
 print(len(result.written), os.getpid())
@@ -426,7 +431,41 @@ print(len(result.written), os.getpid())
     written, build_process = done.stdout.split()
     assert int(written) == (1 if only else 4)  # the deck; or the handout, deck, cards and csv
     lines = [line.split() for line in log.read_text().splitlines()]
-    keys = [key for _, key in lines]
+    keys = [key for _, key in lines if key != "ahead"]
     assert len(keys) == len(set(keys)), "an equation was typeset twice"
-    typesetting = {pid for pid, _ in lines}
-    assert 0 < len(typesetting) <= 2 and build_process not in typesetting  # only the processes ahead
+    ahead = {pid for pid, key in lines if key == "ahead"}
+    assert {pid for pid, key in lines if key != "ahead"} == ahead  # none by an output's process
+    assert len(ahead - {build_process}) == 1  # and the build's own process, when it was free
+
+
+def test_the_build_process_typesets_the_batches_no_other_has_started(tmp_path):
+    """Ahead of the outputs, the build's process and the others share the batches: none twice."""
+    import subprocess
+
+    script = f"""
+import os
+from pathlib import Path
+import studypack.build as B
+from studypack.errors import Report
+from studypack.load import load_pack
+real = B._typeset_chunk
+def logged(keys):
+    print(os.getpid(), len(keys), flush=True)
+    return real(keys)
+B._typeset_chunk = logged
+pack = load_pack(Path({str(PHYSICS)!r}), Report())
+assert B._typeset_ahead(pack, 2, meanwhile=lambda: None)
+print("build", os.getpid())
+"""
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop(cache.ENV_DISABLE, None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *batches, (_, build_process) = [line.split() for line in done.stdout.splitlines()]
+    by = {pid for pid, _ in batches}
+    assert build_process in by and len(by) == 2
+    from studypack.load import load_pack
+    from studypack.load.equations import formulas
+
+    keys = {(f.display_mathml if display else f.mathml, display) for f, display in formulas(load_pack(PHYSICS, Report()))}
+    assert sum(int(n) for _, n in batches) == len(keys)  # each equation once

@@ -267,9 +267,9 @@ def _in_parallel(
 
 
 def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool:
-    """The pack's equations typeset once, split over `jobs` processes, before the outputs'
-    processes fork: each would otherwise typeset them all (most of math's cost). `meanwhile`
-    runs here while they work; whether they did."""
+    """The pack's equations typeset once, split over `jobs` processes (this one among them),
+    before the outputs' processes fork: each would otherwise typeset them all (most of math's
+    cost). `meanwhile` runs here first, while the others start; whether they did."""
     from studypack.load.equations import formulas
 
     found = formulas(pack)
@@ -285,12 +285,16 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
     missing.sort(key=lambda key: -len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
-        workers = min(jobs, len(chunks))
-        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _die_with_parent) as pool:
-            typeset = pool.map(_typeset_chunk, chunks)  # all handed out now
+        with ProcessPoolExecutor(jobs - 1, multiprocessing.get_context("fork"), _die_with_parent) as pool:
+            queued = [(chunk, pool.submit(_typeset_chunk, chunk)) for chunk in chunks]
             meanwhile()
-            for chunk, results in zip(chunks, typeset):
-                remember(chunk, results)
+            # Then this process takes the batches no other has started, from the shortest end.
+            for chunk, future in reversed(queued):
+                if future.cancel():
+                    remember(chunk, _typeset_chunk(chunk))
+            for chunk, future in queued:
+                if not future.cancelled():
+                    remember(chunk, future.result())
     except Exception:  # a head start only: each output typesets what is missing and reports its own problems
         return False
     return True
