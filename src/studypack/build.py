@@ -247,7 +247,7 @@ def _in_parallel(
     outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int
 ) -> dict[Output, bytes]:
     costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
-    # While processes typeset, this one (idle) imports the renderers the outputs' processes then share.
+    # While other processes start typesetting, this one imports the renderers the outputs' processes then share.
     ahead = _typeset_ahead(pack, jobs, meanwhile=lambda: _import_renderers(tuple(o.name for o in costly)))
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
     context = multiprocessing.get_context("fork")
