@@ -280,7 +280,6 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
         return False
-    load_engine()  # once, here: the processes forked next share it instead of each loading it
     # Longest first, in small batches a free process takes in turn: the processes finish together.
     missing.sort(key=lambda key: -len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
@@ -288,6 +287,7 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
         with ProcessPoolExecutor(jobs - 1, multiprocessing.get_context("fork"), _die_with_parent) as pool:
             queued = [(chunk, pool.submit(_typeset_chunk, chunk)) for chunk in chunks]
             meanwhile()
+            load_engine()  # here, not before forking: the other process loads its own meanwhile
             # Then this process takes the batches no other has started, from the shortest end.
             for chunk, future in reversed(queued):
                 if future.cancel():
