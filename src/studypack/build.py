@@ -275,7 +275,7 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
     found = formulas(pack)
     if not found:
         return False
-    from studypack.math.typeset import load_engine, remember, untypeset
+    from studypack.math.typeset import remember, untypeset
 
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
@@ -287,7 +287,6 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
         with ProcessPoolExecutor(jobs - 1, multiprocessing.get_context("fork"), _die_with_parent) as pool:
             queued = [(chunk, pool.submit(_typeset_chunk, chunk)) for chunk in chunks]
             meanwhile()
-            load_engine()  # here, not before forking: the other process loads its own meanwhile
             # Then this process takes the batches no other has started, from the shortest end.
             for chunk, future in reversed(queued):
                 if future.cancel():

@@ -64,11 +64,6 @@ def _ziamath_module() -> Any:
     return ziamath
 
 
-def load_engine() -> None:
-    """Imports ziamath and loads its font (0.1 s) ahead of the first equation."""
-    _ziamath_module()
-
-
 # ziamath's and ziafont's own functions where _ziamath_module replaced them: (owner, name) -> function
 STOCK: dict[tuple[Any, str], Any] = {}
 
