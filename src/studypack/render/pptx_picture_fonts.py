@@ -78,8 +78,11 @@ def _fontconfig(family: str) -> PictureFont | None:
 @cache
 def _fontconfig_library() -> tuple[Any, Any] | None:
     """fontconfig's library and its loaded configuration, or None where it is not installed."""
-    names = ["libfontconfig.so.1", "libfontconfig.1.dylib", ctypes.util.find_library("fontconfig")]
-    for name in filter(None, names):
+    # the usual names first: find_library runs ldconfig (a process) to look
+    names = ("libfontconfig.so.1", "libfontconfig.1.dylib", lambda: ctypes.util.find_library("fontconfig"))
+    for name in (n if isinstance(n, str) else n() for n in names):
+        if name is None:
+            continue
         try:
             lib = ctypes.CDLL(name)
         except OSError:
