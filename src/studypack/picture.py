@@ -16,6 +16,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -38,11 +39,20 @@ class Text:
 
 
 @dataclass(frozen=True)
+class Path:
+    """SVG path data, drawn moved by (dx, dy)."""
+
+    d: str
+    dx: float = 0.0
+    dy: float = 0.0
+
+
+@dataclass(frozen=True)
 class Outlines:
-    """Filled outlines: (colour, SVG path data or an (x, y, w, h) rectangle) in their own units,
+    """Filled outlines: (colour, a Path or an (x, y, w, h) rectangle) in their own units,
     `matrix` taking those units to points (y down)."""
 
-    paths: tuple[tuple[str, str | tuple[float, float, float, float]], ...]
+    paths: tuple[tuple[str, Path | tuple[float, float, float, float]], ...]
     matrix: Matrix
 
 
@@ -131,11 +141,14 @@ def _mask(size: tuple[int, int], zoom: float, color: str, items: Sequence[Item])
                 draw.symbol((0, 0), aggdraw.Symbol(_rect_path((item.x, item.y, item.w, item.h))), None, brush)
                 continue
             a, b, c, d, e, f = item.matrix
-            draw.settransform((a * zoom, b * zoom, c * zoom, d * zoom, e * zoom, f * zoom))
-            for own, path in item.paths:
-                if own == color:
-                    data = path if isinstance(path, str) else _rect_path(path)
-                    draw.symbol((0, 0), aggdraw.Symbol(data), None, brush)
+            for own, shape in item.paths:
+                if own != color:
+                    continue
+                dx, dy = (shape.dx, shape.dy) if isinstance(shape, Path) else (0.0, 0.0)
+                moved = (a, b, c + a * dx + b * dy, d, e, f + d * dx + e * dy)
+                draw.settransform(tuple(v * zoom for v in moved))
+                data = shape.d if isinstance(shape, Path) else _rect_path(shape)
+                draw.symbol((0, 0), _symbol(data), None, brush)
         draw.flush()
     pen = ImageDraw.Draw(mask)
     for item in items:
@@ -153,6 +166,13 @@ def _mask(size: tuple[int, int], zoom: float, color: str, items: Sequence[Item])
             alpha = Image.open(io.BytesIO(item.png)).convert("RGBA").getchannel("A").resize((w, h))
             mask.paste(Image.new("L", (w, h), 255), box[:2], alpha)
     return mask
+
+
+@lru_cache(maxsize=4096)  # a glyph's outline recurs wherever the glyph is placed
+def _symbol(data: str) -> Any:
+    import aggdraw
+
+    return aggdraw.Symbol(data)
 
 
 def _rect_path(rect: tuple[float, float, float, float]) -> str:

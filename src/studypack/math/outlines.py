@@ -1,10 +1,11 @@
 """ziamath's SVG read straight into PDF path operators (and reportlab shapes), without svglib.
 
-ziamath draws an equation as filled `<path>` outlines (M, L, Q, C, Z) and `<rect>` bars,
-grouped under `<g fill=…>`. Those become a PDF content-stream fragment that keeps ziamath's
-numbers as written (one matrix flips y and moves the origin to the box's bottom left; only
-quadratic curves are computed, as cubic ones), read once per equation and colour and kept in
-the math cache; a drawing places it with one more `cm`. Anything else (strokes, transforms,
+ziamath draws an equation as filled `<path>` outlines (M, L, Q, C, Z; a glyph's drawn at the
+origin and placed by a `translate`, studypack.math.typeset) and `<rect>` bars, grouped under
+`<g fill=…>`. Those become a PDF content-stream fragment that keeps ziamath's numbers as written
+(one matrix flips y and moves the origin to the box's bottom left, one more places each glyph;
+only quadratic curves are computed, as cubic ones, once per glyph outline), read once per
+equation and colour and kept in the math cache; a drawing places it with one more `cm`. Anything else (strokes, transforms,
 other elements: rare `menclose` notations, arrows) is not read here: `read` returns None and
 the caller keeps the general SVG reader for that equation."""
 
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -24,11 +26,20 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _TOKEN = re.compile(rf"([MLQCZmlqcz])|({_NUMBER})")
 _ARITY = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
 _OPERATOR = {"M": "m", "L": "l", "C": "c", "Z": "h"}
-_PAINT_ATTRS = frozenset({"d", "fill", "x", "y", "width", "height"})
+_PAINT_ATTRS = frozenset({"d", "fill", "x", "y", "width", "height", "transform"})
+_TRANSLATE = re.compile(rf"\s*translate\(\s*({_NUMBER})(?:[\s,]+({_NUMBER}))?\s*\)\s*")
 
 
 class Unreadable(ValueError):
     """Something in the SVG this reader does not draw."""
+
+
+class Path(NamedTuple):
+    """SVG path data, drawn moved by (dx, dy)."""
+
+    d: str
+    dx: float
+    dy: float
 
 
 @dataclass(frozen=True)
@@ -56,18 +67,21 @@ def read(svg: str) -> Outlines | None:
 
 
 def painted(svg: str) -> tuple[tuple[tuple[str, Any], ...], float] | None:
-    """((RRGGBB colour, SVG path data or an (x, y, w, h) rectangle) for everything the SVG
-    fills, the viewBox's left x), or None when it holds anything else."""
+    """((RRGGBB colour, a studypack.picture.Path or an (x, y, w, h) rectangle) for everything
+    the SVG fills, the viewBox's left x), or None when it holds anything else."""
     try:
         items, min_x, _bottom = _items(svg)
     except (Unreadable, etree.XMLSyntaxError, ValueError):
         return None
+    from studypack.picture import Path as Moved
+
     hexed = lambda rgb: "".join(f"{round(v * 255):02X}" for v in rgb)  # noqa: E731
-    return tuple((hexed(rgb), item) for rgb, item in items), min_x
+    shape = lambda item: Moved(*item) if isinstance(item, Path) else item  # noqa: E731
+    return tuple((hexed(rgb), shape(item)) for rgb, item in items), min_x
 
 
 def _read(svg: str) -> tuple[str, list[Any], float, float]:
-    """(PDF operators, [(rgb, path data or rectangle)], the viewBox's left x and bottom y)."""
+    """(PDF operators, [(rgb, Path or rectangle)], the viewBox's left x and bottom y)."""
     items, min_x, bottom = _items(svg)
     # The paths keep ziamath's own coordinates (y down): one matrix flips and shifts them.
     ops = [f"1 0 0 -1 {_num(-min_x)} {_num(bottom)} cm"]
@@ -76,15 +90,18 @@ def _read(svg: str) -> tuple[str, list[Any], float, float]:
         if rgb != color:
             ops.append(f"{_num(rgb[0])} {_num(rgb[1])} {_num(rgb[2])} rg")
             color = rgb
-        if isinstance(item, str):
-            ops.append(_path_ops(item))
+        if isinstance(item, Path):
+            if item.dx or item.dy:  # one path object: moved by a matrix of its own
+                ops.append(f"q 1 0 0 1 {_num(item.dx)} {_num(item.dy)} cm\n{_path_ops(item.d)}\nQ")
+            else:
+                ops.append(_path_ops(item.d))
         else:
             ops.append(" ".join(_num(v) for v in item) + " re f")
     return "\n".join(ops), items, min_x, bottom
 
 
 def _items(svg: str) -> tuple[list[Any], float, float]:
-    """([(rgb, path data or (x, y, w, h))] in drawing order, the viewBox's left x and bottom y)."""
+    """([(rgb, Path or (x, y, w, h))] in drawing order, the viewBox's left x and bottom y)."""
     root = etree.fromstring(svg.encode("utf-8"))
     min_x, top, _width, total = (float(v) for v in root.get("viewBox", "").split())
     bottom = top + total  # the box's bottom edge, in SVG y (down)
@@ -98,10 +115,12 @@ def _items(svg: str) -> tuple[list[Any], float, float]:
             if set(child.attrib) - _PAINT_ATTRS:
                 raise Unreadable(f"{tag} with {sorted(set(child.attrib) - _PAINT_ATTRS)}")
             own = child.get("fill", fill)
+            if "transform" in child.attrib and tag != "path":
+                raise Unreadable(f"{tag} with a transform")
             if tag == "g":
                 walk(child, own)
             elif tag == "path":
-                items.append((_rgb(own), child.get("d", "")))
+                items.append((_rgb(own), Path(child.get("d", ""), *_translation(child.get("transform")))))
             elif tag == "rect":
                 items.append((_rgb(own), tuple(float(child.get(k, 0)) for k in ("x", "y", "width", "height"))))
             else:
@@ -111,11 +130,21 @@ def _items(svg: str) -> tuple[list[Any], float, float]:
     return items, min_x, bottom
 
 
+def _translation(transform: str | None) -> tuple[float, float]:
+    if transform is None:
+        return 0.0, 0.0
+    m = _TRANSLATE.fullmatch(transform)
+    if m is None:
+        raise Unreadable(f"transform {transform!r}")
+    return float(m.group(1)), float(m.group(2) or 0)
+
+
 _PATH = re.compile(r"[MLQCZ\d. ,\t\n-]*")  # absolute commands, numbers as ziamath writes them
 _COMMAND = re.compile(r"([MLQCZ])([^MLQCZ]*)")
 _TWO_THIRDS = 2 / 3
 
 
+@lru_cache(maxsize=4096)  # a glyph's outline recurs wherever the glyph is placed
 def _path_ops(d: str) -> str:
     """SVG path data (absolute M, L, Q, C, Z) as PDF path operators, filled (nonzero)."""
     if not _PATH.fullmatch(d) or not d.lstrip(" ,\t\n").startswith(tuple(_ARITY)):
@@ -226,15 +255,15 @@ def _rgb(fill: str) -> tuple[float, float, float]:
 
 def shapes(outlines: Outlines) -> list[Any]:
     """The outlines as reportlab Path shapes, y up (for renderers that walk a Drawing)."""
-    from reportlab.graphics.shapes import Path
+    from reportlab.graphics.shapes import Path as Shape
     from reportlab.lib.colors import Color
 
     _, items, min_x, bottom = _read(outlines.svg)
     out = []
     for rgb, item in items:
-        path = Path(fillColor=Color(*rgb), strokeColor=None, strokeWidth=0, fillMode=1)
-        if isinstance(item, str):
-            segments = _segments(item, min_x, bottom)
+        path = Shape(fillColor=Color(*rgb), strokeColor=None, strokeWidth=0, fillMode=1)
+        if isinstance(item, Path):
+            segments = _segments(item.d, min_x - item.dx, bottom - item.dy)
         else:
             x, y, w, h = item
             x, y = x - min_x, bottom - y

@@ -6,6 +6,7 @@ One unit of ziamath's SVG is one point here: equations are typeset at the font s
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib.metadata
 import json
@@ -30,6 +31,7 @@ from studypack.math.outlines import painted
 # (where the two agree) and scaled: deep scripts and tiny equations keep shrinking.
 MIN_SCRIPT_FRACTION = 0.3
 BASE_SIZE = 24.0  # ziamath's MathFont basesize, which its minimum script size is a fraction of
+_SVG_FORM = 2  # of the SVGs kept in the math cache: raise when _ziamath writes them differently
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 
@@ -60,6 +62,7 @@ def _ziamath_module() -> Any:
         _measure_rows_only_to_stretch()
         _remember_sizes()
         _quicker_numbers()
+        _glyphs_outlined_once()
     ziamath.config.svg2 = False  # plain <path> elements: outlines.read and any SVG reader take them
     return ziamath
 
@@ -152,6 +155,28 @@ def _quicker_numbers() -> None:
     _replace(ziafont.svgpath, "fmt", fmt)
 
 
+def _glyphs_outlined_once() -> None:
+    """ziafont writes a glyph's outline anew each time the glyph is placed, every coordinate
+    moved and formatted (a quarter of the typesetting time): written once per glyph and size,
+    at the origin, it is placed by a translation (studypack.math.outlines reads those)."""
+    import ziafont.svgpath
+    from ziafont.glyph import SimpleGlyph
+
+    at_origin = SimpleGlyph.svgpath
+
+    def placed(self: Any, x0: float = 0, y0: float = 0, scale_factor: float = 1) -> Any:
+        outlines = self.__dict__.setdefault("_outline_at_origin", {})
+        if scale_factor not in outlines:
+            path = at_origin(self, 0, 0, scale_factor)
+            outlines[scale_factor] = None if path is None else path.get("d")
+        d = outlines[scale_factor]
+        if d is None:  # a glyph without contours (a space)
+            return None
+        return ElementTree.Element("path", {"d": d, "transform": f"translate({ziafont.svgpath.fmt(x0)} {ziafont.svgpath.fmt(y0)})"})
+
+    _replace(SimpleGlyph, "svgpath", placed)
+
+
 def _measure_rows_only_to_stretch() -> None:
     """ziamath lays a row's children out twice: first without stretchy operators, only to learn
     the height its fences and bars stretch to, then for real; each nested row does the same, so
@@ -176,10 +201,29 @@ def _measure_rows_only_to_stretch() -> None:
 
     def height_to_stretch_to(self: Any, line: list[Any], **kwargs: Any) -> tuple[float, float]:
         if any(may_stretch(child) for child in line):
-            return STOCK[(Mrow, "_get_height_nostretch")](self, line, **kwargs)
+            return unstretched_height(self, line, **kwargs)
         return 0.0, 0.0  # nothing in the row reads it
 
     _replace(Mrow, "_get_height_nostretch", height_to_stretch_to)
+
+
+def unstretched_height(row: Any, line: list[Any], **kwargs: Any) -> tuple[float, float]:
+    """ziamath's own first pass (Mrow._get_height_nostretch: each child laid out, stretchy
+    operators left out, on a copy of its element), the copy made by copying the element, not
+    by writing and parsing it again: a sixth of the typesetting time."""
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.nodetools import elementtext
+
+    ymax, ymin = -9999.0, 9999.0
+    kwargs["nostretch"] = True  # the children leave stretchy operators out of their boxes
+    for child in line:
+        if child.tag == "mo" and elementtext(child) == "":
+            continue
+        element = copy.deepcopy(child)
+        element.tail = None  # as written alone and parsed again
+        node = Mnode.fromelement(element, parent=row, **kwargs)
+        ymax, ymin = max(ymax, node.bbox.ymax), min(ymin, node.bbox.ymin)
+    return ymin, ymax
 
 
 @dataclass(frozen=True)
@@ -240,7 +284,7 @@ def _typeset_at_base(mathml: str, display: bool) -> Typeset:
 
 
 def _cache_name(mathml: str, display: bool) -> str:
-    return cache.key("typeset", ziamath_version(), BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
+    return cache.key("typeset", ziamath_version(), _SVG_FORM, BASE_SIZE, MIN_SCRIPT_FRACTION, display, mathml)
 
 
 def _stored(mathml: str, display: bool) -> Typeset | None:
