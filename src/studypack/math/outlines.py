@@ -234,15 +234,20 @@ def _num(v: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+_HEX6 = re.compile(r"#[0-9a-f]{6}")
+_HEX3 = re.compile(r"#[0-9a-f]{3}")
+
+
+@lru_cache(maxsize=64)  # an equation has one colour or a few, read for each of its glyphs
 def _rgb(fill: str) -> tuple[float, float, float]:
     fill = fill.strip().lower()
     if fill == "black":
         return (0.0, 0.0, 0.0)
     if fill == "none":
         raise Unreadable("an unfilled shape")
-    if re.fullmatch(r"#[0-9a-f]{6}", fill):
+    if _HEX6.fullmatch(fill):
         return tuple(int(fill[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
-    if re.fullmatch(r"#[0-9a-f]{3}", fill):
+    if _HEX3.fullmatch(fill):
         return tuple(int(c * 2, 16) / 255 for c in fill[1:])  # type: ignore[return-value]
     from reportlab.lib import colors
 
