@@ -114,6 +114,32 @@ def test_a_cache_file_that_is_not_a_database_is_replaced(cache_home):
     assert len(entries(cache_home, ".json")) == 1  # a new database, filled again
 
 
+def test_the_daily_prune_removes_the_file_an_entry_layout_of_earlier_versions(cache_home):
+    math = cache_home / "studypack" / "math"
+    old_entries = [math / "ab" / f"ab{'0' * 62}.json", math / "ab" / ".tmp-x1y2", math / "0f" / f"0f{'1' * 62}.png"]
+    kept = [math / "cd" / "notes.txt", math / "zz" / f"ab{'0' * 62}.json", math / "other.txt"]
+    for file in old_entries + kept:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(b"x")
+    (math / "last-pruned").write_bytes(b"")
+    elsewhere = cache_home / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"ee{'2' * 62}.ops").write_bytes(b"x")
+    (math / "ee").symlink_to(elsewhere, target_is_directory=True)
+
+    ts.typeset(formula(r"a^2"), 12)
+    assert not any(f.exists() for f in old_entries) and not (math / "last-pruned").exists()
+    assert not (math / "ab").exists() and not (math / "0f").exists()
+    assert all(f.exists() for f in kept)  # what the old cache did not write is left alone
+    assert (elsewhere / f"ee{'2' * 62}.ops").exists()  # a link is not followed
+    new_process()
+    (math / "ab").mkdir()
+    (math / "ab" / f"ab{'3' * 62}.json").write_bytes(b"x")
+    forget()
+    ts.typeset(formula(r"b^2"), 12)
+    assert (math / "ab" / f"ab{'3' * 62}.json").exists()  # looked for with the daily prune only
+
+
 def test_picture_keys_change_with_colour_size_and_resolution(cache_home):
     f = formula(r"E = mc^2")
     pictures = {

@@ -70,7 +70,7 @@ def connection() -> sqlite3.Connection | None:
         if where not in _open:
             _open[where] = _connect(path)
             if _open[where] is not None:
-                prune.when_due(_open[where])
+                prune.when_due(_open[where], path.parent)
         return _open[where]
 
 

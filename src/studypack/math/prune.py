@@ -1,10 +1,14 @@
-"""Keeps the math cache database under a size limit by removing its least recently used entries."""
+"""Keeps the math cache database under a size limit by removing its least recently used entries,
+and removes what versions before the database left in its folder (a file an entry)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sqlite3
 import time
+from pathlib import Path
 
 DAY = 24 * 3600.0
 ENV_LIMIT = "STUDYPACK_MATH_CACHE_MB"  # megabytes (10**6 bytes); 0 = no limit
@@ -22,9 +26,9 @@ def limit_bytes() -> int:
     return max(0, int(mb * 1_000_000))
 
 
-def when_due(db: sqlite3.Connection) -> None:
-    """Prunes the database if it was not pruned in the last day (one query otherwise); a build
-    never fails here."""
+def when_due(db: sqlite3.Connection, folder: Path) -> None:
+    """Prunes the database (in `folder`) if it was not pruned in the last day (one query
+    otherwise); a build never fails here."""
     now = time.time()
     try:
         # Claimed in one statement before the work: another build starting now sees it and skips.
@@ -37,6 +41,8 @@ def when_due(db: sqlite3.Connection) -> None:
         return
     if claimed:
         prune(db, limit_bytes())
+        with contextlib.suppress(OSError):
+            remove_file_layout(folder)
 
 
 def prune(db: sqlite3.Connection, limit: int) -> None:
@@ -64,3 +70,24 @@ def prune(db: sqlite3.Connection, limit: int) -> None:
         db.execute("PRAGMA incremental_vacuum")
     except sqlite3.Error:
         return
+
+
+_OLD_FOLDER = re.compile(r"[0-9a-f]{2}")
+_OLD_ENTRY = re.compile(r"[0-9a-f]{64}\.[a-z]+|\.tmp-.+")
+
+
+def remove_file_layout(folder: Path) -> None:
+    """Removes the entries of the cache as versions before the database kept it (a file an
+    entry, in folders 00..ff, and a last-pruned file), which nothing reads any more. Anything
+    else found there is left alone."""
+    for sub in folder.iterdir():
+        if not _OLD_FOLDER.fullmatch(sub.name) or sub.is_symlink() or not sub.is_dir():
+            continue
+        for entry in sub.iterdir():
+            if _OLD_ENTRY.fullmatch(entry.name) and not entry.is_symlink() and entry.is_file():
+                entry.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # something else is in it
+            sub.rmdir()
+    stamp = folder / "last-pruned"
+    if stamp.is_file() and not stamp.is_symlink():
+        stamp.unlink(missing_ok=True)
