@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -238,6 +239,27 @@ def test_check_reports_what_build_would_warn_about(runner, tmp_path):
     assert result.exit_code == 1
     assert "warning: card 'Q'" in result.output
     assert not (tmp_path / "build").exists()
+
+
+def test_check_plans_in_parallel_and_reports_as_one_process_does(runner, tmp_path):
+    """A check of one pack plans its outputs (and typesets its equations) across the CPUs, as
+    a build does: the same problems, sorted alike, whatever the processes; nothing written."""
+    pack = tmp_path / "p"
+    pack.mkdir()
+    long_back = "word " * 900
+    (pack / "pack.yaml").write_text(
+        f"title: T\nsections:\n  - title: {'A very long section title ' * 12}\n    points:\n"
+        + "".join(f"      - Point {i} with $x_{i}^2 + \\frac{{a}}{{{i}}}$\n" for i in range(12))
+        + f"cards:\n  - front: Q\n    back: {long_back}\n"
+    )
+    untimed = lambda text: re.sub(r"\(\d+\.\d+ s\)", "", text)  # noqa: E731
+    parallel = runner.invoke(cli, ["check", str(pack), "--jobs", "2"], env={"XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert parallel.exit_code == 0, parallel.output
+    for each_output in ("warning: card 'Q'", "warning: slide title", "warning: heading is too long"):
+        assert each_output in parallel.output
+    assert not (tmp_path / "build").exists() and not (pack / "build").exists()
+    serial = runner.invoke(cli, ["check", str(pack), "--jobs", "1"], env={"XDG_CACHE_HOME": str(tmp_path / "d")})
+    assert untimed(parallel.output) == untimed(serial.output)
 
 
 @pytest.mark.parametrize(

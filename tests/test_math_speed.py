@@ -496,13 +496,17 @@ def test_the_build_process_typesets_the_batches_no_other_has_started(tmp_path):
 
     script = f"""
 import os
+import time
 from pathlib import Path
 import studypack.build as B
 from studypack.errors import Report
 from studypack.load import load_pack
 real = B._typeset_chunk
+parent = os.getpid()
 def logged(keys):
     print(os.getpid(), len(keys), flush=True)
+    if os.getpid() != parent:  # a slow other process: this one surely finds batches to take
+        time.sleep(0.2)
     return real(keys)
 B._typeset_chunk = logged
 pack = load_pack(Path({str(PHYSICS)!r}), Report())

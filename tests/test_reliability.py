@@ -354,10 +354,10 @@ def test_two_builds_of_one_pack_at_once_keep_each_others_state(tmp_path, monkeyp
     out = tmp_path / "out"
     real_plan_and_draw = build_module._plan_and_draw
 
-    def draw_while_another_build_runs(outputs, *args):
+    def draw_while_another_build_runs(outputs, *args, **kwargs):
         monkeypatch.setattr(build_module, "_plan_and_draw", real_plan_and_draw)
         assert build_pack(folder, BuildOptions(out=out, only=("cards",))).written  # the other build
-        return real_plan_and_draw(outputs, *args)
+        return real_plan_and_draw(outputs, *args, **kwargs)
 
     monkeypatch.setattr(build_module, "_plan_and_draw", draw_while_another_build_runs)
     assert build_pack(folder, BuildOptions(out=out, only=("deck",))).written

@@ -139,9 +139,9 @@ def resolve_theme(pack: Pack, options: BuildOptions, report: Report) -> Theme | 
     return theme
 
 
-def check_pack(arg: Path, options: BuildOptions) -> PackResult:
+def check_pack(arg: Path, options: BuildOptions, output_jobs: int = 1) -> PackResult:
     """Everything a build would report (fitting and glyph warnings too): every output planned, none drawn."""
-    return build_pack(arg, dataclasses.replace(options, force=True), write=False)
+    return build_pack(arg, dataclasses.replace(options, force=True), output_jobs, write=False)
 
 
 def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bool = True) -> PackResult:
@@ -179,11 +179,9 @@ def build_pack(arg: Path, options: BuildOptions, output_jobs: int = 1, write: bo
         if not todo and write:  # checked and up to date: a cheap guess of later builds (_may_render)
             with contextlib.suppress(OSError):
                 os.utime(folder / STATE_FILE)
+        drawn = _plan_and_draw(todo, pack, theme, folder, report, options.strict, output_jobs, draw=write)
         if not write:
-            for output in todo:
-                output.plan(pack, theme, report, _previous(folder, output))
             return result
-        drawn = _plan_and_draw(todo, pack, theme, folder, report, options.strict, output_jobs)
         if report.failed(options.strict):
             return result
         _write(folder, drawn, keys, result, report)
@@ -216,9 +214,11 @@ def _usable_source_date_epoch() -> None:
 
 
 def _plan_and_draw(
-    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, strict: bool, jobs: int
-) -> dict[Output, bytes]:
-    """Every output's bytes, in the order asked; problems merged into `report`.
+    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, strict: bool, jobs: int,
+    draw: bool = True,
+) -> dict[Output, bytes]:  # fmt: skip
+    """Every output's bytes, in the order asked; problems merged into `report`. Without `draw`
+    (a check) the outputs are only planned, for their problems: the bytes are empty.
 
     Alone, every output is planned, then (when no plan failed) every one drawn. With jobs > 1
     each costly output is planned and drawn in a process of its own, the costliest started first,
@@ -227,24 +227,26 @@ def _plan_and_draw(
     """
     costly = tuple(o.name for o in outputs if o.cost)
     if jobs > 1 and len(costly) > 1:
-        return _in_parallel(outputs, pack, theme, folder, report, jobs)
+        return _in_parallel(outputs, pack, theme, folder, report, jobs, draw)
     if jobs > 1 and costly:  # one costly output: its equations are still typeset across the CPUs first
         _typeset_ahead(pack, jobs, meanwhile=lambda: _import_renderers(costly))
     plans = {output: output.plan(pack, theme, report, _previous(folder, output)) for output in outputs}
-    if report.failed(strict):
+    if report.failed(strict) or not draw:
         return {}
     return {output: output.draw(plan, theme) for output, plan in plans.items()}
 
 
-def _plan_and_draw_one(output: Output, pack: Pack, theme: Theme, folder: Path) -> tuple[bytes, list[Diagnostic]]:
+def _plan_and_draw_one(
+    output: Output, pack: Pack, theme: Theme, folder: Path, draw: bool = True
+) -> tuple[bytes, list[Diagnostic]]:
     report = Report()
     plan = output.plan(pack, theme, report, _previous(folder, output))
-    data = b"" if report.errors else output.draw(plan, theme)
+    data = b"" if report.errors or not draw else output.draw(plan, theme)
     return data, report.diagnostics
 
 
 def _in_parallel(
-    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int
+    outputs: list[Output], pack: Pack, theme: Theme, folder: Path, report: Report, jobs: int, draw: bool
 ) -> dict[Output, bytes]:
     costly = sorted((o for o in outputs if o.cost), key=lambda o: -o.cost)
     # While other processes start typesetting, this one imports the renderers the outputs' processes then share.
@@ -252,10 +254,10 @@ def _in_parallel(
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
     context = multiprocessing.get_context("fork")
     with _gc_frozen() if ahead else nullcontext(), ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
-        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme, folder) for o in costly}
+        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme, folder, draw) for o in costly}
         for o in outputs:
             if not o.cost:
-                results[o] = _plan_and_draw_one(o, pack, theme, folder)
+                results[o] = _plan_and_draw_one(o, pack, theme, folder, draw)
         for o, future in futures.items():
             results[o] = future.result()
     drawn: dict[Output, bytes] = {}
@@ -494,7 +496,7 @@ def _run_packs(args: list[Path], options: BuildOptions, check_only: bool, on_res
 def _guarded(arg: Path, options: BuildOptions, check_only: bool, output_jobs: int) -> PackResult:
     """One pack's build or check; a crash becomes its result, so the other packs go on."""
     try:
-        return check_pack(arg, options) if check_only else build_pack(arg, options, output_jobs)
+        return check_pack(arg, options, output_jobs) if check_only else build_pack(arg, options, output_jobs)
     except Exception:  # noqa: BLE001 - reported for this pack as an internal error (exit 70)
         return PackResult(pack_file(arg), crash=traceback.format_exc())
 

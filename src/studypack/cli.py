@@ -177,6 +177,9 @@ pack_args = click.argument("packs", nargs=-1, type=click.Path(path_type=Path))
 quiet_opt = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 verbose_opt = click.option("-v", "--verbose", is_flag=True, help="Print every file and timing.")
 theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folder, theme.yaml or _brand.yml.")
+jobs_opt = click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), help="Processes to use: packs, or one pack's outputs (default: CPUs)."
+)
 
 
 @cli.command()
@@ -187,7 +190,7 @@ theme_opt = click.option("--theme", metavar="NAME|PATH", help="Theme name, folde
 @click.option("--only", callback=_parse_only, metavar="LIST", help=f"Outputs to build: {','.join(OUTPUTS)}.")
 @click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), help="Paper size (beats the theme's).")
 @click.option("--cards-offset", callback=_parse_offset, metavar="X,Y", help="Shift card backs by X,Y mm.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Packs built in parallel (default: CPUs).")
+@jobs_opt
 @click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs are unchanged.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @quiet_opt
@@ -204,10 +207,13 @@ def build(packs: tuple[Path, ...], quiet: bool, verbose: bool, **kw) -> None:
 @theme_opt
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--accessibility", is_flag=True, help="Also report what an accessibility checker would flag.")
+@jobs_opt
 @quiet_opt
-def check(packs: tuple[Path, ...], theme: str | None, strict: bool, accessibility: bool, quiet: bool) -> None:
+def check(
+    packs: tuple[Path, ...], theme: str | None, strict: bool, accessibility: bool, jobs: int | None, quiet: bool
+) -> None:  # fmt: skip
     """Validate PACKs and report every problem; build nothing."""
-    options = BuildOptions(theme=theme, strict=strict, accessibility=accessibility)
+    options = BuildOptions(theme=theme, strict=strict, accessibility=accessibility, jobs=jobs)
     _run(list(packs), options, Console(quiet, strict=strict), check_only=True)
 
 
