@@ -47,6 +47,10 @@ _ARITY = {
     "munderover": 3,
 }
 _MOVER = f"{{{MATHML_NS}}}mover"
+_MSPACE = f"{{{MATHML_NS}}}mspace"
+_SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+_ROWS = frozenset({"math", "mrow", "mstyle", "mtd", "msqrt", "menclose", "mpadded", "mphantom"})  # children in a line
+_OPERATOR_NAME = re.compile(r"[A-Za-z]{2,}(?:\s[A-Za-z]{2,})?")  # latex2mathml's <mo> for \det, \liminf
 _SIGNS = frozenset("−-+±∓")
 _ENDS_A_TERM = frozenset(")]}⟩|‖⌋⌉!′″%")
 _BIG_OPERATORS = frozenset("∑∏∐⋃⋂⨁⨂⨀∫∬∭∮∯∰")
@@ -178,16 +182,45 @@ def _unwrap_single_rows(root: etree._Element) -> None:
 def _typographic_forms(root: etree._Element) -> None:
     """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
     term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial hugs its number,
-    and a hat is the circumflex accent, not an ASCII caret floating above the letter."""
-    for el in root.iter(_MO):
+    a hat is the circumflex accent, not an ASCII caret floating above the letter, and an
+    operator name is set off from what it applies to."""
+    for el in list(root.iter(_MO)):
         text = el.text or ""
-        if text in _SIGNS and el.get("form") is None and _starts_a_term(el):
+        if _OPERATOR_NAME.fullmatch(text):
+            _space_operator_name(el)
+        elif text in _SIGNS and el.get("form") is None and _starts_a_term(el):
             el.set("form", "prefix")
         elif text == "!":
             el.set("lspace", "0em")
             el.set("rspace", "0em")
         elif text == "^" and _is_accent(el.getparent()):
             el.text = "\u02c6"
+
+
+def _space_operator_name(name: etree._Element) -> None:
+    """TeX's spacing of an operator name (`\\det`, `\\arg`, `\\sup`, `\\max`, …): a thin space
+    before what it applies to (`det A`, `arg max`), none before a bracket, a sign or a
+    relation (`det(A)`, `max(a, b)`). The space is an element of its own after the name, or
+    after the script it is the base of (`sup_{x} f(x)`), where a wide script cannot swallow
+    it; the name's own spacing (some have it from the operator dictionary, most not) is none."""
+    name.set("lspace", "0em")
+    name.set("rspace", "0em")
+    op = name  # climbs to what the name ends: a script it is the base of, a group it ends
+    while (parent := op.getparent()) is not None:
+        local = etree.QName(parent).localname
+        if not (local in _SCRIPTS and parent[0] is op) and not (local == "mrow" and parent[-1] is op):
+            break
+        op = parent
+    if parent is None or etree.QName(parent).localname not in _ROWS:
+        return  # the name fills a slot (a fraction's part, a script): nothing follows it there
+    after = op.getnext()
+    while after is not None and not isinstance(after.tag, str):
+        after = after.getnext()  # comments
+    if after is None or after.tag == _MSPACE:
+        return
+    if after.tag == _MO and not _OPERATOR_NAME.fullmatch(after.text or ""):
+        return  # a bracket, sign, relation or punctuation: spaced by its own rules
+    op.addnext(etree.Element(_MSPACE, width="0.1667em"))
 
 
 def _is_accent(el: etree._Element | None) -> bool:
