@@ -421,6 +421,48 @@ def test_an_operator_name_is_set_off_from_what_it_applies_to(latex, tight, gap):
     assert (extra > 0.12) if gap else abs(extra) < 0.02, extra
 
 
+@pytest.mark.parametrize("latex", [r"\xrightarrow{\text{heat and light}}", r"\xleftarrow[\text{below, longer}]{f}"])
+def test_an_extensible_arrow_is_as_wide_as_its_labels(latex):
+    """`\\xrightarrow{heat}`: the arrow spans its label, as TeX's does (ziamath left it one
+    character wide): the ink of the arrow's rows covers the picture's width."""
+    from PIL import Image
+
+    from studypack.math import parse, to_png
+
+    formula = parse(latex, Span("pack.yaml", 1, 1), Report())
+    assert formula is not None
+    alpha = Image.open(io.BytesIO(to_png(formula, 20, display=True, dpi=144))).convert("RGBA").getchannel("A")
+    width, height = alpha.size
+    longest = 0  # the longest unbroken run of ink in a row: the arrow's shaft (text has gaps)
+    for y in range(height):
+        run = 0
+        for x in range(width):
+            run = run + 1 if alpha.getpixel((x, y)) > 128 else 0
+            longest = max(longest, run)
+    assert longest > 0.8 * width  # across the picture (an arrow one glyph wide: a fifth)
+
+
+def test_an_extensible_arrow_is_a_group_character_in_powerpoint():
+    """In OMML the labelled arrow is PowerPoint's own stretching structure (m:groupChr: the
+    arrow under its label, on the baseline), not a one-character arrow with a limit above."""
+    from lxml import etree
+
+    from studypack.math import parse, to_omml
+
+    ns = {"m": "http://schemas.openxmlformats.org/officeDocument/2006/math"}
+    for latex, below in ((r"A \xrightarrow{\text{heat}} B", None), (r"x \xleftarrow[n]{\text{heat}} y", "n")):
+        formula = parse(latex, Span("pack.yaml", 1, 1), Report())
+        assert formula is not None
+        root = etree.fromstring(to_omml(formula, True))
+        (group,) = root.findall(".//m:groupChr", ns)
+        props = {etree.QName(p).localname: p.get(f"{{{ns['m']}}}val") for p in group.find("m:groupChrPr", ns)}
+        assert props["chr"] in "→←" and props["pos"] == "bot" and props["vertJc"] == "bot"
+        assert "".join(group.find("m:e", ns).itertext()) == "heat"
+        assert not root.findall(".//m:limUpp", ns)
+        if below:
+            assert "".join(root.find(".//m:limLow/m:lim", ns).itertext()) == "𝑛"
+
+
 def test_amsmath_operator_names_latex2mathml_lacks_are_known():
     from studypack.math import RunStyle, measure, parse, to_omml
 

@@ -408,7 +408,7 @@ def _outlines_placed(svg: str) -> tuple[str, list[list[float]]]:
 def test_ziamath_patched_for_speed_draws_what_ziamath_draws(monkeypatch):
     """Every speed-up made to ziamath's internals leaves its SVGs the same, but for glyph
     outlines drawn once at the origin and placed by a translation: moved, their numbers are
-    ziamath's own (each written to 0.001, so within two thousandths)."""
+    ziamath's own (each written to 0.001, so within two thousandths). Its fixes (FIXED) stay."""
     monkeypatch.setenv(cache.ENV_DISABLE, "1")
     ts._ziamath_module()
     assert len(ts.STOCK) >= 5, "the patches are applied to the ziamath version read"

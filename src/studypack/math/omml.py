@@ -80,6 +80,18 @@ def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     return el
 
 
+_EXTENSIBLE_ARROWS = frozenset("→←↔⇒⇐⇔↦↩↪⇀↽⇌⟶⟵⟹⟸⟷")
+
+
+def _extensible_arrow(el: etree._Element) -> str:
+    """The arrow an over/under construct is built on (latex2mathml's `\\xrightarrow` writes it
+    as `<mstyle><mo>→</mo></mstyle>`), or ""."""
+    while _local(el) in ("mstyle", "mrow") and len(el) == 1:
+        el = el[0]
+    text = _text(el) if _local(el) == "mo" else ""
+    return text if text in _EXTENSIBLE_ARROWS else ""
+
+
 def _local(el: etree._Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
@@ -277,7 +289,9 @@ class _Converter:
     def on_mover(self, parent: etree._Element, el: etree._Element) -> None:
         base, mark = el[0], el[1]
         mark_text = _text(mark) if _local(mark) == "mo" else ""
-        if mark_text in _ACCENTS:
+        if arrow := _extensible_arrow(base):  # \xrightarrow{above}: the arrow under its label
+            self.group_chr(parent, mark, arrow, "bot", on_baseline="bot")
+        elif mark_text in _ACCENTS:
             acc = _sub(parent, "acc")
             pr = self.props(acc, "accPr")
             _sub(pr, "chr", val=_ACCENTS[mark_text])
@@ -293,7 +307,9 @@ class _Converter:
     def on_munder(self, parent: etree._Element, el: etree._Element) -> None:
         base, mark = el[0], el[1]
         mark_text = _text(mark) if _local(mark) == "mo" else ""
-        if mark_text in _OVERLINES:
+        if arrow := _extensible_arrow(base):  # \xrightarrow[below]{}: the arrow over its label
+            self.group_chr(parent, mark, arrow, "top", on_baseline="top")
+        elif mark_text in _OVERLINES:
             self.bar(parent, base, "bot")
         elif mark_text in _BRACES_BELOW:
             self.group_chr(parent, base, mark_text, "bot")
@@ -301,6 +317,12 @@ class _Converter:
             self.limit(parent, "limLow", base, mark)
 
     def on_munderover(self, parent: etree._Element, el: etree._Element) -> None:
+        if arrow := _extensible_arrow(el[0]):  # \xrightarrow[below]{above}
+            low = _sub(parent, "limLow")
+            self.close_props(self.props(low, "limLowPr"))
+            self.group_chr(_sub(low, "e"), el[2], arrow, "bot", on_baseline="bot")
+            self.arg(low, "lim", [el[1]])
+            return
         upp = _sub(parent, "limUpp")
         self.close_props(self.props(upp, "limUppPr"))
         low = _sub(_sub(upp, "e"), "limLow")
@@ -322,12 +344,14 @@ class _Converter:
         self.close_props(pr)
         self.arg(bar, "e", [base])
 
-    def group_chr(self, parent, base, char: str, pos: str) -> None:
+    def group_chr(self, parent, base, char: str, pos: str, on_baseline: str | None = None) -> None:
+        """A character stretched over (pos top) or under (bot) the base; `on_baseline` which
+        edge of the whole sits on the baseline (default: the base stays on it)."""
         g = _sub(parent, "groupChr")
         pr = self.props(g, "groupChrPr")
         _sub(pr, "chr", val=char)
         _sub(pr, "pos", val=pos)
-        _sub(pr, "vertJc", val="bot" if pos == "top" else "top")
+        _sub(pr, "vertJc", val=on_baseline or ("bot" if pos == "top" else "top"))
         self.close_props(pr)
         self.arg(g, "e", [base])
 

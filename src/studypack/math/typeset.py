@@ -63,17 +63,55 @@ def _ziamath_module() -> Any:
         _remember_sizes()
         _quicker_numbers()
         _glyphs_outlined_once()
+        _arrows_stretched_under_labels()
     ziamath.config.svg2 = False  # plain <path> elements: outlines.read and any SVG reader take them
     return ziamath
 
 
-# ziamath's and ziafont's own functions where _ziamath_module replaced them: (owner, name) -> function
+# ziamath's and ziafont's own functions where _ziamath_module replaced them for speed, drawing
+# the same: (owner, name) -> function. FIXED: those replaced to draw better (a test checks both).
 STOCK: dict[tuple[Any, str], Any] = {}
+FIXED: dict[tuple[Any, str], Any] = {}
 
 
-def _replace(owner: Any, name: str, new: Any) -> None:
-    STOCK[(owner, name)] = getattr(owner, name)
+def _replace(owner: Any, name: str, new: Any, registry: dict[tuple[Any, str], Any] = STOCK) -> None:
+    registry[(owner, name)] = getattr(owner, name)
     setattr(owner, name, new)
+
+
+def _arrows_stretched_under_labels() -> None:
+    """ziamath stretches an arrow set over or under something (`\\overrightarrow{AB}`) but not an
+    arrow that labels are set over and under (`\\xrightarrow{heat}`, `\\xleftarrow[n]{f}`): it
+    stayed one character wide beneath a long label. An arrow base is laid out again as wide as
+    its widest label, as TeX's extensible arrows are."""
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.munderover import Mover, Munder, Munderover
+    from ziamath.nodes.nodetools import elementtext
+
+    def arrow(element: Any) -> bool:
+        while element.tag in ("mstyle", "mrow") and len(element) == 1:  # latex2mathml's <mstyle><mo>
+            element = element[0]
+        return element.tag == "mo" and elementtext(element) in _EXTENSIBLE_ARROWS
+
+    for kind in (Mover, Munder, Munderover):
+        laid_out = kind.__init__
+
+        def stretched(self: Any, element: Any, parent: Any, *, _stock: Any = laid_out, **kwargs: Any) -> None:
+            _stock(self, element, parent, **kwargs)
+            if not arrow(element[0]):
+                return
+            labels = [n for n in (getattr(self, "over", None), getattr(self, "under", None)) if n is not None]
+            wide = max((n.bbox.xmax - n.bbox.xmin for n in labels), default=0.0)
+            if wide <= self.base.bbox.xmax - self.base.bbox.xmin:
+                return
+            self.base = Mnode.fromelement(element[0], parent=self, **{**kwargs, "width": wide})
+            self.nodes, self.nodexy = [], []
+            self._setup(**kwargs)
+
+        _replace(kind, "__init__", stretched, FIXED)
+
+
+_EXTENSIBLE_ARROWS = frozenset("→←↔⇒⇐⇔↦↩↪⇀↽⇌⟶⟵⟹⟸⟷")
 
 
 def _escapes_when_needed() -> None:
