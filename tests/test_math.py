@@ -442,6 +442,23 @@ def test_an_extensible_arrow_is_as_wide_as_its_labels(latex):
     assert longest > 0.8 * width  # across the picture (an arrow one glyph wide: a fifth)
 
 
+@pytest.mark.parametrize(
+    "labelled, plain",
+    [(r"a \overset{.}{=} b", "a = b"), (r"a \stackrel{.}{=} b", "a = b"), (r"a \underset{.}{\leq} b", r"a \leq b")],
+)
+def test_a_labelled_relation_keeps_the_spacing_of_a_relation(labelled, plain):
+    """`\\overset{!}{=}`, `\\stackrel{def}{=}`: spaced as the relation is (amsmath keeps its
+    class), not set tight as a symbol: as wide as `a = b` where the label is narrower."""
+    from studypack.math import measure, parse
+
+    def width(source: str) -> float:
+        formula = parse(source, Span("pack.yaml", 1, 1), Report())
+        assert formula is not None
+        return measure(formula, 20).width / 20
+
+    assert width(labelled) == pytest.approx(width(plain), abs=0.05)
+
+
 def test_an_extensible_arrow_is_a_group_character_in_powerpoint():
     """In OMML the labelled arrow is PowerPoint's own stretching structure (m:groupChr: the
     arrow under its label, on the baseline), not a one-character arrow with a limit above."""

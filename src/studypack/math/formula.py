@@ -48,6 +48,7 @@ _ARITY = {
 }
 _MOVER = f"{{{MATHML_NS}}}mover"
 _MSPACE = f"{{{MATHML_NS}}}mspace"
+_MUNDEROVER = f"{{{MATHML_NS}}}munderover"
 _SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
 _ROWS = frozenset({"math", "mrow", "mstyle", "mtd", "msqrt", "menclose", "mpadded", "mphantom"})  # children in a line
 _OPERATOR_NAME = re.compile(r"[A-Za-z]{2,}(?:\s[A-Za-z]{2,})?")  # latex2mathml's <mo> for \det, \liminf
@@ -182,8 +183,13 @@ def _unwrap_single_rows(root: etree._Element) -> None:
 def _typographic_forms(root: etree._Element) -> None:
     """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
     term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial hugs its number,
-    a hat is the circumflex accent, not an ASCII caret floating above the letter, and an
-    operator name is set off from what it applies to."""
+    a hat is the circumflex accent, not an ASCII caret floating above the letter, a labelled
+    relation keeps the spacing of a relation, and an operator name is set off from what it
+    applies to."""
+    for script in root.iter(_MOVER, _MUNDER, _MUNDEROVER):
+        base = script[0]
+        if base.tag == _MROW and len(base) == 1 and base[0].tag == _MO and not base.text and not base.attrib:
+            script.replace(base, base[0])  # \overset{def}{=} is still a relation (amsmath keeps its class)
     for el in list(root.iter(_MO)):
         text = el.text or ""
         if _OPERATOR_NAME.fullmatch(text):
