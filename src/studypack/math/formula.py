@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from typing import Any
 
 import latex2mathml.commands as l2m_commands
 import latex2mathml.converter as l2m
@@ -227,6 +228,19 @@ def _space_operator_name(name: etree._Element) -> None:
     if after.tag == _MO and not _OPERATOR_NAME.fullmatch(after.text or ""):
         return  # a bracket, sign, relation or punctuation: spaced by its own rules
     op.addnext(etree.Element(_MSPACE, width="0.1667em"))
+
+
+EXTENSIBLE_ARROWS = frozenset("→←↔⇒⇐⇔↦↩↪⇀↽⇌⟶⟵⟹⟸⟷")
+
+
+def extensible_arrow(el: Any) -> str:
+    """The arrow a labelled-arrow construct is built on (latex2mathml writes `\\xrightarrow`'s
+    as `<mstyle><mo>→</mo></mstyle>`), or "": for lxml's elements and ElementTree's alike."""
+    local = lambda e: e.tag.rpartition("}")[2] if isinstance(e.tag, str) else ""  # noqa: E731
+    while local(el) in ("mstyle", "mrow") and len(el) == 1:
+        el = el[0]
+    text = "".join(el.itertext()) if local(el) == "mo" else ""
+    return text if text in EXTENSIBLE_ARROWS else ""
 
 
 def _is_accent(el: etree._Element | None) -> bool:

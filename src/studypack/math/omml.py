@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from studypack.math.formula import Formula
+from studypack.math.formula import Formula, extensible_arrow
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -79,18 +79,6 @@ def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     for key, value in attrs.items():
         el.set(f"{{{M_NS}}}{key}", value)
     return el
-
-
-_EXTENSIBLE_ARROWS = frozenset("→←↔⇒⇐⇔↦↩↪⇀↽⇌⟶⟵⟹⟸⟷")
-
-
-def _extensible_arrow(el: etree._Element) -> str:
-    """The arrow an over/under construct is built on (latex2mathml's `\\xrightarrow` writes it
-    as `<mstyle><mo>→</mo></mstyle>`), or ""."""
-    while _local(el) in ("mstyle", "mrow") and len(el) == 1:
-        el = el[0]
-    text = _text(el) if _local(el) == "mo" else ""
-    return text if text in _EXTENSIBLE_ARROWS else ""
 
 
 def _drawing_props(style: RunStyle, italic: bool) -> etree._Element:
@@ -297,7 +285,7 @@ class _Converter:
     def on_mover(self, parent: etree._Element, el: etree._Element) -> None:
         base, mark = el[0], el[1]
         mark_text = _text(mark) if _local(mark) == "mo" else ""
-        if arrow := _extensible_arrow(base):  # \xrightarrow{above}: the arrow under its label
+        if arrow := extensible_arrow(base):  # \xrightarrow{above}: the arrow under its label
             self.group_chr(parent, mark, arrow, "bot", on_baseline="bot")
         elif mark_text in _ACCENTS:
             acc = _sub(parent, "acc")
@@ -315,7 +303,7 @@ class _Converter:
     def on_munder(self, parent: etree._Element, el: etree._Element) -> None:
         base, mark = el[0], el[1]
         mark_text = _text(mark) if _local(mark) == "mo" else ""
-        if arrow := _extensible_arrow(base):  # \xrightarrow[below]{}: the arrow over its label
+        if arrow := extensible_arrow(base):  # \xrightarrow[below]{}: the arrow over its label
             self.group_chr(parent, mark, arrow, "top", on_baseline="top")
         elif mark_text in _OVERLINES:
             self.bar(parent, base, "bot")
@@ -325,7 +313,7 @@ class _Converter:
             self.limit(parent, "limLow", base, mark)
 
     def on_munderover(self, parent: etree._Element, el: etree._Element) -> None:
-        if arrow := _extensible_arrow(el[0]):  # \xrightarrow[below]{above}
+        if arrow := extensible_arrow(el[0]):  # \xrightarrow[below]{above}
             low = _sub(parent, "limLow")
             self.close_props(self.props(low, "limLowPr"))
             self.group_chr(_sub(low, "e"), el[2], arrow, "bot", on_baseline="bot")

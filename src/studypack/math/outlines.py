@@ -5,20 +5,21 @@ origin and placed by a `translate`, studypack.math.typeset) and `<rect>` bars, g
 `<g fill=…>`. Those become a PDF content-stream fragment that keeps ziamath's numbers as written
 (one matrix flips y and moves the origin to the box's bottom left, one more places each glyph;
 only quadratic curves are computed, as cubic ones, once per glyph outline), read once per
-equation and colour and kept in the math cache; a drawing places it with one more `cm`. Anything else (strokes, transforms,
-other elements: rare `menclose` notations, arrows) is not read here: `read` returns None and
-the caller keeps the general SVG reader for that equation."""
+equation and colour and kept in the math cache; a drawing places it with one more `cm`.
+Anything else (strokes, other transforms, other elements: rare `menclose` notations) is not
+read here: `read` returns None and the caller keeps the general SVG reader for that equation."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from lxml import etree
 
 import studypack.math.cache as cache
+from studypack.picture import Path
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORMAT = 2  # of the operators kept in the cache: raise when _read writes them differently
@@ -32,14 +33,6 @@ _TRANSLATE = re.compile(rf"\s*translate\(\s*({_NUMBER})(?:[\s,]+({_NUMBER}))?\s*
 
 class Unreadable(ValueError):
     """Something in the SVG this reader does not draw."""
-
-
-class Path(NamedTuple):
-    """SVG path data, drawn moved by (dx, dy)."""
-
-    d: str
-    dx: float
-    dy: float
 
 
 @dataclass(frozen=True)
@@ -73,11 +66,8 @@ def painted(svg: str) -> tuple[tuple[tuple[str, Any], ...], float] | None:
         items, min_x, _bottom = _items(svg)
     except (Unreadable, etree.XMLSyntaxError, ValueError):
         return None
-    from studypack.picture import Path as Moved
-
     hexed = lambda rgb: "".join(f"{round(v * 255):02X}" for v in rgb)  # noqa: E731
-    shape = lambda item: Moved(*item) if isinstance(item, Path) else item  # noqa: E731
-    return tuple((hexed(rgb), shape(item)) for rgb, item in items), min_x
+    return tuple((hexed(rgb), item) for rgb, item in items), min_x
 
 
 def _read(svg: str) -> tuple[str, list[Any], float, float]:

@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 from lxml import etree
 
 import studypack.math.cache as cache
-from studypack.math.formula import Formula
+from studypack.math.formula import Formula, extensible_arrow
 from studypack.math.outlines import painted
 
 # Scripts shrink to at most this fraction of the size asked for. ziamath applies its own
@@ -86,19 +86,13 @@ def _arrows_stretched_under_labels() -> None:
     its widest label, as TeX's extensible arrows are."""
     from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.munderover import Mover, Munder, Munderover
-    from ziamath.nodes.nodetools import elementtext
-
-    def arrow(element: Any) -> bool:
-        while element.tag in ("mstyle", "mrow") and len(element) == 1:  # latex2mathml's <mstyle><mo>
-            element = element[0]
-        return element.tag == "mo" and elementtext(element) in _EXTENSIBLE_ARROWS
 
     for kind in (Mover, Munder, Munderover):
         laid_out = kind.__init__
 
         def stretched(self: Any, element: Any, parent: Any, *, _stock: Any = laid_out, **kwargs: Any) -> None:
             _stock(self, element, parent, **kwargs)
-            if not arrow(element[0]):
+            if not extensible_arrow(element[0]):
                 return
             labels = [n for n in (getattr(self, "over", None), getattr(self, "under", None)) if n is not None]
             wide = max((n.bbox.xmax - n.bbox.xmin for n in labels), default=0.0)
@@ -110,8 +104,6 @@ def _arrows_stretched_under_labels() -> None:
 
         _replace(kind, "__init__", stretched, FIXED)
 
-
-_EXTENSIBLE_ARROWS = frozenset("→←↔⇒⇐⇔↦↩↪⇀↽⇌⟶⟵⟹⟸⟷")
 
 
 def _escapes_when_needed() -> None:
