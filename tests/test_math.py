@@ -405,6 +405,7 @@ def test_a_text_that_is_one_equation_and_nothing_else():
         (r"\sup_{x \in S} f(x)", r"\mathrm{sup}_{x \in S} f(x)", True),  # after the script
         (r"\liminf_{n} a_n", r"\mathrm{lim\,inf}_{n} a_n", True),
         (r"\det(A) + \max(a, b)", r"\mathrm{det}(A) + \mathrm{max}(a, b)", False),  # none before a bracket
+        (r"a \bmod b", r"a\mathrm{mod}b", True),  # a binary sign, spaced both sides
     ],
 )
 def test_an_operator_name_is_set_off_from_what_it_applies_to(latex, tight, gap):

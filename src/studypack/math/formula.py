@@ -185,15 +185,18 @@ def _typographic_forms(root: etree._Element) -> None:
     """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
     term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial hugs its number,
     a hat is the circumflex accent, not an ASCII caret floating above the letter, a labelled
-    relation keeps the spacing of a relation, and an operator name is set off from what it
-    applies to."""
+    relation keeps the spacing of a relation, and an operator name (`mod` too) is set off from
+    what it applies to."""
     for script in root.iter(_MOVER, _MUNDER, _MUNDEROVER):
         base = script[0]
         if base.tag == _MROW and len(base) == 1 and base[0].tag == _MO and not base.text and not base.attrib:
             script.replace(base, base[0])  # \overset{def}{=} is still a relation (amsmath keeps its class)
     for el in list(root.iter(_MO)):
         text = el.text or ""
-        if _OPERATOR_NAME.fullmatch(text):
+        if text == "mod":  # \bmod: set off by 5mu each side, as amsmath does
+            el.set("lspace", "0.2778em")
+            el.set("rspace", "0.2778em")
+        elif _OPERATOR_NAME.fullmatch(text):
             _space_operator_name(el)
         elif text in _SIGNS and el.get("form") is None and _starts_a_term(el):
             el.set("form", "prefix")
