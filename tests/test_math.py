@@ -460,6 +460,36 @@ def test_a_labelled_relation_keeps_the_spacing_of_a_relation(labelled, plain):
     assert width(labelled) == pytest.approx(width(plain), abs=0.05)
 
 
+@pytest.mark.parametrize(
+    "latex, tight",
+    [(r"b \times c", r"b{\times}c"), (r"a \cdot b", r"a{\cdot}b"), (r"\nabla \cdot E", r"\nabla{\cdot}E")],
+)
+def test_binary_signs_have_the_medium_spaces_of_plus(latex, tight):
+    """`\\times`, `\\cdot`: a medium space each side, as TeX sets a binary sign (the MathML
+    dictionary ziamath reads gives them a sliver); `\\setminus`, an identifier to latex2mathml,
+    is made one of them."""
+    from studypack.math import measure, parse
+
+    def width(source: str) -> float:
+        formula = parse(source, Span("pack.yaml", 1, 1), Report())
+        assert formula is not None
+        return measure(formula, 20).width / 20
+
+    assert width(latex) - width(tight) > 0.35  # two medium spaces: 0.44 em
+    setminus = parse(r"A \setminus B", Span("pack.yaml", 1, 1), Report())
+    assert setminus is not None and '<mo lspace="0.2222em" rspace="0.2222em">⧵</mo>' in setminus.mathml
+
+
+@pytest.mark.parametrize("latex", [r"\infty - 1", r"a_1 + \cdots + a_n", r"\nabla - x"])
+def test_a_sign_after_a_symbol_is_binary(latex):
+    """After `\\infty`, `\\cdots` or `\\nabla` (symbols, though latex2mathml writes them as
+    operators) a sign is binary, spaced both sides, not a unary sign glued to what follows."""
+    from studypack.math import parse
+
+    formula = parse(latex, Span("pack.yaml", 1, 1), Report())
+    assert formula is not None and 'form="prefix"' not in formula.mathml
+
+
 def test_an_extensible_arrow_is_a_group_character_in_powerpoint():
     """In OMML the labelled arrow is PowerPoint's own stretching structure (m:groupChr: the
     arrow under its label, on the baseline), not a one-character arrow with a limit above."""

@@ -49,12 +49,17 @@ _ARITY = {
 }
 _MOVER = f"{{{MATHML_NS}}}mover"
 _MSPACE = f"{{{MATHML_NS}}}mspace"
+_MI = f"{{{MATHML_NS}}}mi"
 _MUNDEROVER = f"{{{MATHML_NS}}}munderover"
 _SCRIPTS = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
 _ROWS = frozenset({"math", "mrow", "mstyle", "mtd", "msqrt", "menclose", "mpadded", "mphantom"})  # children in a line
 _OPERATOR_NAME = re.compile(r"[A-Za-z]{2,}(?:\s[A-Za-z]{2,})?")  # latex2mathml's <mo> for \det, \liminf
 _SIGNS = frozenset("−-+±∓")
-_ENDS_A_TERM = frozenset(")]}⟩|‖⌋⌉!′″%")
+_ORDINARY = frozenset("∞∇∂")  # symbols to TeX, operators (spaced as such) to latex2mathml
+_ENDS_A_TERM = frozenset(")]}⟩|‖⌋⌉!′″%⋯…") | _ORDINARY
+# TeX's binary operators MathML's old dictionary spaces thinner than its + (ziamath reads that
+# one); latex2mathml writes \setminus (⧵) as an identifier
+_BINARY = frozenset("×÷·⋅∘∗⊗⊕⊖⊙∩∪∧∨⋆∖⧵")
 _BIG_OPERATORS = frozenset("∑∏∐⋃⋂⨁⨂⨀∫∬∭∮∯∰")
 _LIMIT_OPERATORS = frozenset("lim max min sup inf det gcd Pr".split())
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
@@ -183,14 +188,19 @@ def _unwrap_single_rows(root: etree._Element) -> None:
 
 def _typographic_forms(root: etree._Element) -> None:
     """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
-    term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial hugs its number,
-    a hat is the circumflex accent, not an ASCII caret floating above the letter, a labelled
+    term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial and the symbols
+    `\\infty`, `\\nabla`, `\\partial` take no operator spacing,
+    a binary sign (`\\times`, `\\cdot`) has the medium spaces of `+`, a hat is the circumflex
+    accent, not an ASCII caret floating above the letter, a labelled
     relation keeps the spacing of a relation, and an operator name (`mod` too) is set off from
     what it applies to."""
     for script in root.iter(_MOVER, _MUNDER, _MUNDEROVER):
         base = script[0]
         if base.tag == _MROW and len(base) == 1 and base[0].tag == _MO and not base.text and not base.attrib:
             script.replace(base, base[0])  # \overset{def}{=} is still a relation (amsmath keeps its class)
+    for el in root.iter(_MI):
+        if (el.text or "") in _BINARY:
+            el.tag = _MO
     for el in list(root.iter(_MO)):
         text = el.text or ""
         if text == "mod":  # \bmod: set off by 5mu each side, as amsmath does
@@ -200,7 +210,11 @@ def _typographic_forms(root: etree._Element) -> None:
             _space_operator_name(el)
         elif text in _SIGNS and el.get("form") is None and _starts_a_term(el):
             el.set("form", "prefix")
-        elif text == "!":
+        elif text in _BINARY and "lspace" not in el.attrib:  # `b \times c`: a medium space each side
+            space = "0em" if _starts_a_term(el) else "0.2222em"  # none where it starts a term
+            el.set("lspace", space)
+            el.set("rspace", space)
+        elif text == "!" or text in _ORDINARY:
             el.set("lspace", "0em")
             el.set("rspace", "0em")
         elif text == "^" and _is_accent(el.getparent()):
