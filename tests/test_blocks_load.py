@@ -81,3 +81,22 @@ def test_latex_that_does_not_parse_is_located_inline_and_in_blocks(tmp_path):
         "pack.yaml:5:20: error: math: unknown command '\\fracc' (did you mean '\\frac'?)",
         "pack.yaml:6:20: error: math: '{' without its '}'",
     ]
+
+
+def test_a_formula_of_only_spacing_is_a_located_error_not_a_crash(tmp_path):
+    """`$\\quad$` has nothing to draw, no height to set a line by: it stopped the build with an
+    internal error (exit 70); now a located error, and the build exits 1."""
+    from click.testing import CliRunner
+
+    from studypack.cli import cli
+
+    _, problems = _load(tmp_path, """\
+      - A gap $\\quad$ here.
+      - math: \\,
+""")
+    assert problems == [
+        "pack.yaml:5:16: error: math: nothing to draw (the formula is only spacing)",
+        "pack.yaml:6:15: error: math: nothing to draw (the formula is only spacing)",
+    ]
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "internal error" not in result.output

@@ -162,6 +162,8 @@ def test_money_stays_text(a, b, middle):
             11,
         ),
         ("  ", "math: empty formula", 11),
+        ("\\quad", "math: nothing to draw (the formula is only spacing)", 11),  # was an internal error
+        ("\\, \\text{ }", "math: nothing to draw (the formula is only spacing)", 11),
     ],
 )
 def test_bad_latex_is_a_located_error(latex, message, col):

@@ -166,10 +166,22 @@ def _mathml(source: str, style: str) -> str:
             el.insert(0, base)
         if arity and len(el) != arity:
             raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
+    if not _draws_something(root):
+        raise ValueError("nothing to draw (the formula is only spacing)")
     _unwrap_single_rows(root)
     _typographic_forms(root)
     root.attrib.pop("display", None)
     return etree.tostring(root, encoding="unicode")
+
+
+_INKED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mi", "mn", "mo", "mtext", "ms"))
+_RULED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mfrac", "msqrt", "mroot", "menclose"))  # draw lines
+
+
+def _draws_something(root: etree._Element) -> bool:
+    """Whether the formula puts any ink on the page: one of only spaces (`$\\quad$`) has no
+    height to set a line or fit a box by."""
+    return any(el.tag in _RULED or (el.tag in _INKED and (el.text or "").strip()) for el in root.iter())
 
 
 def _unwrap_single_rows(root: etree._Element) -> None:
