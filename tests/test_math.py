@@ -164,6 +164,7 @@ def test_money_stays_text(a, b, middle):
         ("  ", "math: empty formula", 11),
         ("\\quad", "math: nothing to draw (the formula is only spacing)", 11),  # was an internal error
         ("\\, \\text{ }", "math: nothing to draw (the formula is only spacing)", 11),
+        ("\\phantom{x}", "math: nothing to draw (the formula is only spacing)", 11),
     ],
 )
 def test_bad_latex_is_a_located_error(latex, message, col):

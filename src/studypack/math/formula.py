@@ -175,13 +175,18 @@ def _mathml(source: str, style: str) -> str:
 
 
 _INKED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mi", "mn", "mo", "mtext", "ms"))
+_MPHANTOM = f"{{{MATHML_NS}}}mphantom"
 _RULED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mfrac", "msqrt", "mroot", "menclose"))  # draw lines
 
 
 def _draws_something(root: etree._Element) -> bool:
     """Whether the formula puts any ink on the page: one of only spaces (`$\\quad$`) has no
-    height to set a line or fit a box by."""
-    return any(el.tag in _RULED or (el.tag in _INKED and (el.text or "").strip()) for el in root.iter())
+    height to set a line or fit a box by, one that is a phantom (`\\phantom{x}`) nothing to show."""
+    hidden = {id(el) for phantom in root.iter(_MPHANTOM) for el in phantom.iter()}
+    return any(
+        id(el) not in hidden and (el.tag in _RULED or (el.tag in _INKED and (el.text or "").strip()))
+        for el in root.iter()
+    )
 
 
 def _unwrap_single_rows(root: etree._Element) -> None:

@@ -368,7 +368,7 @@ def _ziamath(mathml: str, display: bool) -> Typeset:
     return Typeset(svg, Box(width, -top, total + top))
 
 
-_SVG_HEAD = re.compile(r'<svg ([^>]*?)width="([-\d.e]+)" height="([-\d.e]+)" viewBox="([^"]+)">')
+_SVG_HEAD = re.compile(r'<svg ([^>]*?)width="([-\d.e]+)" height="([-\d.e]+)" viewBox="([^"]+)"\s*(/?)>')
 
 
 def _scaled_svg(svg: str, k: float) -> str:
@@ -378,7 +378,8 @@ def _scaled_svg(svg: str, k: float) -> str:
         raise RuntimeError("ziamath wrote an SVG header of another form")
     box = " ".join(f"{float(v) * k:.4f}" for v in m.group(4).split())
     head = f'<svg {m.group(1)}width="{float(m.group(2)) * k:.4f}" height="{float(m.group(3)) * k:.4f}" viewBox="{box}">'
-    return f'{head}<g transform="scale({k:.6f})">{svg[m.end() : -len("</svg>")]}</g></svg>'
+    content = "" if m.group(5) else svg[m.end() : -len("</svg>")]  # "/>": an SVG with nothing drawn
+    return f'{head}<g transform="scale({k:.6f})">{content}</g></svg>'
 
 
 def measure(formula: Formula, size_pt: float, display: bool = False) -> Box:
