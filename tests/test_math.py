@@ -493,6 +493,22 @@ def test_a_sign_after_a_symbol_is_binary(latex):
     assert formula is not None and 'form="prefix"' not in formula.mathml
 
 
+def test_a_boxed_equation_keeps_its_content_off_the_rule():
+    """`\\boxed{}`: a quarter em between the box's sides and what it holds (ziamath drew the rule
+    against the letters); a boxed fraction still sits inside its box."""
+    from studypack.math import measure, parse
+
+    def box(source: str):
+        formula = parse(source, Span("pack.yaml", 1, 1), Report())
+        assert formula is not None
+        return measure(formula, 20)
+
+    plain, boxed = box(r"E = mc^2"), box(r"\boxed{E = mc^2}")
+    assert boxed.width - plain.width > 0.5 * 20  # two quarter ems and the rules
+    fraction, boxed_fraction = box(r"\frac{x}{2}"), box(r"\boxed{\frac{x}{2}}")
+    assert boxed_fraction.height >= fraction.height and boxed_fraction.depth >= fraction.depth
+
+
 def test_an_extensible_arrow_is_a_group_character_in_powerpoint():
     """In OMML the labelled arrow is PowerPoint's own stretching structure (m:groupChr: the
     arrow under its label, on the baseline), not a one-character arrow with a limit above."""

@@ -176,6 +176,8 @@ def _mathml(source: str, style: str) -> str:
 
 _INKED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mi", "mn", "mo", "mtext", "ms"))
 _MPHANTOM = f"{{{MATHML_NS}}}mphantom"
+_MENCLOSE = f"{{{MATHML_NS}}}menclose"
+_MPADDED = f"{{{MATHML_NS}}}mpadded"
 _RULED = frozenset(f"{{{MATHML_NS}}}{t}" for t in ("mfrac", "msqrt", "mroot", "menclose"))  # draw lines
 
 
@@ -207,10 +209,16 @@ def _typographic_forms(root: etree._Element) -> None:
     """What TeX sets and latex2mathml leaves to the typesetter's guess: a sign that starts a
     term is unary (`= -\\frac{b}{a}`, `(-1)^k`: no gap after it), a factorial and the symbols
     `\\infty`, `\\nabla`, `\\partial` take no operator spacing,
-    a binary sign (`\\times`, `\\cdot`) has the medium spaces of `+`, a hat is the circumflex
+    a binary sign (`\\times`, `\\cdot`) has the medium spaces of `+`, a box keeps its content
+    off its rule, a hat is the circumflex
     accent, not an ASCII caret floating above the letter, a labelled
     relation keeps the spacing of a relation, and an operator name (`mod` too) is set off from
     what it applies to."""
+    for box in root.iter(_MENCLOSE):
+        if "box" in box.get("notation", "box"):  # \boxed: room beside the content, as TeX leaves (3 pt)
+            # (not above and below: ziamath reads an mpadded's depth with its sign turned)
+            padded = etree.SubElement(box, _MPADDED, lspace="0.25em", width="+0.5em")
+            padded.extend([kid for kid in box if kid is not padded])
     for script in root.iter(_MOVER, _MUNDER, _MUNDEROVER):
         base = script[0]
         if base.tag == _MROW and len(base) == 1 and base[0].tag == _MO and not base.text and not base.attrib:
