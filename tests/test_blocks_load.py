@@ -95,8 +95,8 @@ def test_a_formula_of_only_spacing_is_a_located_error_not_a_crash(tmp_path):
       - math: \\,
 """)
     assert problems == [
-        "pack.yaml:5:16: error: math: nothing to draw (the formula is only spacing)",
-        "pack.yaml:6:15: error: math: nothing to draw (the formula is only spacing)",
+        "pack.yaml:5:16: error: math: nothing to draw (only spaces, phantoms or empty groups)",
+        "pack.yaml:6:15: error: math: nothing to draw (only spaces, phantoms or empty groups)",
     ]
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "internal error" not in result.output

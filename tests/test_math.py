@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -162,9 +162,9 @@ def test_money_stays_text(a, b, middle):
             11,
         ),
         ("  ", "math: empty formula", 11),
-        ("\\quad", "math: nothing to draw (the formula is only spacing)", 11),  # was an internal error
-        ("\\, \\text{ }", "math: nothing to draw (the formula is only spacing)", 11),
-        ("\\phantom{x}", "math: nothing to draw (the formula is only spacing)", 11),
+        ("\\quad", "math: nothing to draw (only spaces, phantoms or empty groups)", 11),  # was an internal error
+        ("\\, \\text{ }", "math: nothing to draw (only spaces, phantoms or empty groups)", 11),
+        ("\\phantom{x}", "math: nothing to draw (only spaces, phantoms or empty groups)", 11),
     ],
 )
 def test_bad_latex_is_a_located_error(latex, message, col):
@@ -173,6 +173,38 @@ def test_bad_latex_is_a_located_error(latex, message, col):
     report = Report()
     assert parse(latex, Span("pack.yaml", 4, 11), report) is None
     assert [str(d) for d in report.diagnostics] == [f"pack.yaml:4:{col}: error: {message}"]
+
+
+_PIECES = [
+    r"\det", r"\arg", r"\max", r"\sup_{x}", r"\liminf", r"\bmod", r"\times", r"\cdot", r"\setminus", r"\infty",
+    r"\nabla", r"\partial", r"\cdots", "-", "+", "=", "x", "A", r"\frac{a}{b}", r"\xrightarrow{k}", r"\overset{!}{=}",
+    r"\phantom{x}", r"\quad", r"\,", r"\text{ hi }", r"\left( x \right)", r"\xleftarrow[b]{}", r"\sum_{i=1}^{n}",
+    r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", r"\sqrt{x}", r"x^{2}", r"\vec{v}", r"\boxed{x}", "{}",
+    r"\left. x \right|_{0}", r"\begin{matrix} & \\ & \end{matrix}", r"\underbrace{x}_{k}", r"\binom{n}{k}", "(", ")",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=7))
+def test_latex_that_parses_is_typeset_and_converted_without_a_crash(pieces):
+    """Any mix of the constructs either is a located error or is measured, drawn, converted to
+    OMML and read aloud: a formula of only spacing once stopped the build (exit 70)."""
+    from studypack.math import measure, parse, to_omml
+    from studypack.math.speech import spoken
+    from studypack.math.typeset import picture_item
+
+    latex = " ".join(pieces)
+    report = Report()
+    formula = parse(latex, Span("pack.yaml", 1, 1), report, display=True)
+    if formula is None:
+        assert [d.severity for d in report.diagnostics] == ["error"]
+        return
+    for display in (False, True):
+        box = measure(formula, 20, display=display)
+        assert box.height + box.depth > 0 and box.width > 0
+        picture_item(formula, 20, "#000000", display, 0.0, box.height)
+        to_omml(formula, display)
+    spoken(formula)
 
 
 def test_every_known_command_is_in_the_table():

@@ -167,7 +167,7 @@ def _mathml(source: str, style: str) -> str:
         if arity and len(el) != arity:
             raise ValueError("this LaTeX is not supported (a script or fraction lacks a part)")
     if not _draws_something(root):
-        raise ValueError("nothing to draw (the formula is only spacing)")
+        raise ValueError("nothing to draw (only spaces, phantoms or empty groups)")
     _unwrap_single_rows(root)
     _typographic_forms(root)
     root.attrib.pop("display", None)
