@@ -5,6 +5,7 @@ typeset size (sample pack physics-kinematics and a slide full of wide inline equ
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -299,3 +300,37 @@ def test_the_fallback_picture_reads_as_the_shape_s_text(physics: Path) -> None:
         words = [t.text for t in choice.iterfind(".//a:r/a:t", NS) if t.text and t.text.strip()]
         assert words and all(w.strip() in descr for w in words), (n, descr, words)
         assert not re.search(r"\\[A-Za-z]+|[_^]\{", descr), (n, descr)  # no LaTeX left
+
+
+def test_a_deck_whose_pictures_a_spare_process_draws_is_the_same_deck(tmp_path, monkeypatch):
+    """The fallback pictures drawn ahead by a spare process (as a parallel build lets the deck's
+    process do) give the same file, byte for byte, as those drawn in the deck's own process."""
+    from helpers import render_output
+    from studypack import picture
+    from studypack.ahead import can_fork, spare_processes
+    from studypack.math import cache, typeset
+
+    if not can_fork():
+        pytest.skip("spare processes are forked (not on Windows)")
+    monkeypatch.setenv(cache.ENV_DISABLE, "1")  # every picture drawn, none taken from the cache
+    log = tmp_path / "drawn.log"
+    real = picture.png
+
+    def logged(*args, **kwargs):
+        with log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(picture, "png", logged)
+    pack, theme = load_with_theme(PHYSICS)
+    typeset._png.cache_clear()  # equations' pictures this process drew before
+    alone = render_output("deck", pack, theme)
+    drawn_alone = log.read_text().split()
+    log.unlink()
+    typeset._png.cache_clear()
+    with spare_processes(1):
+        shared = render_output("deck", pack, theme)
+    drawn_shared = log.read_text().split()
+    assert shared == alone
+    assert len(drawn_shared) == len(drawn_alone) > 4  # each picture drawn once
+    assert len(set(drawn_shared)) == 2  # some by the spare process

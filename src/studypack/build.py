@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
-import signal
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studypack import __version__, inputs
+from studypack.ahead import Ahead, can_fork, pool, spare_processes
 from studypack.errors import EXIT_INTERNAL, EXIT_PROBLEMS, Diagnostic, Report, Span, display_path
 from studypack.fonts import PDF_FAMILIES, family_files
 from studypack.load import IMPORTED_SUFFIXES, find_packs, load_pack, pack_file, slug_of
@@ -233,16 +232,19 @@ def _plan_and_draw(
     plans = {output: output.plan(pack, theme, report, _previous(folder, output)) for output in outputs}
     if report.failed(strict) or not draw:
         return {}
-    return {output: output.draw(plan, theme) for output, plan in plans.items()}
+    with spare_processes(jobs - 1):  # the other CPUs, for the costly output's pictures
+        return {output: output.draw(plan, theme) for output, plan in plans.items()}
 
 
 def _plan_and_draw_one(
-    output: Output, pack: Pack, theme: Theme, folder: Path, draw: bool = True
+    output: Output, pack: Pack, theme: Theme, folder: Path, draw: bool = True, spare: int = 0
 ) -> tuple[bytes, list[Diagnostic]]:
     report = Report()
     plan = output.plan(pack, theme, report, _previous(folder, output))
-    data = b"" if report.errors or not draw else output.draw(plan, theme)
-    return data, report.diagnostics
+    if report.errors or not draw:
+        return b"", report.diagnostics
+    with spare_processes(spare):
+        return output.draw(plan, theme), report.diagnostics
 
 
 def _in_parallel(
@@ -252,9 +254,9 @@ def _in_parallel(
     # While other processes start typesetting, this one imports the renderers the outputs' processes then share.
     ahead = _typeset_ahead(pack, jobs, meanwhile=lambda: _import_renderers(tuple(o.name for o in costly)))
     results: dict[Output, tuple[bytes, list[Diagnostic]]] = {}
-    context = multiprocessing.get_context("fork")
-    with _gc_frozen() if ahead else nullcontext(), ProcessPoolExecutor(min(jobs, len(costly)), context, _die_with_parent) as pool:
-        futures = {o: pool.submit(_plan_and_draw_one, o, pack, theme, folder, draw) for o in costly}
+    with _gc_frozen() if ahead else nullcontext(), pool(min(jobs, len(costly))) as outputs_pool:
+        # each may fork one more process for its pictures: the deck's keep it busy after the handout is done
+        futures = {o: outputs_pool.submit(_plan_and_draw_one, o, pack, theme, folder, draw, 1) for o in costly}
         for o in outputs:
             if not o.cost:
                 results[o] = _plan_and_draw_one(o, pack, theme, folder, draw)
@@ -282,20 +284,15 @@ def _typeset_ahead(pack: Pack, jobs: int, meanwhile: Callable[[], None]) -> bool
     missing = untypeset(found)
     if len(missing) < 2 * jobs:  # not worth the processes
         return False
-    # Longest first, in small batches a free process takes in turn: the processes finish together.
-    missing.sort(key=lambda key: -len(key[0]))
+    # In small batches, shortest first: the other processes take them from the longest end,
+    # this one (after `meanwhile`) from the shortest, so they finish together.
+    missing.sort(key=lambda key: len(key[0]))
     chunks = [missing[i : i + 6] for i in range(0, len(missing), 6)]
     try:
-        with ProcessPoolExecutor(jobs - 1, multiprocessing.get_context("fork"), _die_with_parent) as pool:
-            queued = [(chunk, pool.submit(_typeset_chunk, chunk)) for chunk in chunks]
+        with Ahead([partial(_typeset_chunk, chunk) for chunk in chunks], jobs - 1) as ahead:
             meanwhile()
-            # Then this process takes the batches no other has started, from the shortest end.
-            for chunk, future in reversed(queued):
-                if future.cancel():
-                    remember(chunk, _typeset_chunk(chunk))
-            for chunk, future in queued:
-                if not future.cancelled():
-                    remember(chunk, future.result())
+            for i, chunk in enumerate(chunks):
+                remember(chunk, ahead.get(i))
     except Exception:  # a head start only: each output typesets what is missing and reports its own problems
         return False
     return True
@@ -360,17 +357,6 @@ def _input_key(output: Output, pack: Pack, theme: Theme, digests: inputs.Digests
         except OSError:
             h.update(b"missing")
     return h.hexdigest()
-
-
-def _die_with_parent() -> None:
-    """Worker start-up: end with the build process, however it ends (Ctrl-C, kill, timeout)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent is already gone
-        os._exit(1)
 
 
 @contextmanager
@@ -464,7 +450,7 @@ def run_all(args: list[Path], options: BuildOptions, check_only: bool = False, o
 
 def _run_packs(args: list[Path], options: BuildOptions, check_only: bool, on_result) -> list[PackResult]:
     jobs = options.jobs or os.cpu_count() or 1
-    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: one process does it all
+    if not can_fork():  # Windows: one process does it all
         jobs = 1
     args, results = _distinct(args)
 
@@ -482,14 +468,14 @@ def _run_packs(args: list[Path], options: BuildOptions, check_only: bool, on_res
         return results
     shared = _renderers_shared(options.only) if check_only or _may_render(args, options) else nullcontext()
     with shared:
-        pool = ProcessPoolExecutor(min(jobs, len(args)), multiprocessing.get_context("fork"), _die_with_parent)
+        workers = pool(min(jobs, len(args)))
         try:
-            for result in pool.map(_guarded, args, repeat(options), repeat(check_only), repeat(1)):
+            for result in workers.map(_guarded, args, repeat(options), repeat(check_only), repeat(1)):
                 done(result)
         except BaseException:
-            _stop(pool)
+            _stop(workers)
             raise
-        pool.shutdown()
+        workers.shutdown()
     return results
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,14 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn as _qn
 from pptx.util import Emu
 
+from studypack.ahead import Ahead
 from studypack.errors import Report, Span
 from studypack.fonts import OFFICE_CODE_FONT, OFFICE_EA_FONT
 from studypack.inline import Run, plain_text
 from studypack.load.images import upright
 from studypack.math.unicode import plain_readable
 from studypack.model import Pack
+from studypack.picture import Picture
 from studypack.plan.deck import HANGING, Box, Fitter, Para, SlidePlan, plan_deck
 from studypack.plan.deck_math import PlacedEquation, drawn_width
 from studypack.plan.deck_table import TableSlice, cell_box
@@ -232,6 +234,62 @@ class _Drawer:
         self.sections = 0  # section slides drawn so far: the number in a designed section band
         self.notes: NotesProto | None = None
         self.fitter = Fitter(theme)
+        self.layout_boxes: dict[tuple[int, int], Box] = {}
+        calls = self.picture_calls(plan.slides)
+        self.picture_order = {partname: i for i, partname in enumerate(calls)}
+        # drawn ahead by a spare process from the last slide back, here as each slide needs one
+        self.pictures: Ahead[Any] = Ahead(list(calls.values()))
+
+    def picture_calls(self, slides: list[SlidePlan]) -> dict[str, Callable[[], Any]]:
+        """The call drawing each fallback picture of the slides, by part name, in the order
+        the slides need them."""
+        calls: dict[str, Callable[[], Any]] = {}
+        text_hex = self.theme.colors.text.lstrip("#").upper()
+        for number, plan in enumerate(slides, 1):
+            role = self.deck.role(plan)
+            for k, (idx, paras) in enumerate(zip(role.bodies, _texts(plan))):
+                partname = self.deck.shape_pictures.get((number, k))
+                if partname is not None and paras:
+                    calls[partname] = partial(self.shape_picture, plan, role.layout, idx, paras)
+            partname = self.deck.shape_pictures.get((number, -1))
+            if partname is not None and plan.table is not None:
+                calls[partname] = partial(self.table_picture, plan.table)
+            for eq in plan.equations:
+                calls.setdefault(self.deck.equation_parts[equation_key(eq, text_hex)], partial(equation_png, eq, text_hex))
+        return calls
+
+    def shape_picture(self, plan: SlidePlan, layout: Any, idx: int, paras: tuple[Para, ...]) -> Picture:
+        """The picture of a text shape holding inline equations (its fallback), as a client sets it."""
+        filled, _, color = self.colors(plan)
+        frame = self.body_frame(plan, layout, idx)
+        look = self.look(*inherited_look(layout, idx), filled)
+        return shape_picture(paras, frame, self.fitter.body, look, lambda p: self.writer.hex(color or p.color),
+                             lambda p: drawn_width(self.fitter, p, frame))  # fmt: skip
+
+    def table_picture(self, piece: TableSlice) -> bytes:
+        return table_picture(piece, self.fitter.body, self.look("l", "ctr", False), self.theme.colors,
+                             self.theme.style.fills, lambda p: self.writer.hex(p.color),
+                             lambda p, w: self.fitter.width(p, cell_box(w)))  # fmt: skip
+
+    def picture(self, partname: str) -> Any:
+        """A fallback picture's result, added as the part `partname`."""
+        made = self.pictures.get(self.picture_order[partname])
+        self.out.add(NewPart(partname, CT.PNG, made if isinstance(made, bytes) else made.png))
+        return made
+
+    def colors(self, plan: SlidePlan) -> tuple[bool, str | None, str | None]:
+        """Whether the slide is filled with the primary colour, the colour of every run on it
+        (None: their own), and its body text's colour."""
+        filled = self.fills and plan.kind == "title"
+        on = "background" if filled else None
+        return filled, on, on or ("muted" if plan.kind == "title" else None)
+
+    def body_frame(self, plan: SlidePlan, layout: Any, idx: int) -> Box:
+        if plan.body_frame is not None:
+            return plan.body_frame
+        if (id(layout), idx) not in self.layout_boxes:
+            self.layout_boxes[(id(layout), idx)] = _layout_box(layout, idx)
+        return self.layout_boxes[(id(layout), idx)]
 
     def proto(self, layout: Any, filled: bool) -> SlideProto:
         proto = self.protos.get((id(layout), filled))
@@ -244,8 +302,7 @@ class _Drawer:
 
     def draw(self, plan: SlidePlan, number: int) -> None:
         role = self.deck.role(plan)
-        filled = self.fills and plan.kind == "title"
-        on = "background" if filled else None  # every run's colour on a filled slide
+        filled, on, body_color = self.colors(plan)
         proto = self.proto(role.layout, filled)
         partname = f"/ppt/slides/slide{number}.xml"
         rels: list[Rel] = [
@@ -277,7 +334,7 @@ class _Drawer:
             )
             picture_part = self.deck.shape_pictures.get(key)
             if frame is not None and picture_part is not None:  # PowerPoint's form, with a picture for the rest
-                xml = self.with_fallback(xml, paras, frame, role.layout, shape.idx, color, filled, relate, picture_part)
+                xml = self.with_fallback(xml, paras, frame, relate, picture_part)
             out[id(shape)] = xml
 
         for s in proto.shapes:  # a shape whose idx another repeats is never touched
@@ -286,16 +343,14 @@ class _Drawer:
         title = shapes.pop(role.title, None) if role.title is not None else None
         if title is not None:
             fill(title, (Para(plan.title, plan.title_size, color="primary"),), heading, on, False)
-        texts = [plan.body] if not plan.columns else list(plan.columns)
-        body_color = on or ("muted" if plan.kind == "title" else None)
         sp_pr = ""
         if plan.body_frame is not None or plan.body_fill is not None:
             b = plan.body_frame
             sp_pr = shape_properties((emu(b.x), emu(b.y), emu(b.w), emu(b.h)) if b else None, plan.body_fill)
-        for k, (idx, paras) in enumerate(zip(role.bodies, texts)):
+        for k, (idx, paras) in enumerate(zip(role.bodies, _texts(plan))):
             shape = shapes.pop(idx)
             if paras:  # an empty one is left out: PowerPoint would show "Click to add text" there
-                frame = plan.body_frame or _layout_box(role.layout, idx)
+                frame = self.body_frame(plan, role.layout, idx)
                 fill(shape, paras, body_font, body_color, True, sp_pr, frame, (number, k))
         next_id = [0]
 
@@ -327,7 +382,9 @@ class _Drawer:
             xml = table_xml(table_id, plan.table, self.writer, self.theme.colors, self.theme.style.fills, body_font, link)
             table_png = self.deck.shape_pictures.get((number, -1))
             if table_png is not None:  # cells hold equations: PowerPoint's form, a picture for the rest
-                xml = self.table_with_fallback(xml, plan.table, table_id, relate, table_png)
+                self.picture(table_png)
+                rid = relate(RT.IMAGE, "../media/" + table_png.rsplit("/", 1)[1], False)
+                xml = alternate_table(xml, rid, table_id, plan.table)
             loose.append(xml)
         for box in plan.boxes:
             f = box.frame
@@ -376,16 +433,11 @@ class _Drawer:
         return [number_box(new_id(), frame, paras, BODY_PR)]
 
     def with_fallback(
-        self, xml: str, paras: tuple[Para, ...], frame: Box, layout: Any, idx: int, color: str | None,
-        filled: bool, relate: Callable[[str, str, bool], str], partname: str,
-    ) -> str:  # fmt: skip
+        self, xml: str, paras: tuple[Para, ...], frame: Box, relate: Callable[[str, str, bool], str], partname: str
+    ) -> str:
         """A text shape holding inline equations in mc:AlternateContent, its fallback filled
         with a picture of the whole shape (a new image part)."""
-        align, anchor = inherited_look(layout, idx)
-        look = self.look(align, anchor, filled)
-        picture = shape_picture(paras, frame, self.fitter.body, look,
-                                lambda p: self.writer.hex(color or p.color), lambda p: drawn_width(self.fitter, p, frame))  # fmt: skip
-        self.out.add(NewPart(partname, CT.PNG, picture.png))
+        picture = self.picture(partname)
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         x, y, w, h = picture.box
         box = (emu(frame.x + x), emu(frame.y + y), emu(w), emu(h))
@@ -400,16 +452,6 @@ class _Drawer:
             HANGING, "" if filled else self.writer.hex("accent"),
         )  # fmt: skip
 
-    def table_with_fallback(
-        self, xml: str, piece: TableSlice, table_id: int, relate: Callable[[str, str, bool], str], partname: str
-    ) -> str:
-        png = table_picture(piece, self.fitter.body, self.look("l", "ctr", False), self.theme.colors,
-                            self.theme.style.fills, lambda p: self.writer.hex(p.color),
-                            lambda p, w: self.fitter.width(p, cell_box(w)))  # fmt: skip
-        self.out.add(NewPart(partname, CT.PNG, png))
-        rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
-        return alternate_table(xml, rid, table_id, piece)
-
     def image_ref(self, path: Path) -> str:
         partname, image = self.deck.images[path]
         if path not in self.deck.written:  # one part per file, written where first used
@@ -422,7 +464,7 @@ class _Drawer:
         partname = self.deck.equation_parts[equation_key(eq, hex_color)]
         if partname not in self.deck.written_equations:
             self.deck.written_equations.add(partname)
-            self.out.add(NewPart(partname, CT.PNG, equation_png(eq, hex_color)))
+            self.picture(partname)
         rid = relate(RT.IMAGE, "../media/" + partname.rsplit("/", 1)[1], False)
         return equation_xml(eq, shape_id, rid, self.writer.lang, hex_color)
 
@@ -542,6 +584,12 @@ def draw(plan: DeckPlan, theme: Theme) -> bytes:
     titles = [_XML_UNSAFE.sub("", slide.title_text) for slide in plan.slides]  # for app.xml
     out.start(prs, deck.types, deck.slide_rels, titles)
     drawer = _Drawer(deck, plan, theme, out)
-    for number, slide in enumerate(plan.slides, 1):
-        drawer.draw(slide, number)
+    with drawer.pictures:
+        for number, slide in enumerate(plan.slides, 1):
+            drawer.draw(slide, number)
     return out.close()
+
+
+def _texts(plan: SlidePlan) -> list[tuple[Para, ...]]:
+    """The paragraphs of each body placeholder the slide fills."""
+    return [plan.body] if not plan.columns else list(plan.columns)
