@@ -134,3 +134,30 @@ def test_no_module_outside_compat_touches_a_library_private():
             if isinstance(node, ast.alias) and node.name in privates:
                 offenders.append(f"{path.relative_to(SRC)}:{node.lineno}: import {node.name}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_compiled_placeholder_lookup_finds_what_python_pptx_finds(tmp_path):
+    """_compat_pptx replaces python-pptx's `ph` (an XPath compiled at every call) with the same
+    XPath compiled once: on every shape of the default masters, layouts and a drawn deck, both
+    find the same element (or none)."""
+    from pptx import Presentation
+    from pptx.oxml.shapes.shared import BaseShapeElement
+
+    from helpers import build_or_fail
+
+    assert BaseShapeElement.ph is not _compat_pptx.STOCK_PH  # in force once studypack's deck code is imported
+    stock = _compat_pptx.STOCK_PH.fget
+    decks = [Presentation()]
+    sample = SRC.parents[1] / "content" / "japan-us-security-treaty"
+    decks.append(Presentation(str(build_or_fail(sample, tmp_path, only=("deck",))["deck"])))
+    shapes = [
+        el
+        for prs in decks
+        for part in [*prs.slide_masters, *prs.slide_layouts, *prs.slides]
+        for el in part.shapes._spTree.iter()  # noqa: SLF001 - every shape element, nested ones too
+        if isinstance(el, BaseShapeElement)
+    ]
+    found = [(el.ph, stock(el)) for el in shapes]
+    assert len(found) > 50 and sum(a is not None for a, _ in found) > 20
+    assert all(a is b for a, b in found)
+
