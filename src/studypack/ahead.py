@@ -73,7 +73,7 @@ class Ahead(Generic[T]):
     def __init__(self, calls: Sequence[Callable[[], T]], processes: int | None = None):
         self._calls = list(calls)
         self._futures: dict[int, Future[T]] = {}
-        wanted = min(_spare if processes is None else processes, len(self._calls) - 1)
+        wanted = min(_spare if processes is None else processes, len(self._calls))
         self._pool = pool(wanted) if wanted > 0 and can_fork() else None
         if self._pool is not None:
             _inherited[id(self)] = self._calls  # before the first submit forks the processes
